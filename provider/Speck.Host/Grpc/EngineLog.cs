@@ -1,0 +1,55 @@
+using Grpc.Net.Client;
+using Pulumirpc;
+using Speck.Host.Resources;
+using LogLevel = Speck.Host.Resources.LogLevel;
+
+namespace Speck.Host.Grpc;
+
+/// <summary>
+/// Sends the provider's messages to the engine's Log service (the only way a resource plugin reaches the user:
+/// its stdout is shown at debug level only). Without an engine address, messages go to stderr.
+/// </summary>
+public sealed class EngineLog : IEngineLog, IDisposable
+{
+    private GrpcChannel? _channel;
+    private Engine.EngineClient? _client;
+
+    public void Connect(string? address)
+    {
+        if (string.IsNullOrEmpty(address)) return;
+        var old = _channel;
+        _channel = GrpcChannel.ForAddress("http://" + address, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = ProviderServer.MaxMessageSize,
+            MaxSendMessageSize = ProviderServer.MaxMessageSize,
+        });
+        _client = new Engine.EngineClient(_channel);
+        old?.Dispose();
+    }
+
+    public async Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default)
+    {
+        if (_client is null)
+        {
+            await Console.Error.WriteLineAsync($"[{level}] {urn} {message}");
+            return;
+        }
+        try
+        {
+            await _client.LogAsync(new LogRequest { Severity = (LogSeverity)(int)level, Message = message, Urn = urn ?? "" }, cancellationToken: ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"engine log failed ({e.GetType().Name}): [{level}] {urn} {message}");
+        }
+    }
+
+    public void Dispose() => _channel?.Dispose();
+}
+
+/// <summary>A log that blanks out the secret values of the request it serves, as a net under careless messages.</summary>
+public sealed class ScrubbingLog(IEngineLog inner, SecretScrubber scrubber) : IEngineLog
+{
+    public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) =>
+        inner.LogAsync(level, scrubber.Scrub(message), urn, ct);
+}

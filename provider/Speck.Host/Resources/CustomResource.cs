@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Speck.Host.Schema;
+using Speck.Host.Values;
+
+namespace Speck.Host.Resources;
+
+/// <summary>Collects Check failures with the path of the property they concern.</summary>
+public sealed class CheckContext(ResourceContext resource, PropertyMap news)
+{
+    public List<CheckFailureInfo> Failures { get; } = [];
+    public ResourceContext Resource { get; } = resource;
+    public PropertyMap News { get; } = news;
+
+    public void Fail(string property, string reason) => Failures.Add(new(property, reason));
+}
+
+/// <summary>A diff in the making: resources adjust what the generic comparison of inputs found.</summary>
+public sealed class DiffContext<TArgs, TState>(ResourceContext resource, TState? oldState, TArgs? newArgs, PropertyMap news, Dictionary<string, DiffKind> detailed)
+{
+    public ResourceContext Resource { get; } = resource;
+    /// <summary>The recorded outputs, or null when they no longer fit the type (state from an older schema).</summary>
+    public TState? OldState { get; } = oldState;
+    /// <summary>The new inputs; values unknown in preview are null here (see <see cref="IsUnknown"/>).</summary>
+    public TArgs? NewArgs { get; } = newArgs;
+    public PropertyMap News { get; } = news;
+    public Dictionary<string, DiffKind> Detailed { get; } = detailed;
+    public bool DeleteBeforeReplace { get; set; }
+
+    public bool IsUnknown(string property) => News.Get(property)?.ContainsUnknowns == true;
+}
+
+/// <summary>
+/// A custom resource written against plain C# records, like pulumi-go-provider's infer package:
+/// <typeparamref name="TArgs"/> are the inputs, <typeparamref name="TState"/> the outputs (inputs plus what the
+/// provider learns). The base class does the property-value work; subclasses do Check/Diff/CRUD in their own terms.
+/// </summary>
+public abstract class CustomResource<TArgs, TState> : IResourceHandler
+    where TArgs : class
+    where TState : class, TArgs
+{
+    private readonly JsonTypeInfo<TArgs> _args;
+    private readonly JsonTypeInfo<TState> _state;
+    private readonly JsonTypeInfo<TArgs> _lenientArgs;
+    private readonly JsonTypeInfo<TState> _lenientState;
+
+    protected CustomResource(string token, string description, TypeContracts contracts)
+    {
+        Token = token;
+        Description = description;
+        _args = contracts.Strict<TArgs>();
+        _state = contracts.Strict<TState>();
+        _lenientArgs = contracts.Lenient<TArgs>();
+        _lenientState = contracts.Lenient<TState>();
+        Inputs = contracts.Shapes.Object(typeof(TArgs), token);
+        Outputs = contracts.Shapes.Object(typeof(TState), token);
+    }
+
+    public string Token { get; }
+    public string Description { get; }
+    public ObjectShape Inputs { get; }
+    public ObjectShape Outputs { get; }
+
+    /// <summary>Fill in defaults on the raw inputs (kept as values so secrets and unknowns pass through).</summary>
+    protected virtual PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx) => news;
+    protected virtual void Validate(TArgs args, CheckContext check) { }
+    protected virtual void CustomizeDiff(DiffContext<TArgs, TState> diff) { }
+    protected abstract Task<(string Id, TState State)> CreateAsync(TArgs args, ResourceContext ctx);
+    /// <summary>Null when the resource is gone. <paramref name="oldInputs"/> and <paramref name="oldState"/> are null on import.</summary>
+    protected abstract Task<(TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? oldInputs, TState? oldState, ResourceContext ctx);
+    protected abstract Task<TState> UpdateAsync(string id, TState olds, TArgs news, ResourceContext ctx);
+    protected abstract Task DeleteAsync(string id, TState olds, ResourceContext ctx);
+
+    public Task<CheckOutcome> CheckAsync(ResourceContext ctx, PropertyMap olds, PropertyMap news)
+    {
+        var inputs = ApplyDefaults(news, ctx);
+        var failures = ShapeValidator.Validate(Inputs, inputs);
+        if (failures.Count == 0)
+        {
+            var check = new CheckContext(ctx, inputs);
+            Validate(TypedBridge.Decode(inputs, _lenientArgs), check);
+            failures.AddRange(check.Failures);
+        }
+        return Task.FromResult(new CheckOutcome(inputs, failures));
+    }
+
+    public Task<DiffOutcome> DiffAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, IReadOnlyList<string> ignoreChanges)
+    {
+        // Old engines send no old inputs; the outputs hold them too.
+        var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
+        var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges);
+        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(oldOutputs, _lenientState), TryDecode(news, _lenientArgs), news, detailed);
+        CustomizeDiff(diff);
+        var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
+        var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();
+        return Task.FromResult(new DiffOutcome(diff.Detailed.Count > 0, diff.Detailed, stables, diff.DeleteBeforeReplace));
+    }
+
+    public async Task<CreateOutcome> CreateAsync(ResourceContext ctx, PropertyMap inputs)
+    {
+        if (ctx.Preview) return new CreateOutcome("", inputs); // computed outputs left out: the engine shows them as unknown
+        var secrets = new HashSet<string>();
+        var args = TypedBridge.Decode(inputs, _args, secrets);
+        var (id, state) = await Guard(() => CreateAsync(args, ctx), secrets);
+        return new CreateOutcome(id, TypedBridge.Encode(state, _state, Outputs, secrets));
+    }
+
+    public async Task<ReadOutcome?> ReadAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
+    {
+        var secrets = new HashSet<string>();
+        var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
+        var olds = importing ? null : TypedBridge.Decode(oldOutputs, _lenientState, secrets);
+        var oldArgs = importing ? null : TypedBridge.Decode(oldInputs.Count > 0 ? oldInputs : oldOutputs, _lenientArgs, secrets);
+        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
+        if (found is not { } r) return null;
+        return new ReadOutcome(ctx.Id, TypedBridge.Encode(r.State, _state, Outputs, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
+    }
+
+    public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
+    {
+        if (ctx.Preview) return new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is null).Concat(news));
+        var secrets = new HashSet<string>();
+        var olds = TypedBridge.Decode(oldOutputs, _lenientState, secrets);
+        var args = TypedBridge.Decode(news, _args, secrets);
+        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets);
+        return TypedBridge.Encode(state, _state, Outputs, secrets);
+    }
+
+    public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
+    {
+        var secrets = new HashSet<string>();
+        var olds = TypedBridge.Decode(oldOutputs, _lenientState, secrets);
+        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets);
+    }
+
+    private async Task<T> Guard<T>(Func<Task<T>> op, HashSet<string> secrets)
+    {
+        try
+        {
+            return await op();
+        }
+        catch (ResourceInitFailedException e) when (e.State is TState state)
+        {
+            throw new InitFailure(e.Id, TypedBridge.Encode(state, _state, Outputs, secrets), e.Reasons);
+        }
+    }
+
+    private static T? TryDecode<T>(PropertyMap map, JsonTypeInfo<T> info) where T : class
+    {
+        try { return TypedBridge.Decode(map, info); }
+        catch (JsonException) { return null; }
+    }
+}

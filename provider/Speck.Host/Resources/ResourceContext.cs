@@ -1,0 +1,35 @@
+namespace Speck.Host.Resources;
+
+public enum LogLevel { Debug, Info, Warning, Error }
+
+/// <summary>Where a provider's messages for the user go: the engine's Log service, tied to a resource URN.</summary>
+public interface IEngineLog
+{
+    Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default);
+}
+
+/// <summary>Everything a resource operation knows about the call it serves.</summary>
+public sealed class ResourceContext
+{
+    public required string Urn { get; init; }
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public string Id { get; init; } = "";
+    public bool Preview { get; init; }
+    /// <summary>The engine's timeout for this operation (customTimeouts), or null for the resource's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+    public required IEngineLog Log { get; init; }
+    public CancellationToken CancellationToken { get; init; }
+
+    public Task InfoAsync(string message) => Log.LogAsync(LogLevel.Info, message, Urn, CancellationToken);
+    public Task WarnAsync(string message) => Log.LogAsync(LogLevel.Warning, message, Urn, CancellationToken);
+    public Task DebugAsync(string message) => Log.LogAsync(LogLevel.Debug, message, Urn, CancellationToken);
+
+    /// <summary>A token that fires at the engine's timeout (or <paramref name="fallback"/>) or on cancellation.</summary>
+    public CancellationTokenSource Deadline(TimeSpan fallback)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        cts.CancelAfter(Timeout ?? fallback);
+        return cts;
+    }
+}

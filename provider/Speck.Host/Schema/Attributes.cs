@@ -1,0 +1,23 @@
+namespace Speck.Host.Schema;
+
+/// <summary>The property is sensitive: it is wrapped as a Pulumi secret in everything returned and marked so in the schema.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SecretAttribute : Attribute;
+
+/// <summary>A change to this property replaces the resource (a plan modifier, in Terraform's words).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ReplaceOnChangesAttribute : Attribute;
+
+/// <summary>The schema token of a nested object type, e.g. <c>speck:index:SpeEndpoint</c>.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class SchemaTokenAttribute(string token) : Attribute
+{
+    public string Token { get; } = token;
+}
+
+/// <summary>A documented default, shown in the schema; the resource's Check applies it.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaDefaultAttribute(object value) : Attribute
+{
+    public object Value { get; } = value;
+}

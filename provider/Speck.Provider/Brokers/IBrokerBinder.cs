@@ -1,0 +1,31 @@
+using Speck.Provider.Model;
+
+namespace Speck.Provider.Brokers;
+
+/// <summary>What a probe of a broker found.</summary>
+public sealed record BrokerProbe(string? Version, bool AccessControl, string Summary);
+
+/// <summary>
+/// The topic as the broker keeps it. For MQTT with dynamic security these are the two roles made for it;
+/// <see cref="OwnerTag"/> marks the roles as this resource's, so a replacement's delete never removes the
+/// roles of the resource that replaced it.
+/// </summary>
+public sealed record TopicRecord(string Name, string OwnerTag, string? PublishRole, string? SubscribeRole, IReadOnlyList<string> Drift);
+
+/// <summary>One message broker kind behind the resources.</summary>
+public interface IBrokerBinder
+{
+    BrokerKind Kind { get; }
+
+    /// <summary>Null when the URL is acceptable, else the reason.</summary>
+    string? ValidateUrl(string url);
+
+    /// <summary>Null when the name is acceptable for a topic that jobs publish to, else the reason.</summary>
+    string? ValidateTopicName(string name);
+
+    Task<BrokerProbe> ProbeAsync(BrokerEndpoint endpoint, CancellationToken ct);
+    Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, string name, string ownerTag, CancellationToken ct);
+    /// <summary>Null when the topic is gone from the broker; <see cref="TopicRecord.Drift"/> lists what differs.</summary>
+    Task<TopicRecord?> ReadTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct);
+    Task DeleteTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct);
+}

@@ -1,0 +1,93 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using Speck.Host.Schema;
+
+namespace Speck.Provider.Model;
+
+[JsonConverter(typeof(JsonStringEnumConverter<SpeKind>))]
+[Description("The stream processing engine a site runs.")]
+public enum SpeKind
+{
+    [JsonStringEnumMemberName("flink")][Description("An Apache Flink JobManager (REST API).")] Flink,
+    [JsonStringEnumMemberName("nodered")][Description("A Node-RED runtime (Admin API).")] NodeRed,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<BrokerKind>))]
+[Description("The message broker a site runs.")]
+public enum BrokerKind
+{
+    [JsonStringEnumMemberName("mqtt")][Description("An MQTT broker such as Mosquitto.")] Mqtt,
+    [JsonStringEnumMemberName("kafka")][Description("A Kafka cluster.")] Kafka,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<Tier>))]
+[Description("Where a site stands between the data sources and the cloud.")]
+public enum Tier
+{
+    [JsonStringEnumMemberName("edge")] Edge,
+    [JsonStringEnumMemberName("fog")] Fog,
+    [JsonStringEnumMemberName("cloud")] Cloud,
+}
+
+[SchemaToken("speck:index:SpeEndpoint")]
+[Description("How to reach a site's stream processing engine.")]
+public sealed record SpeEndpoint
+{
+    [Description("Which engine: `flink` or `nodered`.")]
+    public required SpeKind Kind { get; init; }
+
+    [Description("Base URL of the engine's REST API, e.g. `http://127.0.0.1:8081`.")]
+    public required string Url { get; init; }
+
+    [Secret][Description("Bearer token for the engine's API.")]
+    public string? Token { get; init; }
+
+    [Description("User name for the engine's API (Node-RED adminAuth); needs `password`.")]
+    public string? Username { get; init; }
+
+    [Secret][Description("Password for the engine's API.")]
+    public string? Password { get; init; }
+}
+
+[SchemaToken("speck:index:BrokerEndpoint")]
+[Description("How to reach a site's message broker.")]
+public sealed record BrokerEndpoint
+{
+    [Description("Which broker: `mqtt` or `kafka`.")]
+    public required BrokerKind Kind { get; init; }
+
+    [Description("`mqtt://host:port` or `mqtts://host:port` for MQTT; `host:port[,host:port]` (optionally `kafka://`) for Kafka.")]
+    public required string Url { get; init; }
+
+    [Description("User name jobs and probes connect with.")]
+    public string? Username { get; init; }
+
+    [Secret][Description("Password for `username`.")]
+    public string? Password { get; init; }
+
+    [Description("Mosquitto dynamic-security admin user. When given, topics get publish and subscribe roles.")]
+    public string? AdminUsername { get; init; }
+
+    [Secret][Description("Password of the dynamic-security admin user.")]
+    public string? AdminPassword { get; init; }
+
+    [Description("PEM certificate of the CA that signed the broker's TLS certificate (for `mqtts://`).")]
+    public string? CaCert { get; init; }
+}
+
+[SchemaToken("speck:index:SiteConnection")]
+[Description("Everything a topic or job needs to reach its site; an output of `SpeSite` (`${site.connection}`).")]
+public sealed record SiteConnection
+{
+    [Description("The site's name.")]
+    public required string SiteName { get; init; }
+
+    [Description("The site's tier.")]
+    public required Tier Tier { get; init; }
+
+    [Description("The site's engine.")]
+    public required SpeEndpoint Spe { get; init; }
+
+    [Description("The site's broker.")]
+    public required BrokerEndpoint Broker { get; init; }
+}

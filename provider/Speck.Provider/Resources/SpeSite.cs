@@ -1,0 +1,154 @@
+using System.ComponentModel;
+using System.Text.RegularExpressions;
+using Speck.Host.Resources;
+using Speck.Host.Values;
+using Speck.Provider.Model;
+using Speck.Provider.Spe;
+
+namespace Speck.Provider.Resources;
+
+public record SpeSiteArgs
+{
+    [Description("The site's name, unique in the stack (letters, digits, `.`, `_`, `-`); defaults to the resource name. Import IDs of jobs start with it.")]
+    public string? SiteName { get; init; }
+
+    [Description("The site's tier: `edge`, `fog` or `cloud`.")]
+    public required Tier Tier { get; init; }
+
+    [Description("Free labels, e.g. region or owner.")]
+    public Dictionary<string, string>? Labels { get; init; }
+
+    [Description("The site's stream processing engine.")]
+    public required SpeEndpoint Spe { get; init; }
+
+    [Description("The site's message broker.")]
+    public required BrokerEndpoint Broker { get; init; }
+}
+
+public sealed record SpeSiteState : SpeSiteArgs
+{
+    [Description("The engine's version as it reports it.")]
+    public required string SpeVersion { get; init; }
+
+    [Description("Whether the engine answered the last probe.")]
+    public required bool SpeReachable { get; init; }
+
+    [Description("The broker's version, where the broker tells it.")]
+    public string? BrokerVersion { get; init; }
+
+    [Description("Whether the broker answered the last probe.")]
+    public required bool BrokerReachable { get; init; }
+
+    [Description("Whether topics on this site get access-control roles (Mosquitto dynamic security).")]
+    public required bool AccessControl { get; init; }
+
+    [Description("What topics and jobs need to reach this site; pass it as their `site`.")]
+    public required SiteConnection Connection { get; init; }
+}
+
+/// <summary>
+/// A site registers an engine and a broker. Nothing is created on either: Create and Read probe both and record
+/// what they learn, so a refresh shows a site that went away or was upgraded.
+/// </summary>
+public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
+    : CustomResource<SpeSiteArgs, SpeSiteState>("speck:index:SpeSite",
+        "A fog site: a stream processing engine (Flink or Node-RED) and a message broker (MQTT or Kafka) that topics and jobs are placed on.",
+        contracts)
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
+    private static partial Regex SiteNamePattern();
+
+    protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx) =>
+        news.Get("siteName") is null ? news.With("siteName", PropertyValue.Of(ctx.Name)) : news;
+
+    protected override void Validate(SpeSiteArgs args, CheckContext check)
+    {
+        if (args.SiteName is { } name && !SiteNamePattern().IsMatch(name))
+            check.Fail("siteName", $"'{name}' is not a valid site name: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (args.Spe is { } spe) ValidateSpe(spe, check);
+        if (args.Broker is { } broker) ValidateBroker(broker, check);
+    }
+
+    private static void ValidateSpe(SpeEndpoint spe, CheckContext check)
+    {
+        if (spe.Url is { } url && HttpUrlProblem(url) is { } problem) check.Fail("spe.url", problem);
+        if (spe.Token is not null && (spe.Username is not null || spe.Password is not null))
+            check.Fail("spe.token", "give either a token or a username and password, not both");
+        if ((spe.Username is null) != (spe.Password is null) && !check.News.AsValue().ContainsUnknowns)
+            check.Fail(spe.Username is null ? "spe.username" : "spe.password", "username and password go together");
+    }
+
+    private void ValidateBroker(BrokerEndpoint broker, CheckContext check)
+    {
+        if (broker.Url is { } url && binders.Broker(broker.Kind).ValidateUrl(url) is { } problem) check.Fail("broker.url", problem);
+        if (broker.Password is not null && broker.Username is null)
+            check.Fail("broker.username", "a password needs a username");
+        if ((broker.AdminUsername is null) != (broker.AdminPassword is null) && !check.News.AsValue().ContainsUnknowns)
+            check.Fail(broker.AdminUsername is null ? "broker.adminUsername" : "broker.adminPassword", "adminUsername and adminPassword go together");
+        if (broker.Kind == BrokerKind.Kafka && broker.AdminUsername is not null)
+            check.Fail("broker.adminUsername", "dynamic-security admin credentials apply to MQTT brokers only");
+    }
+
+    internal static string? HttpUrlProblem(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https") && u.Host.Length > 0
+            ? null
+            : $"'{url}' is not an http:// or https:// URL";
+
+    protected override async Task<(string Id, SpeSiteState State)> CreateAsync(SpeSiteArgs args, ResourceContext ctx)
+    {
+        var state = await ProbeAsync(args, ctx, failIfDown: true);
+        return (state.Connection.SiteName, state);
+    }
+
+    protected override async Task<(SpeSiteArgs Inputs, SpeSiteState State)?> ReadAsync(string id, SpeSiteArgs? oldInputs, SpeSiteState? oldState, ResourceContext ctx)
+    {
+        // A site is a registration, not a thing on the engine: it cannot be imported from nothing.
+        if (oldInputs is null)
+            throw ProviderException.Invalid("a SpeSite cannot be imported: declare it with its endpoints instead");
+        var state = await ProbeAsync(oldInputs, ctx, failIfDown: false);
+        return (oldInputs, state);
+    }
+
+    protected override Task<SpeSiteState> UpdateAsync(string id, SpeSiteState olds, SpeSiteArgs news, ResourceContext ctx) =>
+        ProbeAsync(news, ctx, failIfDown: true);
+
+    protected override Task DeleteAsync(string id, SpeSiteState olds, ResourceContext ctx) => Task.CompletedTask;
+
+    private async Task<SpeSiteState> ProbeAsync(SpeSiteArgs args, ResourceContext ctx, bool failIfDown)
+    {
+        using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
+        var siteName = args.SiteName ?? ctx.Name;
+        var speTask = Try(() => binders.Spe(args.Spe.Kind).ProbeAsync(args.Spe, deadline.Token));
+        var brokerTask = Try(() => binders.Broker(args.Broker.Kind).ProbeAsync(args.Broker, deadline.Token));
+        var (spe, speError) = await speTask;
+        var (broker, brokerError) = await brokerTask;
+
+        var problems = new[] { speError, brokerError }.OfType<string>().ToList();
+        if (problems.Count > 0)
+        {
+            var text = $"site '{siteName}': {string.Join("; ", problems)}";
+            if (failIfDown) throw ProviderException.Unavailable(text);
+            await ctx.WarnAsync(text);
+        }
+        return new SpeSiteState
+        {
+            SiteName = siteName,
+            Tier = args.Tier,
+            Labels = args.Labels,
+            Spe = args.Spe,
+            Broker = args.Broker,
+            SpeVersion = spe?.Version ?? "unreachable",
+            SpeReachable = spe is not null,
+            BrokerVersion = broker?.Version,
+            BrokerReachable = broker is not null,
+            AccessControl = broker?.AccessControl ?? false,
+            Connection = new SiteConnection { SiteName = siteName, Tier = args.Tier, Spe = args.Spe, Broker = args.Broker },
+        };
+    }
+
+    private static async Task<(T? Value, string? Error)> Try<T>(Func<Task<T>> probe) where T : class
+    {
+        try { return (await probe(), null); }
+        catch (EndpointUnreachableException e) { return (null, e.Message); }
+    }
+}

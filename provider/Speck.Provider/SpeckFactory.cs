@@ -1,0 +1,14 @@
+using Speck.Provider.Spe;
+using Speck.Provider.Spe.NodeRed;
+
+namespace Speck.Provider;
+
+/// <summary>The provider with its real binders, as the plugin binary serves it.</summary>
+public static class SpeckFactory
+{
+    public static SpeckProvider Create()
+    {
+        var http = new SiteHttp();
+        return new SpeckProvider([new NodeRedBinder(http)], []);
+    }
+}

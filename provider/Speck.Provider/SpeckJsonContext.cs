@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Speck.Provider.Resources;
+
+namespace Speck.Provider;
+
+/// <summary>Source-generated JSON contracts of the resource types: no reflection at run time, NativeAOT-safe.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProviderConfig))]
+[JsonSerializable(typeof(SpeSiteArgs))]
+[JsonSerializable(typeof(SpeSiteState))]
+internal sealed partial class SpeckJsonContext : JsonSerializerContext;

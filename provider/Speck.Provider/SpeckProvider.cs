@@ -1,0 +1,44 @@
+using System.Reflection;
+using Speck.Host;
+using Speck.Host.Resources;
+using Speck.Host.Schema;
+using Speck.Host.Values;
+using Speck.Provider.Brokers;
+using Speck.Provider.Resources;
+using Speck.Provider.Spe;
+
+namespace Speck.Provider;
+
+/// <summary>The speck package: its metadata, configuration and resources, wired to the engine and broker binders.</summary>
+public sealed class SpeckProvider : ProviderDefinition
+{
+    private readonly Binders _binders;
+
+    public SpeckProvider(IEnumerable<ISpeBinder> spes, IEnumerable<IBrokerBinder> brokers)
+    {
+        _binders = new Binders(spes, brokers);
+        Contracts = new TypeContracts(SpeckJsonContext.Default, "speck");
+        ConfigShape = Contracts.Shapes.Object(typeof(ProviderConfig), "pulumi:providers:speck");
+        Resources = [new SpeSite(_binders, Contracts)];
+    }
+
+    public static string Version { get; } =
+        typeof(SpeckProvider).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public override PackageInfo Package { get; } = new(
+        "speck", Version, "SpecK stream jobs",
+        "Deploy and adapt stream processing pipelines over fog sites: Flink and Node-RED engines, MQTT and Kafka brokers.",
+        ["stream-processing", "flink", "node-red", "mqtt", "kafka", "fog", "category/infrastructure"],
+        "https://github.com/speck/pulumi-speck", "https://github.com/speck/pulumi-speck", "Apache-2.0", "speck");
+
+    public override TypeContracts Contracts { get; }
+    public override ObjectShape ConfigShape { get; }
+    public override IReadOnlyList<IResourceHandler> Resources { get; }
+
+    public override Task ConfigureAsync(PropertyMap config, CancellationToken ct)
+    {
+        var known = new PropertyMap(config.Where(kv => ConfigShape.Find(kv.Key) is not null));
+        _binders.Config = TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>());
+        return Task.CompletedTask;
+    }
+}
