@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Speck.Host.Resources;
+using Speck.Host.Schema;
+
+namespace Speck.Tests.Host;
+
+[JsonConverter(typeof(JsonStringEnumConverter<Color>))]
+public enum Color { [JsonStringEnumMemberName("red")] Red, [JsonStringEnumMemberName("blue")] Blue }
+
+[SchemaToken("test:index:Endpoint")]
+public sealed record Endpoint
+{
+    [ReplaceOnChanges] public required string Url { get; init; }
+    [Secret] public string? Password { get; init; }
+    public string? User { get; init; }
+}
+
+public record ThingArgs
+{
+    public required string Name { get; init; }
+    public int? Size { get; init; }
+    public Color? Color { get; init; }
+    public Dictionary<string, string>? Labels { get; init; }
+    public required Endpoint Endpoint { get; init; }
+    public List<string>? Tags { get; init; }
+}
+
+public sealed record ThingState : ThingArgs
+{
+    public required string Computed { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ThingArgs))]
+[JsonSerializable(typeof(ThingState))]
+public sealed partial class TestJsonContext : JsonSerializerContext;
+
+public static class TestContracts
+{
+    public static TypeContracts Create() => new(TestJsonContext.Default, "test");
+}

@@ -1,0 +1,26 @@
+namespace Speck.Tests;
+
+/// <summary>Where the repository and ../shared are, found from the test assembly's folder.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    public static string ProviderBinary
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("SPECK_PROVIDER");
+            if (!string.IsNullOrEmpty(env)) return env;
+            // The test project references the provider project, so its binary sits beside the tests.
+            return Path.Combine(AppContext.BaseDirectory, "pulumi-resource-speck");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "pulumi-speck.sln"))) return d.FullName;
+        throw new InvalidOperationException("pulumi-speck.sln not found above " + AppContext.BaseDirectory);
+    }
+}
