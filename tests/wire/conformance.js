@@ -1,0 +1,242 @@
+// Wire conformance: drives the built provider binary with the gRPC client that @pulumi/pulumi generates from
+// Pulumi's own .proto files, and a fake Engine (Log) served with the same package's stubs.
+// Usage: node conformance.js <provider-binary> <fixture.json>
+//   fixture: { version, speKind, speUrl, brokerUrl, adminUsername, adminPassword, topic }
+'use strict';
+const { spawn } = require('child_process');
+const assert = require('assert/strict');
+const grpc = require('@grpc/grpc-js');
+const { ResourceProviderClient } = require('@pulumi/pulumi/proto/provider_grpc_pb.js');
+const pb = require('@pulumi/pulumi/proto/provider_pb.js');
+const engineGrpc = require('@pulumi/pulumi/proto/engine_grpc_pb.js');
+const rpcConst = require('@pulumi/pulumi/runtime/rpc.js');
+const { Struct } = require('google-protobuf/google/protobuf/struct_pb.js');
+const { Empty } = require('google-protobuf/google/protobuf/empty_pb.js');
+
+const [providerPath, fixturePath] = process.argv.slice(2);
+const fx = JSON.parse(require('fs').readFileSync(fixturePath, 'utf8'));
+const SIG = rpcConst.specialSigKey, SECRET = rpcConst.specialSecretSig, UNKNOWN = rpcConst.unknownValue;
+const secret = (v) => ({ [SIG]: SECRET, value: v });
+const isSecret = (v) => v && typeof v === 'object' && v[SIG] === SECRET;
+const S = (o) => Struct.fromJavaScript(o);
+let passed = 0, failed = 0;
+
+async function step(name, fn) {
+  try { await fn(); passed++; console.log(`ok   ${name}`); }
+  catch (e) { failed++; console.log(`FAIL ${name}: ${e.message}`); }
+}
+
+function startEngine() {
+  const logs = [];
+  const server = new grpc.Server();
+  server.addService(engineGrpc.EngineService, {
+    log: (call, cb) => { logs.push({ severity: call.request.getSeverity(), message: call.request.getMessage(), urn: call.request.getUrn() }); cb(null, new Empty()); },
+  });
+  return new Promise((ok, fail) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(),
+    (e, port) => (e ? fail(e) : ok({ server, port, logs }))));
+}
+
+function launch(engineAddr) {
+  const child = spawn(providerPath, ['-v=3', '--logtostderr', engineAddr], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((ok, fail) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0 && !child.port) { child.port = buf.slice(0, nl); ok({ child, firstLine: child.port, stderr: () => stderr }); }
+    });
+    child.on('exit', (code) => fail(new Error(`provider exited (${code}) before printing its port: ${stderr}`)));
+  });
+}
+
+(async () => {
+  const engine = await startEngine();
+  const { child, firstLine } = await launch(`127.0.0.1:${engine.port}`);
+  const c = new ResourceProviderClient(`127.0.0.1:${firstLine.trim()}`, grpc.credentials.createInsecure());
+  const rpc = (m, req) => new Promise((ok, fail) => c[m](req, (e, r) => (e ? fail(e) : ok(r))));
+  const project = 'urn:pulumi:dev::wire';
+  const siteUrn = `${project}::speck:index:SpeSite::edge1`;
+  const topicUrn = `${project}::speck:index:Topic::raw`;
+
+  await step('port line is the first stdout line, digits only', () => assert.match(firstLine, /^[0-9]{1,5}$/));
+
+  await step('Handshake accepts secrets and resources', async () => {
+    const req = new pb.ProviderHandshakeRequest();
+    req.setEngineAddress(`127.0.0.1:${engine.port}`); req.setConfigureWithUrn(true); req.setSupportsViews(true);
+    const r = await rpc('handshake', req);
+    assert.equal(r.getAcceptSecrets(), true); assert.equal(r.getAcceptResources(), true);
+  });
+
+  await step('GetPluginInfo reports the real version', async () =>
+    assert.equal((await rpc('getPluginInfo', new Empty())).getVersion(), fx.version));
+
+  let schema;
+  await step('GetSchema returns the speck package', async () => {
+    schema = JSON.parse((await rpc('getSchema', new pb.GetSchemaRequest())).getSchema());
+    assert.equal(schema.name, 'speck');
+    assert.ok(schema.resources['speck:index:SpeSite']); assert.ok(schema.resources['speck:index:Topic']);
+  });
+
+  await step('CheckConfig reads string config as the schema types it, and names a bad key', async () => {
+    const ok = new pb.CheckRequest(); ok.setUrn(`${project}::pulumi:providers:speck::default`);
+    ok.setOlds(S({})); ok.setNews(S({ probeTimeoutSeconds: '5', version: '0.1.0' }));
+    const r = await rpc('checkConfig', ok);
+    assert.equal(r.getFailuresList().length, 0); assert.equal(r.getInputs().toJavaScript().probeTimeoutSeconds, 5);
+    const bad = new pb.CheckRequest(); bad.setUrn(ok.getUrn()); bad.setOlds(S({})); bad.setNews(S({ probeTimeoutSecs: 5 }));
+    const f = (await rpc('checkConfig', bad)).getFailuresList().map((x) => x.toObject());
+    assert.equal(f[0].property, 'probeTimeoutSecs');
+  });
+
+  await step('Configure says it supports preview and secrets', async () => {
+    const req = new pb.ConfigureRequest(); req.setArgs(S({ probeTimeoutSeconds: 5 }));
+    req.setAcceptsecrets(true); req.setAcceptresources(true);
+    const r = await rpc('configure', req);
+    assert.equal(r.getSupportspreview(), true); assert.equal(r.getAcceptsecrets(), true);
+  });
+
+  const siteNews = {
+    tier: 'edge', labels: { region: 'lab' },
+    spe: { kind: fx.speKind, url: fx.speUrl },
+    broker: { kind: 'mqtt', url: fx.brokerUrl, adminUsername: fx.adminUsername, adminPassword: secret(fx.adminPassword) },
+  };
+  const check = async (urn, news, olds = {}) => {
+    const req = new pb.CheckRequest(); req.setUrn(urn); req.setName(urn.split('::').pop()); req.setType(urn.split('::')[2]);
+    req.setOlds(S(olds)); req.setNews(S(news)); return rpc('check', req);
+  };
+
+  await step('Check names the failing property and why', async () => {
+    const r = await check(siteUrn, { ...siteNews, spe: { kind: 'flink', url: 'not a url' }, tier: 'orbit' });
+    const f = Object.fromEntries(r.getFailuresList().map((x) => [x.getProperty(), x.getReason()]));
+    assert.match(f.tier, /orbit/); assert.ok('spe.url' in f, JSON.stringify(f));
+  });
+
+  let siteInputs;
+  await step('Check fills defaults and keeps secrets wrapped', async () => {
+    const r = await check(siteUrn, siteNews);
+    assert.equal(r.getFailuresList().length, 0, JSON.stringify(r.getFailuresList().map((x) => x.toObject())));
+    siteInputs = r.getInputs().toJavaScript();
+    assert.equal(siteInputs.siteName, 'edge1'); assert.ok(isSecret(siteInputs.broker.adminPassword));
+  });
+
+  await step('Check passes unknowns through in preview', async () => {
+    const r = await check(siteUrn, { ...siteNews, spe: UNKNOWN });
+    assert.equal(r.getFailuresList().length, 0); assert.equal(r.getInputs().toJavaScript().spe, UNKNOWN);
+  });
+
+  await step('Create in preview returns inputs and no ID', async () => {
+    const req = new pb.CreateRequest(); req.setUrn(siteUrn); req.setPreview(true);
+    req.setProperties(S({ ...siteInputs, labels: UNKNOWN }));
+    const r = await rpc('create', req);
+    assert.equal(r.getId(), ''); assert.equal(r.getProperties().toJavaScript().labels, UNKNOWN);
+  });
+
+  let site;
+  await step('Create probes the site for real', async () => {
+    const req = new pb.CreateRequest(); req.setUrn(siteUrn); req.setProperties(S(siteInputs)); req.setTimeout(30);
+    const r = await rpc('create', req);
+    site = r.getProperties().toJavaScript();
+    assert.equal(r.getId(), 'edge1'); assert.equal(site.brokerReachable, true); assert.equal(site.speReachable, true);
+    assert.ok(site.speVersion.length > 0); assert.equal(site.accessControl, true);
+    assert.ok(isSecret(site.broker.adminPassword)); assert.ok(isSecret(site.connection.broker.adminPassword));
+  });
+
+  await step('Create of an unreachable site fails cleanly, naming the endpoint', async () => {
+    const req = new pb.CreateRequest(); req.setUrn(siteUrn);
+    req.setProperties(S({ ...siteInputs, broker: { kind: 'mqtt', url: 'mqtt://127.0.0.1:1' } }));
+    await assert.rejects(rpc('create', req), (e) => e.code === grpc.status.UNAVAILABLE && /127\.0\.0\.1:1/.test(e.details));
+  });
+
+  await step('Diff names changed paths; DIFF_NONE when nothing changed', async () => {
+    const diff = async (news) => {
+      const req = new pb.DiffRequest(); req.setId('edge1'); req.setUrn(siteUrn);
+      req.setOlds(S(site)); req.setOldInputs(S(siteInputs)); req.setNews(S(news)); return rpc('diff', req);
+    };
+    const none = await diff(siteInputs);
+    assert.equal(none.getChanges(), pb.DiffResponse.DiffChanges.DIFF_NONE);
+    const some = await diff({ ...siteInputs, labels: { region: 'lab', owner: 'ops' } });
+    assert.equal(some.getChanges(), pb.DiffResponse.DiffChanges.DIFF_SOME); assert.equal(some.getHasdetaileddiff(), true);
+    assert.equal(some.getDetaileddiffMap().get('labels.owner').getKind(), pb.PropertyDiff.Kind.ADD);
+    assert.deepEqual(some.getDiffsList(), ['labels']);
+    const unknown = await diff({ ...siteInputs, tier: UNKNOWN });
+    assert.equal(unknown.getChanges(), pb.DiffResponse.DiffChanges.DIFF_SOME);
+  });
+
+  await step('Read returns current state and inputs', async () => {
+    const req = new pb.ReadRequest(); req.setId('edge1'); req.setUrn(siteUrn); req.setProperties(S(site)); req.setInputs(S(siteInputs));
+    const r = await rpc('read', req);
+    assert.equal(r.getId(), 'edge1'); assert.equal(r.getInputs().toJavaScript().siteName, 'edge1');
+    assert.ok(isSecret(r.getProperties().toJavaScript().broker.adminPassword));
+  });
+
+  await step('Update applies new labels', async () => {
+    const req = new pb.UpdateRequest(); req.setId('edge1'); req.setUrn(siteUrn); req.setOlds(S(site)); req.setOldInputs(S(siteInputs));
+    req.setNews(S({ ...siteInputs, labels: { region: 'lab', owner: 'ops' } }));
+    const r = await rpc('update', req);
+    assert.equal(r.getProperties().toJavaScript().labels.owner, 'ops');
+  });
+
+  const topicUrnName = fx.topic;
+  let topicInputs, topic, topicId;
+  await step('Topic: Check refuses wildcards, naming the property', async () => {
+    const r = await check(topicUrn, { site: site.connection, name: 'a/#' });
+    assert.equal(r.getFailuresList()[0].getProperty(), 'name');
+  });
+  await step('Topic: Create makes dynsec roles on the real broker', async () => {
+    const r0 = await check(topicUrn, { site: site.connection, name: topicUrnName });
+    assert.equal(r0.getFailuresList().length, 0, JSON.stringify(r0.getFailuresList().map((x) => x.toObject())));
+    topicInputs = r0.getInputs().toJavaScript();
+    const req = new pb.CreateRequest(); req.setUrn(topicUrn); req.setProperties(S(topicInputs));
+    const r = await rpc('create', req);
+    topicId = r.getId(); topic = r.getProperties().toJavaScript();
+    assert.ok(topicId.endsWith(topicUrnName)); assert.ok(topic.publishRole); assert.ok(topic.subscribeRole);
+    assert.ok(isSecret(topic.site.broker.adminPassword));
+  });
+  await step('Topic: a new name forces replacement', async () => {
+    const req = new pb.DiffRequest(); req.setId(topicId); req.setUrn(topicUrn);
+    req.setOlds(S(topic)); req.setOldInputs(S(topicInputs)); req.setNews(S({ ...topicInputs, name: topicUrnName + '/v2' }));
+    const r = await rpc('diff', req);
+    assert.deepEqual(r.getReplacesList(), ['name']);
+    assert.equal(r.getDetaileddiffMap().get('name').getKind(), pb.PropertyDiff.Kind.UPDATE_REPLACE);
+  });
+  await step('Topic: Read finds the roles; Delete removes them; Read then reports it gone', async () => {
+    const read = async () => {
+      const req = new pb.ReadRequest(); req.setId(topicId); req.setUrn(topicUrn); req.setProperties(S(topic)); req.setInputs(S(topicInputs));
+      return rpc('read', req);
+    };
+    assert.equal((await read()).getId(), topicId);
+    const del = new pb.DeleteRequest(); del.setId(topicId); del.setUrn(topicUrn); del.setProperties(S(topic)); del.setOldInputs(S(topicInputs));
+    await rpc('delete', del);
+    assert.equal((await read()).getId(), '');
+  });
+
+  await step('Delete of the site succeeds', async () => {
+    const req = new pb.DeleteRequest(); req.setId('edge1'); req.setUrn(siteUrn); req.setProperties(S(site)); req.setOldInputs(S(siteInputs));
+    await rpc('delete', req);
+  });
+
+  await step('Read of a site whose broker went away warns through Engine.Log, tied to the URN', async () => {
+    const down = { ...siteInputs, broker: { kind: 'mqtt', url: 'mqtt://127.0.0.1:1' } };
+    const req = new pb.ReadRequest(); req.setId('edge1'); req.setUrn(siteUrn); req.setProperties(S({ ...site, ...down })); req.setInputs(S(down));
+    const r = await rpc('read', req);
+    assert.equal(r.getProperties().toJavaScript().brokerReachable, false);
+    const warn = engine.logs.find((l) => l.urn === siteUrn && l.severity === 2);
+    assert.ok(warn, JSON.stringify(engine.logs));
+    assert.ok(!JSON.stringify(engine.logs).includes(fx.adminPassword), 'a secret reached the log');
+  });
+
+  await step('Methods the provider does not serve answer UNIMPLEMENTED', async () => {
+    const req = new pb.InvokeRequest(); req.setTok('speck:index:nothing');
+    await assert.rejects(rpc('invoke', req), (e) => e.code === grpc.status.UNIMPLEMENTED);
+  });
+
+  await step('SIGINT stops the provider', async () => {
+    const code = await new Promise((ok) => { child.once('exit', (c, s) => ok(c ?? s)); child.kill('SIGINT'); setTimeout(() => ok('timeout'), 5000); });
+    assert.equal(code, 0);
+  });
+
+  c.close(); engine.server.forceShutdown();
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+})().catch((e) => { console.error(e); process.exit(2); });
