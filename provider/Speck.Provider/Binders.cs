@@ -11,6 +11,7 @@ public sealed class Binders(IEnumerable<ISpeBinder> spes, IEnumerable<IBrokerBin
     private readonly Dictionary<BrokerKind, IBrokerBinder> _brokers = brokers.ToDictionary(b => b.Kind);
 
     public ProviderConfig Config { get; set; } = new();
+    public SiteDirectory Sites { get; } = new();
 
     public ISpeBinder Spe(SpeKind kind) => _spes[kind];
     public IBrokerBinder Broker(BrokerKind kind) => _brokers[kind];

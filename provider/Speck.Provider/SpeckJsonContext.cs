@@ -9,4 +9,6 @@ namespace Speck.Provider;
 [JsonSerializable(typeof(ProviderConfig))]
 [JsonSerializable(typeof(SpeSiteArgs))]
 [JsonSerializable(typeof(SpeSiteState))]
+[JsonSerializable(typeof(TopicArgs))]
+[JsonSerializable(typeof(TopicState))]
 internal sealed partial class SpeckJsonContext : JsonSerializerContext;

@@ -19,7 +19,7 @@ public sealed class SpeckProvider : ProviderDefinition
         _binders = new Binders(spes, brokers);
         Contracts = new TypeContracts(SpeckJsonContext.Default, "speck");
         ConfigShape = Contracts.Shapes.Object(typeof(ProviderConfig), "pulumi:providers:speck");
-        Resources = [new SpeSite(_binders, Contracts)];
+        Resources = [new SpeSite(_binders, Contracts), new Topic(_binders, Contracts)];
     }
 
     public static string Version { get; } =

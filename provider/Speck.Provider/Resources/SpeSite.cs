@@ -67,6 +67,8 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
             check.Fail("siteName", $"'{name}' is not a valid site name: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         if (args.Spe is { } spe) ValidateSpe(spe, check);
         if (args.Broker is { } broker) ValidateBroker(broker, check);
+        if (check.Failures.Count == 0 && !check.News.AsValue().ContainsUnknowns)
+            binders.Sites.Remember(Connection(args, check.Resource.Name));
     }
 
     private static void ValidateSpe(SpeEndpoint spe, CheckContext check)
@@ -130,7 +132,7 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
             if (failIfDown) throw ProviderException.Unavailable(text);
             await ctx.WarnAsync(text);
         }
-        return new SpeSiteState
+        var state = new SpeSiteState
         {
             SiteName = siteName,
             Tier = args.Tier,
@@ -142,9 +144,14 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
             BrokerVersion = broker?.Version,
             BrokerReachable = broker is not null,
             AccessControl = broker?.AccessControl ?? false,
-            Connection = new SiteConnection { SiteName = siteName, Tier = args.Tier, Spe = args.Spe, Broker = args.Broker },
+            Connection = Connection(args, siteName),
         };
+        binders.Sites.Remember(state.Connection);
+        return state;
     }
+
+    private static SiteConnection Connection(SpeSiteArgs args, string defaultName) =>
+        new() { SiteName = args.SiteName ?? defaultName, Tier = args.Tier, Spe = args.Spe, Broker = args.Broker };
 
     private static async Task<(T? Value, string? Error)> Try<T>(Func<Task<T>> probe) where T : class
     {
