@@ -91,3 +91,23 @@ public sealed record SiteConnection
     [Description("The site's broker.")]
     public required BrokerEndpoint Broker { get; init; }
 }
+
+[SchemaToken("speck:index:TopicEndpoint")]
+[Description("Where a topic is: an output of `Topic` (`${topic.endpoint}`) that jobs take as a source or sink.")]
+public sealed record TopicEndpoint
+{
+    [Description("The site whose broker carries the topic.")]
+    public required string SiteName { get; init; }
+
+    [Description("The broker carrying the topic.")]
+    public required BrokerEndpoint Broker { get; init; }
+
+    [Description("The topic name.")]
+    public required string Name { get; init; }
+
+    [Description("Dynamic-security role allowed to publish to the topic, if the broker has access control.")]
+    public string? PublishRole { get; init; }
+
+    [Description("Dynamic-security role allowed to subscribe to the topic, if the broker has access control.")]
+    public string? SubscribeRole { get; init; }
+}

@@ -30,6 +30,9 @@ public sealed record TopicState : TopicArgs
 
     [Description("False when the topic's roles were changed outside Pulumi; the next update restores them.")]
     public required bool InSync { get; init; }
+
+    [Description("Where the topic is, for jobs' `sources` and `sink`.")]
+    public required TopicEndpoint Endpoint { get; init; }
 }
 
 /// <summary>
@@ -108,5 +111,13 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         PublishRole = record.PublishRole,
         SubscribeRole = record.SubscribeRole,
         InSync = record.Drift.Count == 0,
+        Endpoint = new TopicEndpoint
+        {
+            SiteName = args.Site.SiteName,
+            Broker = args.Site.Broker,
+            Name = args.Name,
+            PublishRole = record.PublishRole,
+            SubscribeRole = record.SubscribeRole,
+        },
     };
 }
