@@ -41,7 +41,7 @@ public sealed class MosquittoDynsec
         string name, string? textName, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
     {
         RequireName(name, "role name");
-        ValidateAcls(acls);
+        RequireValidAcls(acls);
         var create = DynsecCommand.CreateRole(name, textName, acls);
         var get = DynsecCommand.GetRole(name);
         var responses = await connection.ExecuteAsync([create, get], ct).ConfigureAwait(false);
@@ -70,7 +70,7 @@ public sealed class MosquittoDynsec
     public async Task SetRoleAclsAsync(string name, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
     {
         RequireName(name, "role name");
-        ValidateAcls(acls);
+        RequireValidAcls(acls);
         await RunOneAsync(DynsecCommand.ModifyRole(name, null, acls), ct).ConfigureAwait(false);
     }
 
@@ -299,7 +299,7 @@ public sealed class MosquittoDynsec
         return error is not null && throwOnError ? throw new ArgumentException(error, nameof(acls)) : error;
     }
 
-    private static void ValidateAcls(IReadOnlyList<DynsecAcl> acls) => ValidateAcls(acls, throwOnError: true);
+    private static void RequireValidAcls(IReadOnlyList<DynsecAcl> acls) => ValidateAcls(acls, throwOnError: true);
 
     private static void RequireName(string name, string what)
     {
