@@ -1,0 +1,127 @@
+namespace Speck.Provider.Brokers.Mqtt;
+
+public enum DynsecAclType
+{
+    PublishClientSend,
+    PublishClientReceive,
+    SubscribeLiteral,
+    SubscribePattern,
+    UnsubscribeLiteral,
+    UnsubscribePattern,
+}
+
+public static class DynsecAclTypes
+{
+    /// <summary>The exact acltype strings dynsec 2.0.11 accepts.</summary>
+    public static string ToWire(this DynsecAclType type) => type switch
+    {
+        DynsecAclType.PublishClientSend => "publishClientSend",
+        DynsecAclType.PublishClientReceive => "publishClientReceive",
+        DynsecAclType.SubscribeLiteral => "subscribeLiteral",
+        DynsecAclType.SubscribePattern => "subscribePattern",
+        DynsecAclType.UnsubscribeLiteral => "unsubscribeLiteral",
+        DynsecAclType.UnsubscribePattern => "unsubscribePattern",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown dynsec ACL type"),
+    };
+
+    public static bool TryParse(string? wire, out DynsecAclType type)
+    {
+        foreach (var candidate in Enum.GetValues<DynsecAclType>())
+        {
+            if (string.Equals(candidate.ToWire(), wire, StringComparison.Ordinal))
+            {
+                type = candidate;
+                return true;
+            }
+        }
+
+        type = default;
+        return false;
+    }
+}
+
+/// <summary>
+/// One role ACL. <see cref="Allow"/> is always sent, because 2.0.11 stores an ACL without it as a deny.
+/// Dynsec identifies an ACL by (type, topic); higher priority is evaluated first.
+/// </summary>
+public sealed record DynsecAcl(DynsecAclType AclType, string Topic, int Priority = 0, bool Allow = true);
+
+public sealed record DynsecRole(string Name, string? TextName, IReadOnlyList<DynsecAcl> Acls)
+{
+    /// <summary>Order-insensitive ACL comparison; the broker may return ACLs in its own order.</summary>
+    public bool HasSameAcls(IEnumerable<DynsecAcl> acls) => SameAcls(Acls, acls);
+
+    internal static bool SameAcls(IEnumerable<DynsecAcl> a, IEnumerable<DynsecAcl> b) =>
+        Sorted(a).SequenceEqual(Sorted(b));
+
+    private static IEnumerable<DynsecAcl> Sorted(IEnumerable<DynsecAcl> acls) => acls
+        .OrderBy(x => x.AclType).ThenBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Priority).ThenBy(x => x.Allow);
+}
+
+/// <summary>A role held by a client or group. Priority is null when the broker stores none (its default).</summary>
+public sealed record DynsecRoleRef(string RoleName, int? Priority = null);
+
+public sealed record DynsecGroupRef(string GroupName, int? Priority = null);
+
+/// <summary>A dynsec client. Passwords are write-only in dynsec, so there is nothing to read back.</summary>
+public sealed record DynsecClient(
+    string Username,
+    string? TextName,
+    string? ClientId,
+    IReadOnlyList<DynsecRoleRef> Roles,
+    IReadOnlyList<DynsecGroupRef> Groups,
+    bool Disabled)
+{
+    public bool HasRole(string roleName) => Roles.Any(r => r.RoleName == roleName);
+}
+
+public sealed record DynsecGroup(string Name, IReadOnlyList<DynsecRoleRef> Roles, IReadOnlyList<string> Clients)
+{
+    public bool HasRole(string roleName) => Roles.Any(r => r.RoleName == roleName);
+}
+
+public enum DynsecUpsertResult
+{
+    Created,
+    /// <summary>It existed with different settings and was changed to match.</summary>
+    Updated,
+    Unchanged,
+}
+
+/// <summary>Outcome of <see cref="MosquittoDynsec.DeleteRoleSafelyAsync"/>: who held the role before it was removed.</summary>
+public sealed record DynsecRoleDeletion(bool Existed, IReadOnlyList<string> RemovedFromClients, IReadOnlyList<string> RemovedFromGroups);
+
+public enum DynsecErrorKind
+{
+    /// <summary>The broker answered the command with an "error" string.</summary>
+    BrokerError,
+    Timeout,
+    ConnectFailed,
+    ConnectionLost,
+    /// <summary>The admin user may not use the control topics (PUBACK/SUBACK 135).</summary>
+    NotAuthorized,
+    /// <summary>The answer could not be understood, or the request was refused before reaching the broker.</summary>
+    InvalidRequest,
+}
+
+/// <summary>
+/// A failed dynsec operation. Carries the command name and its subject (user, role or group name) but never
+/// the request payload, so a password cannot end up in an error message or log.
+/// </summary>
+public class DynsecException(
+    DynsecErrorKind kind,
+    string command,
+    string? subject,
+    string endpointUrl,
+    string message,
+    string? brokerError = null,
+    Exception? inner = null) : Exception(message, inner)
+{
+    public DynsecErrorKind Kind { get; } = kind;
+    public string Command { get; } = command;
+    public string? Subject { get; } = subject;
+    public string EndpointUrl { get; } = endpointUrl;
+
+    /// <summary>The broker's error text, for example "Role not found"; null unless <see cref="Kind"/> is BrokerError.</summary>
+    public string? BrokerError { get; } = brokerError;
+}
