@@ -5,12 +5,12 @@ using Speck.Provider.Spe;
 namespace Speck.Provider;
 
 /// <summary>The binders of every engine and broker kind, and the provider configuration they work under.</summary>
-public sealed class Binders(IEnumerable<ISpeBinder> spes, IEnumerable<IBrokerBinder> brokers)
+public sealed class Binders(ConfigSource config, IEnumerable<ISpeBinder> spes, IEnumerable<IBrokerBinder> brokers)
 {
     private readonly Dictionary<SpeKind, ISpeBinder> _spes = spes.ToDictionary(b => b.Kind);
     private readonly Dictionary<BrokerKind, IBrokerBinder> _brokers = brokers.ToDictionary(b => b.Kind);
 
-    public ProviderConfig Config { get; set; } = new();
+    public ProviderConfig Config => config.Current;
     public SiteDirectory Sites { get; } = new();
 
     public ISpeBinder Spe(SpeKind kind) => _spes[kind];

@@ -17,3 +17,9 @@ public sealed record ProviderConfig
 
     public TimeSpan ProbeTimeout() => TimeSpan.FromSeconds(ProbeTimeoutSeconds ?? DefaultProbeTimeoutSeconds);
 }
+
+/// <summary>The configuration the engine gave in Configure, read by binders when they work.</summary>
+public sealed class ConfigSource
+{
+    public ProviderConfig Current { get; set; } = new();
+}

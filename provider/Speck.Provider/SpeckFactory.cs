@@ -1,3 +1,4 @@
+using Speck.Provider.Brokers.Mqtt;
 using Speck.Provider.Spe;
 using Speck.Provider.Spe.NodeRed;
 
@@ -9,6 +10,7 @@ public static class SpeckFactory
     public static SpeckProvider Create()
     {
         var http = new SiteHttp();
-        return new SpeckProvider([new NodeRedBinder(http)], []);
+        var config = new ConfigSource();
+        return new SpeckProvider(config, [new NodeRedBinder(http)], [new MqttBinder(config)]);
     }
 }

@@ -12,14 +12,15 @@ namespace Speck.Provider;
 /// <summary>The speck package: its metadata, configuration and resources, wired to the engine and broker binders.</summary>
 public sealed class SpeckProvider : ProviderDefinition
 {
-    private readonly Binders _binders;
+    private readonly ConfigSource _config;
 
-    public SpeckProvider(IEnumerable<ISpeBinder> spes, IEnumerable<IBrokerBinder> brokers)
+    public SpeckProvider(ConfigSource config, IEnumerable<ISpeBinder> spes, IEnumerable<IBrokerBinder> brokers)
     {
-        _binders = new Binders(spes, brokers);
+        _config = config;
+        var binders = new Binders(config, spes, brokers);
         Contracts = new TypeContracts(SpeckJsonContext.Default, "speck");
         ConfigShape = Contracts.Shapes.Object(typeof(ProviderConfig), "pulumi:providers:speck");
-        Resources = [new SpeSite(_binders, Contracts), new Topic(_binders, Contracts)];
+        Resources = [new SpeSite(binders, Contracts), new Topic(binders, Contracts)];
     }
 
     public static string Version { get; } =
@@ -38,7 +39,7 @@ public sealed class SpeckProvider : ProviderDefinition
     public override Task ConfigureAsync(PropertyMap config, CancellationToken ct)
     {
         var known = new PropertyMap(config.Where(kv => ConfigShape.Find(kv.Key) is not null));
-        _binders.Config = TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>());
+        _config.Current = TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>());
         return Task.CompletedTask;
     }
 }

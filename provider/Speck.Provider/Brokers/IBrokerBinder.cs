@@ -27,5 +27,6 @@ public interface IBrokerBinder
     Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, string name, string ownerTag, CancellationToken ct);
     /// <summary>Null when the topic is gone from the broker; <see cref="TopicRecord.Drift"/> lists what differs.</summary>
     Task<TopicRecord?> ReadTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct);
-    Task DeleteTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct);
+    /// <summary>Removes what the topic owns; returns notes for the user (e.g. clients that lost a role).</summary>
+    Task<IReadOnlyList<string>> DeleteTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct);
 }

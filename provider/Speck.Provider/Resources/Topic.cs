@@ -83,9 +83,12 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         return State(news, record);
     }
 
-    protected override Task DeleteAsync(string id, TopicState olds, ResourceContext ctx) =>
-        Binder(olds).DeleteTopicAsync(olds.Site.Broker,
+    protected override async Task DeleteAsync(string id, TopicState olds, ResourceContext ctx)
+    {
+        var notes = await Binder(olds).DeleteTopicAsync(olds.Site.Broker,
             new TopicRecord(olds.Name, olds.OwnerTag, olds.PublishRole, olds.SubscribeRole, []), ctx.CancellationToken);
+        foreach (var note in notes) await ctx.WarnAsync(note);
+    }
 
     private IBrokerBinder Binder(TopicArgs args) => binders.Broker(args.Site.Broker.Kind);
 

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Speck.Host.Resources;
+using Speck.Provider.Model;
+
+namespace Speck.Provider.Brokers.Mqtt;
+
+/// <summary>
+/// MQTT brokers behind the resources. With a dynamic-security admin on the site, a topic is a publish role and
+/// a subscribe role; the role's text name carries the owner tag of the resource that made it.
+/// </summary>
+public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
+{
+    private const string OwnerPrefix = "speck:";
+
+    public BrokerKind Kind => BrokerKind.Mqtt;
+
+    public string? ValidateUrl(string url) => MqttUrl.TryParse(url, out _, out var error) ? null : error;
+
+    public string? ValidateTopicName(string name) => MqttTopicName.Validate(name);
+
+    public async Task<BrokerProbe> ProbeAsync(BrokerEndpoint endpoint, CancellationToken ct)
+    {
+        var admin = Admin(endpoint);
+        var probe = await MqttProbe.ProbeAsync(admin ?? User(endpoint), ProbeOptions(), ct);
+        if (!probe.Connected)
+            throw new Spe.EndpointUnreachableException($"MQTT broker at {MqttUrl.Redact(endpoint.Url)}: {probe.Error ?? probe.Failure?.ToString() ?? "no connection"}");
+        if (admin is not null && probe.DynsecAvailable != true)
+            throw new Spe.EndpointUnreachableException(
+                $"MQTT broker at {MqttUrl.Redact(endpoint.Url)}: dynamic security did not answer for admin user '{endpoint.AdminUsername}': {probe.DynsecError ?? "no answer"}");
+        var version = probe.BrokerVersion;
+        return new BrokerProbe(version, admin is not null, version ?? "MQTT broker");
+    }
+
+    public async Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, string name, string ownerTag, CancellationToken ct)
+    {
+        if (Admin(endpoint) is not { } admin)
+        {
+            var check = await Guard(endpoint, () => MqttProbe.CheckTopicAcceptedAsync(User(endpoint), name, ct));
+            if (!check.Accepted)
+                throw ProviderException.Precondition($"the broker at {MqttUrl.Redact(endpoint.Url)} refused topic '{name}': {check.Reason} ({check.ReasonCode})");
+            return new TopicRecord(name, ownerTag, null, null, []);
+        }
+        var dynsec = MosquittoDynsec.For(admin);
+        var (pub, sub) = (RoleName("pub", name), RoleName("sub", name));
+        foreach (var role in new[] { pub, sub })
+        {
+            var existing = await Guard(endpoint, () => dynsec.GetRoleAsync(role, ct));
+            if (existing is not null && Owner(existing) is { } other && other != ownerTag)
+                throw ProviderException.Precondition(
+                    $"role '{role}' for topic '{name}' already exists and belongs to another resource (owner {other}): import the topic instead of creating it");
+        }
+        await Guard(endpoint, () => dynsec.CreateRoleAsync(pub, OwnerPrefix + ownerTag, PublishAcls(name), ct));
+        await Guard(endpoint, () => dynsec.CreateRoleAsync(sub, OwnerPrefix + ownerTag, SubscribeAcls(name), ct));
+        return new TopicRecord(name, ownerTag, pub, sub, []);
+    }
+
+    public async Task<TopicRecord?> ReadTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct)
+    {
+        if (Admin(endpoint) is not { } admin) return recorded with { Drift = [] };
+        var dynsec = MosquittoDynsec.For(admin);
+        var (pubName, subName) = (RoleName("pub", recorded.Name), RoleName("sub", recorded.Name));
+        var pub = await Guard(endpoint, () => dynsec.GetRoleAsync(pubName, ct));
+        var sub = await Guard(endpoint, () => dynsec.GetRoleAsync(subName, ct));
+        if (pub is null && sub is null) return null;
+
+        var owner = recorded.OwnerTag.Length > 0 ? recorded.OwnerTag : Owner(pub ?? sub!) ?? "";
+        var drift = new List<string>();
+        Compare(pubName, pub, PublishAcls(recorded.Name), owner, drift);
+        Compare(subName, sub, SubscribeAcls(recorded.Name), owner, drift);
+        return new TopicRecord(recorded.Name, owner, pubName, subName, drift);
+    }
+
+    public async Task<IReadOnlyList<string>> DeleteTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct)
+    {
+        if (Admin(endpoint) is not { } admin) return [];
+        var dynsec = MosquittoDynsec.For(admin);
+        var notes = new List<string>();
+        foreach (var role in new[] { recorded.PublishRole, recorded.SubscribeRole }.OfType<string>())
+        {
+            var existing = await Guard(endpoint, () => dynsec.GetRoleAsync(role, ct));
+            if (existing is null) continue;
+            if (Owner(existing) is { } other && other != recorded.OwnerTag)
+            {
+                notes.Add($"role '{role}' now belongs to another resource (owner {other}); left in place");
+                continue;
+            }
+            var deletion = await Guard(endpoint, () => dynsec.DeleteRoleSafelyAsync(role, ct));
+            if (deletion.RemovedFromClients.Count > 0)
+                notes.Add($"role '{role}' was taken from clients {string.Join(", ", deletion.RemovedFromClients)} before it was deleted");
+        }
+        return notes;
+    }
+
+    private static void Compare(string name, DynsecRole? role, IReadOnlyList<DynsecAcl> expected, string owner, List<string> drift)
+    {
+        if (role is null) drift.Add($"role '{name}' was deleted");
+        else if (!role.HasSameAcls(expected)) drift.Add($"role '{name}' has ACLs [{Describe(role.Acls)}], expected [{Describe(expected)}]");
+        else if (Owner(role) is { } other && other != owner) drift.Add($"role '{name}' was taken over (owner {other})");
+    }
+
+    private static string Describe(IEnumerable<DynsecAcl> acls) =>
+        string.Join(", ", acls.Select(a => $"{a.AclType} {a.Topic} {(a.Allow ? "allow" : "deny")}"));
+
+    private static IReadOnlyList<DynsecAcl> PublishAcls(string topic) => [new(DynsecAclType.PublishClientSend, topic)];
+
+    private static IReadOnlyList<DynsecAcl> SubscribeAcls(string topic) =>
+        [new(DynsecAclType.SubscribeLiteral, topic), new(DynsecAclType.PublishClientReceive, topic)];
+
+    private static string? Owner(DynsecRole role) =>
+        role.TextName is { } t && t.StartsWith(OwnerPrefix, StringComparison.Ordinal) ? t[OwnerPrefix.Length..] : null;
+
+    /// <summary>A readable, bounded role name; the hash keeps topics that sanitise alike apart.</summary>
+    public static string RoleName(string kind, string topic)
+    {
+        var readable = Unsafe().Replace(topic, "_");
+        if (readable.Length > 80) readable = readable[..80];
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(topic)))[..8];
+        return $"speck-{kind}-{readable}-{hash}";
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9._-]")]
+    private static partial Regex Unsafe();
+
+    private static MqttEndpoint? Admin(BrokerEndpoint e) =>
+        e.AdminUsername is { } u && e.AdminPassword is { } p ? MqttUrl.Parse(e.Url, new MqttCredentials(u, p), e.CaCert) : null;
+
+    private static MqttEndpoint User(BrokerEndpoint e) =>
+        MqttUrl.Parse(e.Url, e.Username is { } u ? new MqttCredentials(u, e.Password ?? "") : null, e.CaCert);
+
+    private MqttProbeOptions ProbeOptions() => MqttProbeOptions.Default with
+    {
+        Connection = MqttProbeOptions.Default.Connection with
+        {
+            ConnectTimeout = config.Current.ProbeTimeout(),
+            ClientIdPrefix = config.Current.MqttClientIdPrefix ?? "speck",
+        },
+    };
+
+    /// <summary>Maps broker failures to what they mean for the engine: unreachable is clean, a lost answer is unknown.</summary>
+    private static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
+    {
+        try
+        {
+            return await op();
+        }
+        catch (DynsecException e)
+        {
+            var where = MqttUrl.Redact(endpoint.Url);
+            throw e.Kind switch
+            {
+                DynsecErrorKind.ConnectFailed => ProviderException.Unavailable($"MQTT broker at {where}: {e.Message}", e),
+                DynsecErrorKind.Timeout or DynsecErrorKind.ConnectionLost => ProviderException.OutcomeUnknown($"MQTT broker at {where}: {e.Message}", e),
+                _ => ProviderException.Precondition($"MQTT broker at {where}: {e.Message}"),
+            };
+        }
+        catch (MqttConnectException e)
+        {
+            throw ProviderException.Unavailable($"MQTT broker at {MqttUrl.Redact(endpoint.Url)}: {e.Message}", e);
+        }
+    }
+}
