@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Speck.Host.Resources;
+using Speck.Host.Values;
+using Speck.Provider;
+
+namespace Speck.Tests.Resources;
+
+/// <summary>
+/// Drives a provider's resources in-process through the same handler interface the gRPC service uses, with the
+/// engine's call order (Check, then Create/Read/Diff/Update/Delete), recording what the provider logs.
+/// </summary>
+public sealed class ResourceDriver
+{
+    public SpeckProvider Provider { get; } = SpeckFactory.Create();
+    public ConcurrentQueue<(LogLevel Level, string Message, string? Urn)> Logs { get; } = new();
+
+    private sealed class Log(ResourceDriver d) : IEngineLog
+    {
+        public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default)
+        {
+            d.Logs.Enqueue((level, message, urn));
+            return Task.CompletedTask;
+        }
+    }
+
+    public ResourceContext Context(string type, string name, string id = "", bool preview = false) => new()
+    {
+        Urn = $"urn:pulumi:test::speck::{type}::{name}",
+        Name = name,
+        Type = type,
+        Id = id,
+        Preview = preview,
+        Log = new Log(this),
+    };
+
+    public IResourceHandler Handler(string type) => Provider.Find(type)!;
+
+    public async Task<PropertyMap> CheckAsync(string type, string name, PropertyMap news)
+    {
+        var r = await Handler(type).CheckAsync(Context(type, name), PropertyMap.Empty, news);
+        Assert.True(r.Failures.Count == 0, string.Join("; ", r.Failures.Select(f => $"{f.Property}: {f.Reason}")));
+        return r.Inputs;
+    }
+
+    public async Task<(PropertyMap Inputs, CreateOutcome Created)> CreateAsync(string type, string name, PropertyMap news)
+    {
+        var inputs = await CheckAsync(type, name, news);
+        return (inputs, await Handler(type).CreateAsync(Context(type, name), inputs));
+    }
+
+    public static PropertyValue S(string s) => PropertyValue.Of(s);
+    public static PropertyValue Obj(params (string Key, PropertyValue Value)[] f) => PropertyValue.Of(f.Select(x => KeyValuePair.Create(x.Key, x.Value)));
+    public static PropertyMap Map(params (string Key, PropertyValue Value)[] f) => new(f.Select(x => KeyValuePair.Create(x.Key, x.Value)));
+}
