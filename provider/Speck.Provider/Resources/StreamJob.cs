@@ -23,6 +23,16 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         contracts)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>Time past the operation's timeout for reporting and cleaning up once the job is found unready.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    /// <summary>The whole operation's token: the engine's timeout (or the default) plus a grace for cleanup.</summary>
+    internal static CancellationTokenSource Deadline(ResourceContext ctx)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        cts.CancelAfter((ctx.Timeout ?? DefaultTimeout) + Grace);
+        return cts;
+    }
 
     protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
     {
@@ -56,7 +66,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     protected override async Task<(string Id, StreamJobState State)> CreateAsync(StreamJobArgs args, ResourceContext ctx)
     {
-        using var deadline = ctx.Deadline(DefaultTimeout);
+        using var deadline = Deadline(ctx);
         var artifact = await JobArtifactSource.LoadAsync(args, deadline.Token);
         if (args.DesiredState == DesiredState.Suspended)
             return ($"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}", Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
@@ -91,7 +101,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     protected override async Task DeleteAsync(string id, StreamJobState olds, ResourceContext ctx)
     {
-        using var deadline = ctx.Deadline(DefaultTimeout);
+        using var deadline = Deadline(ctx);
         var binder = Binder(olds);
         if (olds.JobId is { } jobId && await binder.FindAsync(olds.Site.Spe, jobId, deadline.Token) is { Live: true })
         {

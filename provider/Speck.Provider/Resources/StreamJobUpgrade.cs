@@ -15,7 +15,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
 
     public async Task<StreamJobState> RunAsync()
     {
-        using var deadline = ctx.Deadline(StreamJob.DefaultTimeout);
+        using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
         var artifact = await JobArtifactSource.LoadAsync(news, ct);
         var oldBinder = resource.Binder(olds);
@@ -55,7 +55,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
 
     private async Task<StreamJobState> StartNewVersionAsync(JobArtifact artifact, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
     {
-        var ready = ctx.Timeout ?? StreamJob.DefaultTimeout;
+        var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
         DeployedJob job;
         try
         {
@@ -86,7 +86,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         var previous = await JobArtifactSource.LoadAsync(olds, ct);
-        var ready = ctx.Timeout ?? StreamJob.DefaultTimeout;
+        var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
         DeployedJob back;
         try
         {

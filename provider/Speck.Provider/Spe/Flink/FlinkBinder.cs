@@ -189,7 +189,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
                 if (job is null) return new DeployedJob(jobId, gen, JobStates.Missing, jarId, null, "Flink no longer knows the job");
                 if (FlinkStates.IsGloballyTerminal(job.State))
                     return new DeployedJob(jobId, gen, job.State, jarId, job.StartTime, await FailureAsync(client, jobId, ct) ?? $"job ended {job.State}");
-                if (job.State == JobStates.Running)
+                if (job.State == JobStates.Running && TasksRunning(job))
                 {
                     runningSince ??= DateTimeOffset.UtcNow;
                     if (DateTimeOffset.UtcNow - runningSince >= d.Stabilization) return new DeployedJob(jobId, gen, job.State, jarId, job.StartTime, null);
@@ -201,8 +201,14 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
         return new DeployedJob(jobId, gen, job?.State ?? "UNKNOWN", jarId, job?.StartTime,
-            $"not RUNNING within {d.ReadyTimeout.TotalSeconds:0.#}s (state {job?.State ?? "unknown"})");
+            job is not null && job.State == JobStates.Running
+                ? $"not running within {d.ReadyTimeout.TotalSeconds:0.#}s: its tasks wait for task slots"
+                : $"not RUNNING within {d.ReadyTimeout.TotalSeconds:0.#}s (state {job?.State ?? "unknown"})");
     }
+
+    /// <summary>Flink calls a job RUNNING as soon as it is scheduled; it works once every vertex's tasks run.</summary>
+    private static bool TasksRunning(FlinkJobDetails job) =>
+        job.Vertices is not { Count: > 0 } vertices || vertices.All(v => v.Status is null or "RUNNING" or "FINISHED");
 
     private static async Task AwaitEndAsync(FlinkClient client, string jobId, CancellationToken ct)
     {

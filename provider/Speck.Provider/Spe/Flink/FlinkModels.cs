@@ -96,6 +96,8 @@ public sealed record FlinkVertex
 {
     [JsonPropertyName("name")] public string? Name { get; init; }
     [JsonPropertyName("parallelism")] public int Parallelism { get; init; }
+    /// <summary>The vertex's ExecutionState: a job is RUNNING while its tasks still wait for slots (SCHEDULED).</summary>
+    [JsonPropertyName("status")] public string? Status { get; init; }
 }
 
 public sealed record FlinkStopRequest
