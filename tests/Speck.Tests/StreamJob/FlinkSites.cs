@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Speck.FlinkStandIn;
 using Speck.FlinkStandIn.Jars;
 using Speck.Host.Resources;
@@ -53,21 +54,29 @@ public sealed class FlinkSites : IAsyncDisposable
         ("siteName", S(SiteName(site))), ("name", S(name)),
         ("broker", Obj(("kind", S("mqtt")), ("url", S($"mqtt://127.0.0.{site + 1}:1883")))));
 
-    /// <summary>A jar whose manifest names <paramref name="entryClass"/>; its content (and so its hash) differs per class.</summary>
-    public string Jar(string entryClass = V1)
+    /// <summary>
+    /// A jar whose manifest names <paramref name="entryClass"/>. Another <paramref name="version"/> is other content
+    /// (so another hash) with the same operators, as a new build of the same program would be.
+    /// </summary>
+    public string Jar(string entryClass = V1, int version = 1)
     {
         Directory.CreateDirectory(_root);
-        var path = Path.Combine(_root, entryClass.Split('.')[^1].ToLowerInvariant() + ".jar");
-        if (!File.Exists(path)) File.WriteAllBytes(path, TestJar.Build(entryClass));
+        var path = Path.Combine(_root, $"{entryClass.Split('.')[^1].ToLowerInvariant()}-{version}.jar");
+        if (File.Exists(path)) return path;
+        File.WriteAllBytes(path, TestJar.Build(entryClass));
+        if (version != 1)
+            using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+            using (var note = new StreamWriter(zip.CreateEntry("speck-build.txt").Open()))
+                note.Write($"build {version}");
         return path;
     }
 
     /// <summary>Inputs of a job reading <c>in</c> on site 0 and writing <c>out</c> on site 0, run on <paramref name="site"/>.</summary>
-    public PropertyMap Job(int site = 0, string entryClass = V1, params (string Key, PropertyValue Value)[] extra)
+    public PropertyMap Job(int site = 0, string entryClass = V1, int version = 1, params (string Key, PropertyValue Value)[] extra)
     {
         var fields = new List<(string, PropertyValue)>
         {
-            ("site", Site(site)), ("jarPath", S(Jar(entryClass))), ("entryClass", S(entryClass)),
+            ("site", Site(site)), ("jarPath", S(Jar(entryClass, version))), ("entryClass", S(entryClass)),
             ("sources", PropertyValue.Of([Topic(0, "in")])), ("sink", Topic(0, "out")),
             ("savepointDirectory", S(SavepointDir)),
         };
@@ -132,4 +141,11 @@ public sealed record Deployed(string Name, string Id, PropertyMap Inputs, Proper
     public string JobId => Outputs["jobId"].AsString;
     public string State => Outputs["state"].AsString;
     public string? LastSavepoint => Outputs.Get("lastSavepoint") is { IsNull: false } v ? v.AsString : null;
+}
+
+public static class FlinkSitesDiff
+{
+    /// <summary>The top-level properties a diff reports as changed.</summary>
+    public static async Task<List<string>> DiffChanges(this FlinkSites w, Deployed d, PropertyMap news) =>
+        (await w.DiffAsync(d, news)).Detailed.Keys.Select(DiffOutcome.TopLevel).Distinct().ToList();
 }
