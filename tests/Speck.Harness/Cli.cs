@@ -1,7 +1,7 @@
 using Speck.Harness;
 
 // speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
-// Usage: speck-engine <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes]
+// Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes]
 //                     [--grpc-log FILE] [--parallel N] [-v=N]
 var (command, dir, stack, provider, grpcLog, parallel, flags) = ("", ".", "dev", Environment.GetEnvironmentVariable("SPECK_PROVIDER"),
     Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), 16, new List<string>());
@@ -20,6 +20,15 @@ for (var i = 0; i < args.Length; i++)
         case var c when !c.StartsWith('-') && command.Length == 0: command = c; break;
         default: return Usage($"unknown argument '{args[i]}'");
     }
+}
+if (command.StartsWith("output", StringComparison.Ordinal))
+{
+    // `pulumi stack output NAME`: a stack output from the state; secrets are not shown.
+    var outputs = new Stack(new StackOptions { ProgramDirectory = Path.GetFullPath(dir), Stack = stack, ProviderBinary = "" }).LoadState().Outputs;
+    var name = command.Length > "output:".Length ? command["output:".Length..] : null;
+    foreach (var (k, v) in outputs.Where(kv => name is null || kv.Key == name))
+        Console.WriteLine(name is null ? $"{k}: {Summary.Show(v)}" : Summary.Show(v).Trim('"'));
+    return outputs.ContainsKey(name ?? "") || name is null ? 0 : 1;
 }
 if (command is not ("preview" or "up" or "update" or "refresh" or "destroy")) return Usage(command.Length == 0 ? "no command" : $"unknown command '{command}'");
 provider ??= Path.Combine(AppContext.BaseDirectory, "pulumi-resource-speck");
@@ -55,6 +64,6 @@ return result.Succeeded ? 0 : 1;
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"speck-engine: {problem}");
-    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--grpc-log FILE] [--parallel N] [-v=N]");
+    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--grpc-log FILE] [--parallel N] [-v=N]");
     return 2;
 }

@@ -99,7 +99,7 @@ public static class Summary
         return parts.Count == 0 ? "no changes" : string.Join(", ", parts);
     }
 
-    private static string Show(JsonNode? v) => v switch
+    public static string Show(JsonNode? v) => v switch
     {
         _ when Sig.IsSecret(v) => "[secret]",
         _ when Sig.IsUnknown(v) => "output<unknown>",

@@ -8,11 +8,15 @@ namespace Speck.Testbed.Mosquitto;
 /// </summary>
 public static class MosquittoCtrl
 {
-    public static async Task<string> DynsecAsync(MosquittoBroker broker, IEnumerable<string> args, CancellationToken ct = default)
+    public static Task<string> DynsecAsync(MosquittoBroker broker, IEnumerable<string> args, CancellationToken ct = default) =>
+        DynsecAsync(broker.Host, broker.Port, broker.AdminUser!, broker.AdminPassword!, args, ct);
+
+    public static async Task<string> DynsecAsync(string host, int port, string adminUser, string adminPassword, IEnumerable<string> args,
+        CancellationToken ct = default)
     {
         var ctrl = MosquittoBroker.FindMosquittoCtrl() ?? throw new InvalidOperationException("mosquitto_ctrl was not found");
         var psi = new ProcessStartInfo(ctrl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-h", broker.Host, "-p", broker.Port.ToString(), "-u", broker.AdminUser!, "-P", broker.AdminPassword!, "dynsec" }.Concat(args))
+        foreach (var a in new[] { "-h", host, "-p", port.ToString(), "-u", adminUser, "-P", adminPassword, "dynsec" }.Concat(args))
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
