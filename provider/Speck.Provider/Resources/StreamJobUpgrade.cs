@@ -105,7 +105,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             : Failed(state, [reason, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
     }
 
-    private StreamJobState Keep(JobArtifact artifact, JobStatus current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
+    private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
     {
         JobId = olds.JobId, State = current.State, Generation = olds.Generation, JarId = olds.JarId,
         ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
