@@ -66,6 +66,26 @@ public sealed class StreamJobUpgradeTests
     }
 
     [Fact]
+    public async Task A_program_whose_operators_do_not_fit_the_savepoint_is_rolled_back_unless_non_restored_state_is_allowed()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var v1 = await w.CreateAsync("ops", w.Job());
+
+        var e = await Assert.ThrowsAsync<InitFailure>(() => w.UpdateAsync(v1, w.Job(entryClass: FlinkSites.V2)));
+        Assert.Contains(e.Reasons, r => r.Contains("allowNonRestoredState") && r.Contains("Cannot map checkpoint/savepoint state"));
+        Assert.Equal(FlinkSites.V1, e.Properties["entryClass"].AsString);
+        Assert.Equal(JobStatus.RUNNING, w.Sites[0].Job(e.Properties["jobId"].AsString)!.State);
+
+        var recorded = v1 with { Inputs = await w.CheckAsync("ops", w.Job(entryClass: FlinkSites.V2)), Outputs = e.Properties };
+        var v2 = await w.UpdateAsync(recorded, w.Job(entryClass: FlinkSites.V2, extra: ("allowNonRestoredState", PropertyValue.True)));
+        var job = w.Sites[0].Job(v2.JobId)!;
+        Assert.Equal(JobStatus.RUNNING, job.State);
+        Assert.Equal(FlinkSites.V2, job.EntryClass);
+        Assert.True(job.AllowNonRestoredState);
+        Assert.NotNull(job.RestoredFrom);
+    }
+
+    [Fact]
     public async Task Moving_a_job_to_another_site_carries_its_state_and_leaves_the_old_site_alone()
     {
         await using var w = await FlinkSites.StartAsync(2);
