@@ -52,8 +52,8 @@ internal static class JobJson
         foreach (var f in job.Failures.AsEnumerable().Reverse().Take(max))
             entries.Add(new JsonObject
             {
+                // taskName, location, endpoint and taskManagerId are NON_NULL: absent for these job-level failures.
                 ["exceptionName"] = f.ExceptionName, ["stacktrace"] = f.StackTrace, ["timestamp"] = f.Timestamp,
-                ["taskName"] = null, ["location"] = null, ["endpoint"] = null, ["taskManagerId"] = null,
                 ["failureLabels"] = new JsonObject(), ["concurrentExceptions"] = new JsonArray(),
             });
         var root = job.Failures.LastOrDefault();
