@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Speck.FlinkStandIn.Control;
@@ -21,8 +20,6 @@ namespace Speck.FlinkStandIn;
 /// </summary>
 public sealed class FlinkStandIn : IAsyncDisposable
 {
-    // Flink's Jackson writes quotes, '<' and '+' as-is; only JSON's own escapes are needed.
-    private static readonly System.Text.Json.JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Router _router = new();
     private readonly JobStore _jobs;
     private readonly SavepointOperations _savepoints;
@@ -83,7 +80,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
     public StandInJob? Job(string jobId)
     {
         _jobs.Advance();
-        lock (_jobs.Sync) return _jobs.Find(jobId.ToLowerInvariant())?.Snapshot();
+        lock (_jobs.Sync) return _jobs.FindAny(jobId.ToLowerInvariant())?.Snapshot();
     }
 
     /// <summary>Starts Kestrel and returns the base URL.</summary>
@@ -98,7 +95,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 104_857_600; // rest.server.max-content-length
         });
         _app = builder.Build();
-        _app.Run(HandleAsync);
+        _app.Run(new RequestPipeline(_router, Requests, Faults, () => Latency, Advance).HandleAsync);
         await _app.StartAsync(ct);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address.Replace("[::]", Options.Host).TrimEnd('/');
@@ -120,40 +117,6 @@ public sealed class FlinkStandIn : IAsyncDisposable
     {
         _jobs.Advance();
         _savepoints.Advance();
-    }
-
-    private async Task HandleAsync(HttpContext http)
-    {
-        var path = http.Request.Path.Value ?? "/";
-        var query = http.Request.QueryString.Value ?? "";
-        if (Latency > TimeSpan.Zero) await Task.Delay(Latency, http.RequestAborted);
-        var fault = Faults.Take(http.Request.Method, path);
-        if (fault == FaultKind.DropConnection)
-        {
-            Requests.Add(new RequestLogEntry(http.Request.Method, path, query, 0, DateTimeOffset.UtcNow));
-            http.Abort();
-            return;
-        }
-        FlinkResponse response;
-        try
-        {
-            if (fault == FaultKind.InternalServerError)
-                throw FlinkRestException.Internal(new JavaError("java.lang.RuntimeException", "Injected fault (stand-in test knob)."));
-            Advance();
-            var (handler, request) = _router.Match(http);
-            response = await handler(request);
-        }
-        catch (FlinkRestException e)
-        {
-            response = new FlinkResponse(e.Status, new System.Text.Json.Nodes.JsonObject
-            {
-                ["errors"] = new System.Text.Json.Nodes.JsonArray(e.Errors.Select(s => (System.Text.Json.Nodes.JsonNode)s!).ToArray()),
-            });
-        }
-        Requests.Add(new RequestLogEntry(http.Request.Method, path, query, response.Status, DateTimeOffset.UtcNow));
-        http.Response.StatusCode = response.Status;
-        http.Response.ContentType = "application/json; charset=UTF-8";
-        await http.Response.WriteAsync(response.Body.ToJsonString(Wire), http.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,7 +12,7 @@ public static class JobStatusExtensions
 }
 
 /// <summary>An exception recorded for a job, as <c>/jobs/{id}/exceptions</c> shows it.</summary>
-public sealed record JobFailure(string ExceptionName, string StackTrace, long Timestamp);
+public sealed record JobFailure(string ExceptionName, string StackTrace, long Timestamp, Http.JavaError Error);
 
 /// <summary>What a test can read about a job through the C# control API (never through REST).</summary>
 public sealed record StandInJob(

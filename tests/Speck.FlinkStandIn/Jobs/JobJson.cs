@@ -65,6 +65,20 @@ internal static class JobJson
         };
     }
 
+    /// <summary>JobExecutionResultResponseBody as sent: JobResult has a custom serializer (flink-rest.md §0.3).</summary>
+    public static JsonObject ExecutionResult(Job job)
+    {
+        if (!job.State.IsGloballyTerminal()) return new JsonObject { ["status"] = new JsonObject { ["id"] = "IN_PROGRESS" } };
+        var result = new JsonObject
+        {
+            ["id"] = job.Id,
+            ["application-status"] = job.State switch { JobStatus.FINISHED => "SUCCEEDED", JobStatus.CANCELED => "CANCELED", _ => "FAILED" },
+            ["accumulator-results"] = new JsonObject(), ["net-runtime"] = job.EndTime - StartTime(job),
+        };
+        if (job.State == JobStatus.FAILED && job.Failures.LastOrDefault() is { } f) result["failure-cause"] = f.Error.ToSerializedThrowable();
+        return new JsonObject { ["status"] = new JsonObject { ["id"] = "COMPLETED" }, ["job-execution-result"] = result };
+    }
+
     private static JsonObject Vertex(Job job, int index, string state, long now)
     {
         var tasks = new JsonObject();

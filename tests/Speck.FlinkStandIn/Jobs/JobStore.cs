@@ -19,8 +19,15 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     internal long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     internal int UsedSlots => _jobs.Where(j => j.HasSlots).Sum(j => j.Parallelism);
+    /// <summary>Every job ever submitted, archived ones included (the control API and the duplicate-id rule see these).</summary>
     internal IReadOnlyList<Job> All => _jobs;
-    internal Job? Find(string id) => _jobs.FirstOrDefault(j => j.Id == id);
+    /// <summary>Jobs the REST API still shows: terminal jobs leave after <c>jobstore.expiration-time</c>.</summary>
+    internal IEnumerable<Job> Visible => _jobs.Where(j => !Expired(j));
+    internal Job? Find(string id) => Visible.FirstOrDefault(j => j.Id == id);
+    internal Job? FindAny(string id) => _jobs.FirstOrDefault(j => j.Id == id);
+
+    private bool Expired(Job job) =>
+        job.State.IsGloballyTerminal() && Now - job.EndTime >= options.JobStoreExpiration.TotalMilliseconds;
 
     internal void AddFailureRule(JobFailureRule rule)
     {
@@ -32,7 +39,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     {
         lock (Sync)
         {
-            if (Find(job.Id) is not null)
+            if (FindAny(job.Id) is not null)
                 throw FlinkRestException.Handler(400, "Could not execute application.",
                     new JavaError("java.util.concurrent.CompletionException",
                         "org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted.",
@@ -123,7 +130,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     {
         var now = Now;
         Release(job);
-        job.Failures.Add(new JobFailure(error.Class, error.Trace(), now));
+        job.Failures.Add(new JobFailure(error.Class, error.Trace(), now, error));
         job.MoveTo(JobStatus.FAILING, now);
         job.MoveTo(JobStatus.FAILED, now);
     }

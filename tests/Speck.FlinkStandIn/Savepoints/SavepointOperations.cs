@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Speck.FlinkStandIn.Http;
 using Speck.FlinkStandIn.Jobs;
@@ -69,7 +68,7 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
                 return new JsonObject { ["status"] = new JsonObject { ["id"] = "IN_PROGRESS" }, ["operation"] = null };
             var operation = op.Location is not null
                 ? new JsonObject { ["location"] = op.Location }
-                : new JsonObject { ["failure-cause"] = FailureCause(op.Failure!) };
+                : new JsonObject { ["failure-cause"] = op.Failure!.ToSerializedThrowable() };
             return new JsonObject { ["status"] = new JsonObject { ["id"] = "COMPLETED" }, ["operation"] = operation };
         }
     }
@@ -93,7 +92,7 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
 
     private void Finish(Operation op)
     {
-        var job = jobs.Find(op.JobId)!;
+        var job = jobs.FindAny(op.JobId)!;
         if (job.State != JobStatus.RUNNING || !job.HasSlots)
         {
             Complete(op, new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException", "Checkpoint Coordinator is suspending."));
@@ -130,12 +129,4 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
 
     private static JavaError NotAllTasksRunning() => new("org.apache.flink.runtime.checkpoint.CheckpointException",
         "Checkpoint triggering task Source: Custom Source (1/1) of job is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.");
-
-    /// <summary>SerializedThrowable as Flink's custom serializer writes it (§0.3), not as the spec's schema says.</summary>
-    private static JsonObject FailureCause(JavaError error) => new()
-    {
-        ["class"] = error.Class,
-        ["stack-trace"] = error.Trace(),
-        ["serialized-throwable"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(error.Trace())),
-    };
 }

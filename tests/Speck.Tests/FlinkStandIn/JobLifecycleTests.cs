@@ -102,6 +102,9 @@ public sealed class JobLifecycleTests
         Assert.Equal((long)details["end-time"]! - (long)details["start-time"]!, (long)details["duration"]!);
         Assert.Equal(HttpStatusCode.Accepted, (await c.SendAsync(HttpMethod.Patch, $"/jobs/{jobId}")).Status);
         Assert.Equal(1, (int)(await c.GetAsync("/overview")).Body!["jobs-cancelled"]!);
+        var result = (await c.GetAsync($"/jobs/{jobId}/execution-result")).Body!;
+        Assert.Equal("COMPLETED", (string)result["status"]!["id"]!);
+        Assert.Equal("CANCELED", (string)result["job-execution-result"]!["application-status"]!);
     }
 
     [Fact]
@@ -144,6 +147,10 @@ public sealed class JobLifecycleTests
         Assert.Equal("java.lang.RuntimeException", (string)entry["exceptionName"]!);
         Assert.Equal(1, (int)(await c.GetAsync("/overview")).Body!["jobs-failed"]!);
         Assert.Equal(JobStatus.FAILED, c.StandIn.Job(doomed)!.State);
+        var result = (await c.GetAsync($"/jobs/{doomed}/execution-result")).Body!["job-execution-result"]!;
+        Assert.Equal("FAILED", (string)result["application-status"]!);
+        Assert.Equal("java.lang.RuntimeException", (string)result["failure-cause"]!["class"]!);
+        Assert.Null((await c.GetAsync($"/jobs/{healthy}/execution-result")).Body!["job-execution-result"]);
     }
 
     [Fact]
@@ -176,5 +183,33 @@ public sealed class JobLifecycleTests
         await c.WaitForStateAsync(tooBig, "FAILED");
         var exceptions = (await c.GetAsync($"/jobs/{tooBig}/exceptions")).Object;
         Assert.Contains("NoResourceAvailableException", (string)exceptions["root-exception"]!);
+    }
+}
+
+public sealed class JobArchiveTests
+{
+    [Fact]
+    public async Task Terminal_jobs_leave_the_REST_API_after_the_store_expiration_but_their_ids_stay_burned()
+    {
+        await using var c = await StandInClient.StartAsync(new FlinkStandInOptions { JobStoreExpiration = TimeSpan.FromMilliseconds(300) });
+        var jarId = await c.UploadJarAsync();
+        var jobId = await c.RunAsync(jarId);
+        await c.SendAsync(HttpMethod.Patch, $"/jobs/{jobId}");
+        await c.WaitForStateAsync(jobId, "CANCELED");
+
+        RestAnswer? gone = null;
+        for (var i = 0; i < 400 && gone is null; i++)
+        {
+            var a = await c.GetAsync($"/jobs/{jobId}");
+            if (a.Status == HttpStatusCode.NotFound) gone = a;
+            else await Task.Delay(10);
+        }
+        Assert.NotNull(gone);
+        Assert.Empty((await c.GetAsync("/jobs")).Body!["jobs"]!.AsArray());
+        Assert.Equal(0, (int)(await c.GetAsync("/overview")).Body!["jobs-cancelled"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.SendAsync(HttpMethod.Patch, $"/jobs/{jobId}")).Status);
+        var again = await c.PostAsync($"/jars/{jarId}/run", new JsonObject { ["jobId"] = jobId });
+        Assert.Contains("DuplicateJobSubmissionException", again.FirstError);
+        Assert.Equal(JobStatus.CANCELED, c.StandIn.Job(jobId)!.State);
     }
 }

@@ -43,6 +43,10 @@ public sealed class TestKnobTests
         Assert.Equal(["POST /jars/upload 200", "GET /jobs/overview?x=1 200", $"DELETE /jars/{jarId} 200", $"DELETE /jars/{jarId} 400"],
             log.Select(e => $"{e.Method} {e.Path}{e.Query} {e.Status}"));
         Assert.Equal(2, c.StandIn.Requests.Matching("DELETE", "/jars/*").Count);
+        Assert.All(log, e => Assert.Null(e.Body));
+
+        await c.PostAsync($"/jobs/{Speck.FlinkStandIn.Http.FlinkIds.New()}/stop", new System.Text.Json.Nodes.JsonObject { ["drain"] = true, ["targetDirectory"] = "/tmp/x" });
+        Assert.Equal("{\"drain\":true,\"targetDirectory\":\"/tmp/x\"}", c.StandIn.Requests.Matching("POST", "/jobs/*/stop").Single().Body);
         Assert.True(log.Zip(log.Skip(1)).All(p => p.First.Time <= p.Second.Time));
     }
 
