@@ -58,6 +58,12 @@ internal sealed class RequestPipeline(Router router, RequestLog log, RequestFaul
                 // A stand-in bug still answers in Flink's shape, so clients see a 500 rather than a broken connection.
                 response = Error(FlinkRestException.Internal(new JavaError("java.lang.RuntimeException", $"{e.GetType().Name}: {e.Message}")));
             }
+            if (fault == FaultKind.DropResponse)
+            {
+                log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow, body));
+                http.Abort();
+                return;
+            }
             await RespondAsync(http, method, path, query, body, response);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)

@@ -62,3 +62,39 @@ public sealed class TestKnobTests
         Assert.Null(overview["taskmanagers-blocked"]);
     }
 }
+
+/// <summary>The scenarios behind "no duplicate jobs" (flink-rest.md §4.2, §8.1): lost answers and concurrent retries.</summary>
+public sealed class DuplicateSubmissionTests
+{
+    [Fact]
+    public async Task A_run_whose_answer_is_lost_still_created_the_job_and_a_retry_with_the_same_id_is_refused()
+    {
+        await using var c = await StandInClient.StartAsync();
+        var jarId = await c.UploadJarAsync();
+        var jobId = Speck.FlinkStandIn.Http.FlinkIds.New();
+        c.StandIn.Faults.FailNext("POST", "/jars/*/run", 1, FaultKind.DropResponse);
+
+        var body = new System.Text.Json.Nodes.JsonObject { ["jobId"] = jobId };
+        await Assert.ThrowsAsync<HttpRequestException>(() => c.PostAsync($"/jars/{jarId}/run", body.DeepClone()));
+        Assert.NotNull(c.StandIn.Job(jobId));
+
+        var retry = await c.PostAsync($"/jars/{jarId}/run", body.DeepClone());
+        Assert.Equal(HttpStatusCode.BadRequest, retry.Status);
+        Assert.Contains("DuplicateJobSubmissionException", retry.FirstError);
+        Assert.Single(c.StandIn.Jobs);
+        Assert.Equal([0, 400], c.StandIn.Requests.Matching("POST", "/jars/*/run").Select(e => e.Status));
+    }
+
+    [Fact]
+    public async Task Concurrent_runs_with_one_job_id_create_exactly_one_job()
+    {
+        await using var c = await StandInClient.StartAsync();
+        var jarId = await c.UploadJarAsync();
+        var jobId = Speck.FlinkStandIn.Http.FlinkIds.New();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            c.PostAsync($"/jars/{jarId}/run", new System.Text.Json.Nodes.JsonObject { ["jobId"] = jobId })));
+        Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.Equal(3, answers.Count(a => a.Status == HttpStatusCode.BadRequest && a.FirstError.Contains("DuplicateJobSubmissionException")));
+        Assert.Single(c.StandIn.Jobs);
+    }
+}
