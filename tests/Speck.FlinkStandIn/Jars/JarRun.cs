@@ -46,8 +46,8 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
 
         // The JobMaster restores state while the job is INITIALIZING; the run call waits for that.
         await Task.Delay(options.InitializingTime, CancellationToken.None);
-        var (failure, restoredFrom, restoredState) = run.SavepointPath is { } path ? Restore(job, path) : (null, null, null);
-        jobs.EndInitialization(job, failure, restoredFrom, restoredState);
+        var (failure, restoredFrom, restored) = run.SavepointPath is { } path ? Restore(job, path) : (null, null, null);
+        jobs.EndInitialization(job, failure, restoredFrom, restored);
         if (failure is not null)
             throw FlinkRestException.Handler(400, "Could not execute application.",
                 new JavaError("java.util.concurrent.CompletionException", "org.apache.flink.util.FlinkRuntimeException: Could not execute application.",
@@ -60,7 +60,7 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
     /// Reads the savepoint; state of operators the new program lacks (here: another entry class) is refused unless
     /// <c>allowNonRestoredState</c>, with Flink's message.
     /// </summary>
-    private static (JavaError? Failure, string? RestoredFrom, long? RestoredState) Restore(Job job, string savepointPath)
+    private static (JavaError? Failure, string? RestoredFrom, SavepointMetadata? Restored) Restore(Job job, string savepointPath)
     {
         try
         {
@@ -70,7 +70,7 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
                 return (new JavaError("java.lang.IllegalStateException",
                     $"Failed to rollback to checkpoint/savepoint {savepointPath}. Cannot map checkpoint/savepoint state for operator {unmapped} to the new program, because the operator is not available in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI."),
                     null, null);
-            return (null, "file:" + dir, metadata.State);
+            return (null, "file:" + dir, metadata);
         }
         catch (SavepointException e)
         {

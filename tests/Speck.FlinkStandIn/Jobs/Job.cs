@@ -49,6 +49,11 @@ internal sealed class Job
     /// <summary>The "state" a savepoint of this job records: restored value, plus one per savepoint taken.</summary>
     public long StateCounter { get; set; }
     public List<string> Savepoints { get; } = [];
+    public List<CheckpointRecord> Checkpoints { get; } = [];
+    /// <summary>Checkpoint ids continue from the restored savepoint's id, as Flink's checkpoint id counter does.</summary>
+    public long LastCheckpointId { get; set; }
+    public long? RestoredCheckpointId { get; set; }
+    public long? RestoredAt { get; set; }
     public List<JobFailure> Failures { get; } = [];
     /// <summary>True while a stop-with-savepoint or cancel-with-savepoint is under way.</summary>
     public bool Stopping { get; set; }

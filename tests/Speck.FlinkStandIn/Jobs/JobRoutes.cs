@@ -20,6 +20,14 @@ internal static class JobRoutes
         router.Add("GET", "/jobs/{jobid}/status", r => Locked(jobs, () =>
             FlinkResponse.Ok(new JsonObject { ["status"] = Existing(jobs, r).State.ToString() })));
         router.Add("GET", "/jobs/{jobid}/execution-result", r => Locked(jobs, () => FlinkResponse.Ok(JobJson.ExecutionResult(Existing(jobs, r)))));
+        // A job that failed while initializing never got an execution graph, so it has no checkpoint statistics.
+        router.Add("GET", "/jobs/{jobid}/checkpoints", r => Locked(jobs, () =>
+        {
+            var job = Existing(jobs, r);
+            return job.Timestamps.ContainsKey(JobStatus.CREATED)
+                ? FlinkResponse.Ok(CheckpointJson.Statistics(job))
+                : throw FlinkRestException.Handler(404, "Checkpointing has not been enabled.");
+        }));
         router.Add("GET", "/jobs/{jobid}/exceptions", r =>
         {
             var max = 20;

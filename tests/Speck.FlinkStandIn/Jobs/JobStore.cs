@@ -51,14 +51,19 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     }
 
     /// <summary>Ends INITIALIZING: the JobMaster is created (CREATED) or its savepoint restore failed (FAILED).</summary>
-    internal void EndInitialization(Job job, JavaError? restoreFailure, string? restoredFrom = null, long? restoredState = null)
+    internal void EndInitialization(Job job, JavaError? restoreFailure, string? restoredFrom = null, Savepoints.SavepointMetadata? restored = null)
     {
         lock (Sync)
         {
             if (job.State != JobStatus.INITIALIZING) return;
-            job.RestoredFrom = restoredFrom;
-            job.RestoredState = restoredState;
-            job.StateCounter = restoredState ?? 0;
+            if (restored is not null)
+            {
+                job.RestoredFrom = restoredFrom;
+                job.RestoredState = restored.State;
+                job.StateCounter = restored.State;
+                job.RestoredCheckpointId = job.LastCheckpointId = restored.CheckpointId;
+                job.RestoredAt = Now;
+            }
             if (restoreFailure is null) job.MoveTo(JobStatus.CREATED, Now);
             else Fail(job, new JavaError("org.apache.flink.runtime.client.JobInitializationException", "Could not start the JobMaster.", restoreFailure));
         }

@@ -24,6 +24,7 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
         public long? Completed { get; set; }
         public string? Location { get; set; }
         public JavaError? Failure { get; set; }
+        public CheckpointRecord? Checkpoint { get; set; }
     }
 
     private readonly Dictionary<(string, string), Operation> _operations = [];
@@ -61,8 +62,12 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
                     $"Unable to get JobMasterGateway for initializing job. The requested operation is not available while the JobManager is initializing."));
             else if (job.State != JobStatus.RUNNING || !job.HasSlots || job.Stopping)
                 Complete(op, NotAllTasksRunning());
-            else if (after != AfterSavepoint.KeepRunning)
-                job.Stopping = true;
+            else
+            {
+                job.Stopping = after != AfterSavepoint.KeepRunning;
+                op.Checkpoint = new CheckpointRecord(++job.LastCheckpointId, after == AfterSavepoint.Stop, op.Started);
+                job.Checkpoints.Add(op.Checkpoint);
+            }
             return id;
         }
     }
@@ -103,6 +108,7 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
     private void Finish(Operation op)
     {
         var job = jobs.FindAny(op.JobId)!;
+        var checkpoint = op.Checkpoint!;
         if (job.State != JobStatus.RUNNING || !job.HasSlots)
         {
             Complete(op, new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException", "Checkpoint Coordinator is suspending."));
@@ -117,21 +123,13 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
                 throw new SavepointException(new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException",
                     "An Exception occurred while triggering the checkpoint. IO-problem detected."));
             }
-            op.Location = SavepointFiles.Write(op.TargetDirectory, job, job.StateCounter + 1);
+            var location = SavepointFiles.Write(op.TargetDirectory, job, job.StateCounter + 1, checkpoint.Id);
             job.StateCounter++;
-            job.Savepoints.Add(op.Location);
+            job.Savepoints.Add(location);
+            checkpoint.Complete(location, SavepointFiles.Size(location), jobs.Now);
+            op.Location = location;
             op.Completed = jobs.Now;
-            var stopFailure = op.After == AfterSavepoint.Stop ? _armedStopFailures.FindIndex(j => j is null || j == job.Id) : -1;
-            if (stopFailure >= 0)
-            {
-                _armedStopFailures.RemoveAt(stopFailure);
-                var error = new JavaError("org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException",
-                    $"A savepoint has been created at: {op.Location}, but the corresponding job {job.Id} failed during stopping. The savepoint is consistent, but might have uncommitted transactions. If you want to commit the transaction please restart a job from this savepoint.");
-                op.Location = null;
-                op.Failure = error;
-                jobs.Fail(job, new JavaError("java.lang.RuntimeException", "Injected failure: a task failed while finishing after the stop savepoint."));
-            }
-            else if (op.After == AfterSavepoint.Stop) jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
+            if (op.After == AfterSavepoint.Stop) EndStop(op, job);
             else if (op.After == AfterSavepoint.Cancel) jobs.EndAfterSavepoint(job, JobStatus.CANCELED);
         }
         catch (Exception e) when (e is SavepointException or IOException or UnauthorizedAccessException)
@@ -141,10 +139,27 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
         }
     }
 
+    /// <summary>The job finishes after its stop savepoint, unless a test armed a failure while stopping.</summary>
+    private void EndStop(Operation op, Job job)
+    {
+        var armed = _armedStopFailures.FindIndex(j => j is null || j == job.Id);
+        if (armed < 0)
+        {
+            jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
+            return;
+        }
+        _armedStopFailures.RemoveAt(armed);
+        op.Failure = new JavaError("org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException",
+            $"A savepoint has been created at: {op.Location}, but the corresponding job {job.Id} failed during stopping. The savepoint is consistent, but might have uncommitted transactions. If you want to commit the transaction please restart a job from this savepoint.");
+        op.Location = null;
+        jobs.Fail(job, new JavaError("java.lang.RuntimeException", "Injected failure: a task failed while finishing after the stop savepoint."));
+    }
+
     private void Complete(Operation op, JavaError failure)
     {
         op.Failure = failure;
         op.Completed = jobs.Now;
+        op.Checkpoint?.Fail($"{failure.Class}: {failure.Message}", jobs.Now);
     }
 
     private static JavaError NotAllTasksRunning() => new("org.apache.flink.runtime.checkpoint.CheckpointException",

@@ -85,6 +85,17 @@ public sealed class OpenApiSpec
             wire(node, where, problems);
             return;
         }
+        // A polymorphic schema: the discriminator property names the subtype to check against.
+        if (s.TryGetValue("discriminator", out var d) && node is JsonObject polymorphic)
+        {
+            var discriminator = (Dictionary<object, object>)d;
+            var mapping = (Dictionary<object, object>)discriminator["mapping"];
+            var value = (string?)polymorphic[discriminator["propertyName"].ToString()!];
+            if (value is null || !mapping.TryGetValue(value, out var target)) { problems.Add($"{where}: unknown {discriminator["propertyName"]} '{value}'"); return; }
+            Check(node, new Dictionary<object, object> { ["$ref"] = target }, where, null, exceptions, problems);
+            return;
+        }
+        if (s.ContainsKey("allOf")) s = Merged(s);
         if (s.TryGetValue("oneOf", out var oneOf))
         {
             var alternatives = ((List<object>)oneOf).Select(alt => { var p = new List<string>(); Check(node, alt, where, null, exceptions, p); return p; }).ToList();
@@ -150,6 +161,21 @@ public sealed class OpenApiSpec
             }
             Check(value, propertySchema, $"{where}.{name}", null, exceptions, problems);
         }
+    }
+
+    /// <summary>An allOf schema as one object schema: the union of its parts' properties (discriminators are not followed).</summary>
+    private Dictionary<object, object> Merged(Dictionary<object, object> schema)
+    {
+        var properties = new Dictionary<object, object>();
+        void Collect(Dictionary<object, object> s)
+        {
+            if (s.TryGetValue("properties", out var p))
+                foreach (var (k, v) in (Dictionary<object, object>)p) properties[k] = v;
+            if (s.TryGetValue("allOf", out var parts))
+                foreach (var part in (List<object>)parts) Collect(Resolve(part, out _));
+        }
+        Collect(schema);
+        return new Dictionary<object, object> { ["type"] = "object", ["properties"] = properties };
     }
 
     private Dictionary<object, object> Resolve(object schema, out string? refName)
