@@ -70,4 +70,38 @@ public sealed class SavepointEdgeTests
         var restored = await c.RunAsync(await c.UploadJarAsync(), new JsonObject { ["savepointPath"] = written });
         Assert.Equal(written, c.StandIn.Job(restored)!.RestoredFrom);
     }
+
+    [Fact]
+    public async Task Checkpoint_statistics_show_the_savepoints_taken_and_the_one_restored_from()
+    {
+        await using var c = await StandInClient.StartAsync();
+        var dir = c.TempDir();
+        var (first, sp1) = await SavepointOfRunningJobAsync(c, dir);
+        var stats = (await c.GetAsync($"/jobs/{first}/checkpoints")).Object;
+        Assert.Equal(1, (int)stats["counts"]!["completed"]!);
+        Assert.Null(stats["latest"]!["restored"]);
+        var taken = stats["latest"]!["savepoint"]!;
+        Assert.Equal(sp1, (string)taken["external_path"]!);
+        Assert.Equal("SAVEPOINT", (string)taken["checkpoint_type"]!);
+
+        var second = await c.RunAsync(await c.UploadJarAsync(), new JsonObject { ["savepointPath"] = sp1 });
+        await c.WaitForStateAsync(second, "RUNNING");
+        var t = (string)(await c.PostAsync($"/jobs/{second}/stop", new JsonObject { ["targetDirectory"] = dir })).Body!["request-id"]!;
+        await c.WaitForSavepointAsync(second, t);
+        var after = (await c.GetAsync($"/jobs/{second}/checkpoints")).Object;
+        var restored = after["latest"]!["restored"]!;
+        Assert.Equal(sp1, (string)restored["external_path"]!);
+        Assert.True((bool)restored["is_savepoint"]!);
+        Assert.Equal(1, (int)after["counts"]!["restored"]!);
+        var stop = after["history"]![0]!;
+        Assert.Equal("SYNC_SAVEPOINT", (string)stop["checkpoint_type"]!);
+        Assert.Equal((long)restored["id"]! + 1, (long)stop["id"]!);
+
+        var missing = await c.PostAsync($"/jars/{await c.UploadJarAsync()}/run", new JsonObject { ["savepointPath"] = dir + "/nothing" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        var failedJob = c.StandIn.Jobs.Single(j => j.State == Speck.FlinkStandIn.Jobs.JobStatus.FAILED).JobId;
+        var none = await c.GetAsync($"/jobs/{failedJob}/checkpoints");
+        Assert.Equal(HttpStatusCode.NotFound, none.Status);
+        Assert.Contains("Checkpointing has not been enabled.", none.FirstError);
+    }
 }
