@@ -121,11 +121,13 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>A streaming job is one pipelined region: it gets all its slots at once or waits (tasks SCHEDULED).</summary>
+    /// <summary>
+    /// A job gets all its slots at once or waits with its tasks SCHEDULED. A waiting job holds no slots, so it never
+    /// blocks a smaller job that fits (how Flink's slot pool shares free slots between waiting jobs is unverified).
+    /// </summary>
     private bool TryDeploy(Job job, long now)
     {
-        var waitingBefore = _jobs.TakeWhile(j => j != job).Any(j => j.State == JobStatus.RUNNING && !j.HasSlots);
-        if (waitingBefore || TotalSlots - UsedSlots < job.Parallelism) return false;
+        if (TotalSlots - UsedSlots < job.Parallelism) return false;
         job.HasSlots = true;
         job.TasksRunningSince = now;
         return true;

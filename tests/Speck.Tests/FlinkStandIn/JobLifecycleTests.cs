@@ -180,6 +180,9 @@ public sealed class JobLifecycleTests
         Assert.Equal(1, (int)(await c.GetAsync("/overview")).Body!["slots-available"]!);
 
         var tooBig = await c.RunAsync(jarId, new JsonObject { ["parallelism"] = 5 });
+        var small = await c.RunAsync(jarId);
+        await c.WaitForStateAsync(small, "RUNNING");
+        Assert.Equal(0, (int)(await c.GetAsync("/overview")).Body!["slots-available"]!); // the waiting big job holds none
         await c.WaitForStateAsync(tooBig, "FAILED");
         var exceptions = (await c.GetAsync($"/jobs/{tooBig}/exceptions")).Object;
         Assert.Contains("NoResourceAvailableException", (string)exceptions["root-exception"]!);
