@@ -39,7 +39,7 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
         var job = jobs.Submit(new Job
         {
             Id = run.JobId ?? FlinkIds.New(), Name = "Flink Streaming Job", JarId = program.JarId, JarSha256 = program.Sha256,
-            EntryClass = program.EntryClass, Args = run.Args, Parallelism = run.Parallelism, Submitted = jobs.Now,
+            EntryClass = program.EntryClass, Args = run.Args, Parallelism = run.Parallelism,
             SavepointPath = run.SavepointPath, AllowNonRestoredState = run.AllowNonRestoredState, ClaimMode = run.ClaimMode,
             FlinkConfiguration = run.FlinkConfiguration,
         });

@@ -12,7 +12,11 @@ public static class JobStatusExtensions
 }
 
 /// <summary>An exception recorded for a job, as <c>/jobs/{id}/exceptions</c> shows it.</summary>
-public sealed record JobFailure(string ExceptionName, string StackTrace, long Timestamp, Http.JavaError Error);
+public sealed record JobFailure(Http.JavaError Error, long Timestamp)
+{
+    public string ExceptionName => Error.Class;
+    public string StackTrace => Error.Trace();
+}
 
 /// <summary>What a test can read about a job through the C# control API (never through REST).</summary>
 public sealed record StandInJob(
@@ -31,7 +35,6 @@ internal sealed class Job
     public required string EntryClass { get; init; }
     public required IReadOnlyList<string> Args { get; init; }
     public required int Parallelism { get; init; }
-    public required long Submitted { get; init; }
     public string? SavepointPath { get; init; }
     public bool AllowNonRestoredState { get; init; }
     public string ClaimMode { get; init; } = "NO_CLAIM";

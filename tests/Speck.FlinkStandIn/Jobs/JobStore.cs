@@ -137,7 +137,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     {
         var now = Now;
         Release(job);
-        job.Failures.Add(new JobFailure(error.Class, error.Trace(), now, error));
+        job.Failures.Add(new JobFailure(error, now));
         job.MoveTo(JobStatus.FAILING, now);
         job.MoveTo(JobStatus.FAILED, now);
     }
