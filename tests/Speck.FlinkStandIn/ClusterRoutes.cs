@@ -24,7 +24,7 @@ internal static class ClusterRoutes
         {
             lock (jobs.Sync)
             {
-                var all = jobs.All;
+                var all = jobs.Visible.ToList();
                 return FlinkResponse.Ok(new JsonObject
                 {
                     ["taskmanagers"] = options.TaskManagers, ["slots-total"] = jobs.TotalSlots,

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Speck.FlinkStandIn.Control;
@@ -21,11 +20,10 @@ namespace Speck.FlinkStandIn;
 /// </summary>
 public sealed class FlinkStandIn : IAsyncDisposable
 {
-    // Flink's Jackson writes quotes, '<' and '+' as-is; only JSON's own escapes are needed.
-    private static readonly System.Text.Json.JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Router _router = new();
     private readonly JobStore _jobs;
     private readonly SavepointOperations _savepoints;
+    private readonly SavepointDisposals _disposals;
     private readonly JarStore _jars;
     private readonly bool _ownsUploadDir;
     private readonly CancellationTokenSource _stop = new();
@@ -41,10 +39,11 @@ public sealed class FlinkStandIn : IAsyncDisposable
         _jars = new JarStore(uploadDir);
         _jobs = new JobStore(Options, TimeProvider.System);
         _savepoints = new SavepointOperations(_jobs, Options);
+        _disposals = new SavepointDisposals(_jobs, Options);
         ClusterRoutes.Map(_router, Options, _jobs);
         if (Options.WebSubmit) JarRoutes.Map(_router, _jars, new JarRun(_jars, _jobs, Options), () => BaseUrl.TrimEnd('/'));
         JobRoutes.Map(_router, _jobs);
-        SavepointRoutes.Map(_router, _savepoints, Options);
+        SavepointRoutes.Map(_router, _savepoints, _disposals, Options);
     }
 
     public FlinkStandInOptions Options { get; }
@@ -75,6 +74,9 @@ public sealed class FlinkStandIn : IAsyncDisposable
     /// <summary>The next <paramref name="count"/> savepoints (of one job, or any) complete with a CheckpointException.</summary>
     public void FailNextSavepoints(int count = 1, string? jobId = null) => _savepoints.FailNext(count, jobId);
 
+    /// <summary>The next stop-with-savepoints take their savepoint, then the job fails while stopping (FLINK-33522).</summary>
+    public void FailNextStopsAfterSavepoint(int count = 1, string? jobId = null) => _savepoints.FailNextStopsAfterSavepoint(count, jobId);
+
     public IReadOnlyList<StandInJob> Jobs
     {
         get { _jobs.Advance(); lock (_jobs.Sync) return _jobs.All.Select(j => j.Snapshot()).ToList(); }
@@ -83,7 +85,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
     public StandInJob? Job(string jobId)
     {
         _jobs.Advance();
-        lock (_jobs.Sync) return _jobs.Find(jobId.ToLowerInvariant())?.Snapshot();
+        lock (_jobs.Sync) return _jobs.FindAny(jobId.ToLowerInvariant())?.Snapshot();
     }
 
     /// <summary>Starts Kestrel and returns the base URL.</summary>
@@ -98,7 +100,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 104_857_600; // rest.server.max-content-length
         });
         _app = builder.Build();
-        _app.Run(HandleAsync);
+        _app.Run(new RequestPipeline(_router, Requests, Faults, () => Latency, Advance).HandleAsync);
         await _app.StartAsync(ct);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address.Replace("[::]", Options.Host).TrimEnd('/');
@@ -120,40 +122,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
     {
         _jobs.Advance();
         _savepoints.Advance();
-    }
-
-    private async Task HandleAsync(HttpContext http)
-    {
-        var path = http.Request.Path.Value ?? "/";
-        var query = http.Request.QueryString.Value ?? "";
-        if (Latency > TimeSpan.Zero) await Task.Delay(Latency, http.RequestAborted);
-        var fault = Faults.Take(http.Request.Method, path);
-        if (fault == FaultKind.DropConnection)
-        {
-            Requests.Add(new RequestLogEntry(http.Request.Method, path, query, 0, DateTimeOffset.UtcNow));
-            http.Abort();
-            return;
-        }
-        FlinkResponse response;
-        try
-        {
-            if (fault == FaultKind.InternalServerError)
-                throw FlinkRestException.Internal(new JavaError("java.lang.RuntimeException", "Injected fault (stand-in test knob)."));
-            Advance();
-            var (handler, request) = _router.Match(http);
-            response = await handler(request);
-        }
-        catch (FlinkRestException e)
-        {
-            response = new FlinkResponse(e.Status, new System.Text.Json.Nodes.JsonObject
-            {
-                ["errors"] = new System.Text.Json.Nodes.JsonArray(e.Errors.Select(s => (System.Text.Json.Nodes.JsonNode)s!).ToArray()),
-            });
-        }
-        Requests.Add(new RequestLogEntry(http.Request.Method, path, query, response.Status, DateTimeOffset.UtcNow));
-        http.Response.StatusCode = response.Status;
-        http.Response.ContentType = "application/json; charset=UTF-8";
-        await http.Response.WriteAsync(response.Body.ToJsonString(Wire), http.RequestAborted);
+        _disposals.Advance();
     }
 
     public async ValueTask DisposeAsync()

@@ -33,6 +33,8 @@ public sealed record FlinkStandInOptions
     public TimeSpan SlotRequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary><c>rest.async.store-duration</c>: how long a finished savepoint result can still be polled.</summary>
     public TimeSpan AsyncStoreDuration { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary><c>jobstore.expiration-time</c>: terminal jobs vanish from the REST API after this (their ids stay burned).</summary>
+    public TimeSpan JobStoreExpiration { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Added to every request before it is answered.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 

@@ -1,7 +1,10 @@
 namespace Speck.FlinkStandIn.Control;
 
-/// <summary>How an injected request fault shows: Flink's 500 body, or a connection closed without an answer.</summary>
-public enum FaultKind { InternalServerError, DropConnection }
+/// <summary>
+/// How an injected request fault shows: Flink's 500 body (handler not run); the connection closed before the handler
+/// runs; or the handler runs (the change happens) and then the connection closes, so the client never sees the answer.
+/// </summary>
+public enum FaultKind { InternalServerError, DropConnection, DropResponse }
 
 /// <summary>Faults armed by tests: the next N requests matching method + path pattern fail; the handler never runs.</summary>
 public sealed class RequestFaults

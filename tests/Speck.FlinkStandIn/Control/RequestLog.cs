@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 
 namespace Speck.FlinkStandIn.Control;
 
-/// <summary>One request the stand-in received. <see cref="Status"/> is 0 when the connection was dropped on purpose.</summary>
-public sealed record RequestLogEntry(string Method, string Path, string Query, int Status, DateTimeOffset Time);
+/// <summary>
+/// One request the stand-in received. <see cref="Status"/> is 0 when the connection was dropped (on purpose, or by the
+/// client). <see cref="Body"/> holds a small non-multipart request body as sent.
+/// </summary>
+public sealed record RequestLogEntry(string Method, string Path, string Query, int Status, DateTimeOffset Time, string? Body = null);
 
 /// <summary>Every request, in arrival order, so tests can assert which calls a site received.</summary>
 public sealed class RequestLog

@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
 namespace Speck.FlinkStandIn.Http;
 
 /// <summary>A Java exception as Flink prints it: class, message and the causes below it.</summary>
@@ -9,6 +12,14 @@ public sealed record JavaError(string Class, string Message, JavaError? Cause = 
         var text = $"{Class}: {Message}\n\tat speck.flink.standin.Handler.handle(stand-in)";
         return Cause is null ? text : text + "\nCaused by: " + Cause.Trace();
     }
+
+    /// <summary>SerializedThrowable as Flink's custom serializer writes it (flink-rest.md §0.3), not as the spec's schema says.</summary>
+    public JsonObject ToSerializedThrowable() => new()
+    {
+        ["class"] = Class,
+        ["stack-trace"] = Trace(),
+        ["serialized-throwable"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(Trace())),
+    };
 }
 
 /// <summary>

@@ -46,7 +46,8 @@ public sealed class Router
         var path = http.Request.Path.Value ?? "/";
         if (path == "/v1" || path.StartsWith("/v1/", StringComparison.Ordinal)) path = path[3..];
         var segments = path.Trim('/').Split('/');
-        foreach (var (info, template, handler) in _routes)
+        // A literal segment wins over a parameter, as in Flink's router (/jobs/overview is not /jobs/{jobid}).
+        foreach (var (info, template, handler) in _routes.OrderBy(r => r.Segments.Count(s => s.StartsWith('{'))))
         {
             if (!string.Equals(info.Method, http.Request.Method, StringComparison.OrdinalIgnoreCase)) continue;
             if (!TryBind(template, segments, out var parameters)) continue;

@@ -12,7 +12,11 @@ public static class JobStatusExtensions
 }
 
 /// <summary>An exception recorded for a job, as <c>/jobs/{id}/exceptions</c> shows it.</summary>
-public sealed record JobFailure(string ExceptionName, string StackTrace, long Timestamp);
+public sealed record JobFailure(Http.JavaError Error, long Timestamp)
+{
+    public string ExceptionName => Error.Class;
+    public string StackTrace => Error.Trace();
+}
 
 /// <summary>What a test can read about a job through the C# control API (never through REST).</summary>
 public sealed record StandInJob(
@@ -31,7 +35,6 @@ internal sealed class Job
     public required string EntryClass { get; init; }
     public required IReadOnlyList<string> Args { get; init; }
     public required int Parallelism { get; init; }
-    public required long Submitted { get; init; }
     public string? SavepointPath { get; init; }
     public bool AllowNonRestoredState { get; init; }
     public string ClaimMode { get; init; } = "NO_CLAIM";
@@ -49,6 +52,11 @@ internal sealed class Job
     /// <summary>The "state" a savepoint of this job records: restored value, plus one per savepoint taken.</summary>
     public long StateCounter { get; set; }
     public List<string> Savepoints { get; } = [];
+    public List<CheckpointRecord> Checkpoints { get; } = [];
+    /// <summary>Checkpoint ids continue from the restored savepoint's id, as Flink's checkpoint id counter does.</summary>
+    public long LastCheckpointId { get; set; }
+    public long? RestoredCheckpointId { get; set; }
+    public long? RestoredAt { get; set; }
     public List<JobFailure> Failures { get; } = [];
     /// <summary>True while a stop-with-savepoint or cancel-with-savepoint is under way.</summary>
     public bool Stopping { get; set; }

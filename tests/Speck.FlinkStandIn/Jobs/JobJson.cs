@@ -52,8 +52,8 @@ internal static class JobJson
         foreach (var f in job.Failures.AsEnumerable().Reverse().Take(max))
             entries.Add(new JsonObject
             {
+                // taskName, location, endpoint and taskManagerId are NON_NULL: absent for these job-level failures.
                 ["exceptionName"] = f.ExceptionName, ["stacktrace"] = f.StackTrace, ["timestamp"] = f.Timestamp,
-                ["taskName"] = null, ["location"] = null, ["endpoint"] = null, ["taskManagerId"] = null,
                 ["failureLabels"] = new JsonObject(), ["concurrentExceptions"] = new JsonArray(),
             });
         var root = job.Failures.LastOrDefault();
@@ -63,6 +63,20 @@ internal static class JobJson
             ["truncated"] = false,
             ["exceptionHistory"] = new JsonObject { ["entries"] = entries, ["truncated"] = job.Failures.Count > max },
         };
+    }
+
+    /// <summary>JobExecutionResultResponseBody as sent: JobResult has a custom serializer (flink-rest.md §0.3).</summary>
+    public static JsonObject ExecutionResult(Job job)
+    {
+        if (!job.State.IsGloballyTerminal()) return new JsonObject { ["status"] = new JsonObject { ["id"] = "IN_PROGRESS" } };
+        var result = new JsonObject
+        {
+            ["id"] = job.Id,
+            ["application-status"] = job.State switch { JobStatus.FINISHED => "SUCCEEDED", JobStatus.CANCELED => "CANCELED", _ => "FAILED" },
+            ["accumulator-results"] = new JsonObject(), ["net-runtime"] = job.EndTime - StartTime(job),
+        };
+        if (job.State == JobStatus.FAILED && job.Failures.LastOrDefault() is { } f) result["failure-cause"] = f.Error.ToSerializedThrowable();
+        return new JsonObject { ["status"] = new JsonObject { ["id"] = "COMPLETED" }, ["job-execution-result"] = result };
     }
 
     private static JsonObject Vertex(Job job, int index, string state, long now)

@@ -10,15 +10,24 @@ internal static class JobRoutes
     {
         router.Add("GET", "/jobs", _ => Locked(jobs, () => FlinkResponse.Ok(new JsonObject
         {
-            ["jobs"] = new JsonArray(jobs.All.Select(j => (JsonNode)new JsonObject { ["id"] = j.Id, ["status"] = j.State.ToString() }).ToArray()),
+            ["jobs"] = new JsonArray(jobs.Visible.Select(j => (JsonNode)new JsonObject { ["id"] = j.Id, ["status"] = j.State.ToString() }).ToArray()),
         })));
         router.Add("GET", "/jobs/overview", _ => Locked(jobs, () => FlinkResponse.Ok(new JsonObject
         {
-            ["jobs"] = new JsonArray(jobs.All.Select(j => (JsonNode)JobJson.Overview(j, jobs.Now)).ToArray()),
+            ["jobs"] = new JsonArray(jobs.Visible.Select(j => (JsonNode)JobJson.Overview(j, jobs.Now)).ToArray()),
         })));
         router.Add("GET", "/jobs/{jobid}", r => Locked(jobs, () => FlinkResponse.Ok(JobJson.Details(Existing(jobs, r), jobs.Now))));
         router.Add("GET", "/jobs/{jobid}/status", r => Locked(jobs, () =>
             FlinkResponse.Ok(new JsonObject { ["status"] = Existing(jobs, r).State.ToString() })));
+        router.Add("GET", "/jobs/{jobid}/execution-result", r => Locked(jobs, () => FlinkResponse.Ok(JobJson.ExecutionResult(Existing(jobs, r)))));
+        // A job that failed while initializing never got an execution graph, so it has no checkpoint statistics.
+        router.Add("GET", "/jobs/{jobid}/checkpoints", r => Locked(jobs, () =>
+        {
+            var job = Existing(jobs, r);
+            return job.Timestamps.ContainsKey(JobStatus.CREATED)
+                ? FlinkResponse.Ok(CheckpointJson.Statistics(job))
+                : throw FlinkRestException.Handler(404, "Checkpointing has not been enabled.");
+        }));
         router.Add("GET", "/jobs/{jobid}/exceptions", r =>
         {
             var max = 20;

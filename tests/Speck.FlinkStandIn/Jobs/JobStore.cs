@@ -19,8 +19,15 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     internal long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     internal int UsedSlots => _jobs.Where(j => j.HasSlots).Sum(j => j.Parallelism);
+    /// <summary>Every job ever submitted, archived ones included (the control API and the duplicate-id rule see these).</summary>
     internal IReadOnlyList<Job> All => _jobs;
-    internal Job? Find(string id) => _jobs.FirstOrDefault(j => j.Id == id);
+    /// <summary>Jobs the REST API still shows: terminal jobs leave after <c>jobstore.expiration-time</c>.</summary>
+    internal IEnumerable<Job> Visible => _jobs.Where(j => !Expired(j));
+    internal Job? Find(string id) => Visible.FirstOrDefault(j => j.Id == id);
+    internal Job? FindAny(string id) => _jobs.FirstOrDefault(j => j.Id == id);
+
+    private bool Expired(Job job) =>
+        job.State.IsGloballyTerminal() && Now - job.EndTime >= options.JobStoreExpiration.TotalMilliseconds;
 
     internal void AddFailureRule(JobFailureRule rule)
     {
@@ -32,7 +39,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     {
         lock (Sync)
         {
-            if (Find(job.Id) is not null)
+            if (FindAny(job.Id) is not null)
                 throw FlinkRestException.Handler(400, "Could not execute application.",
                     new JavaError("java.util.concurrent.CompletionException",
                         "org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted.",
@@ -44,14 +51,19 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     }
 
     /// <summary>Ends INITIALIZING: the JobMaster is created (CREATED) or its savepoint restore failed (FAILED).</summary>
-    internal void EndInitialization(Job job, JavaError? restoreFailure, string? restoredFrom = null, long? restoredState = null)
+    internal void EndInitialization(Job job, JavaError? restoreFailure, string? restoredFrom = null, Savepoints.SavepointMetadata? restored = null)
     {
         lock (Sync)
         {
             if (job.State != JobStatus.INITIALIZING) return;
-            job.RestoredFrom = restoredFrom;
-            job.RestoredState = restoredState;
-            job.StateCounter = restoredState ?? 0;
+            if (restored is not null)
+            {
+                job.RestoredFrom = restoredFrom;
+                job.RestoredState = restored.State;
+                job.StateCounter = restored.State;
+                job.RestoredCheckpointId = job.LastCheckpointId = restored.CheckpointId;
+                job.RestoredAt = Now;
+            }
             if (restoreFailure is null) job.MoveTo(JobStatus.CREATED, Now);
             else Fail(job, new JavaError("org.apache.flink.runtime.client.JobInitializationException", "Could not start the JobMaster.", restoreFailure));
         }
@@ -109,11 +121,13 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>A streaming job is one pipelined region: it gets all its slots at once or waits (tasks SCHEDULED).</summary>
+    /// <summary>
+    /// A job gets all its slots at once or waits with its tasks SCHEDULED. A waiting job holds no slots, so it never
+    /// blocks a smaller job that fits (how Flink's slot pool shares free slots between waiting jobs is unverified).
+    /// </summary>
     private bool TryDeploy(Job job, long now)
     {
-        var waitingBefore = _jobs.TakeWhile(j => j != job).Any(j => j.State == JobStatus.RUNNING && !j.HasSlots);
-        if (waitingBefore || TotalSlots - UsedSlots < job.Parallelism) return false;
+        if (TotalSlots - UsedSlots < job.Parallelism) return false;
         job.HasSlots = true;
         job.TasksRunningSince = now;
         return true;
@@ -123,7 +137,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
     {
         var now = Now;
         Release(job);
-        job.Failures.Add(new JobFailure(error.Class, error.Trace(), now));
+        job.Failures.Add(new JobFailure(error, now));
         job.MoveTo(JobStatus.FAILING, now);
         job.MoveTo(JobStatus.FAILED, now);
     }

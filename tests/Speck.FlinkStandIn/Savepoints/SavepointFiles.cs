@@ -7,7 +7,7 @@ using Speck.FlinkStandIn.Jobs;
 namespace Speck.FlinkStandIn.Savepoints;
 
 /// <summary>What a stand-in savepoint's <c>_metadata</c> records, so tests can prove where a restore came from.</summary>
-public sealed record SavepointMetadata(string JobId, string JarSha256, string EntryClass, long State, IReadOnlyList<string> OperatorIds);
+public sealed record SavepointMetadata(string JobId, string JarSha256, string EntryClass, long State, long CheckpointId, IReadOnlyList<string> OperatorIds);
 
 /// <summary>
 /// Savepoints are real directories, <c>&lt;dir&gt;/savepoint-&lt;jid[0:6]&gt;-&lt;12 hex&gt;/_metadata</c> (flink-rest.md §2.5),
@@ -18,7 +18,7 @@ public static class SavepointFiles
     private const string Magic = "speck-flink-standin-savepoint";
 
     /// <summary>Writes a savepoint and returns its location as Flink reports it (<c>file:/abs/dir/savepoint-…</c>).</summary>
-    internal static string Write(string targetDirectory, Job job, long state)
+    internal static string Write(string targetDirectory, Job job, long state, long checkpointId)
     {
         var dir = Path.Combine(LocalPath(targetDirectory, out var error) ?? throw new SavepointException(error!),
             $"savepoint-{job.Id[..6]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
@@ -26,11 +26,15 @@ public static class SavepointFiles
         var metadata = new JsonObject
         {
             ["format"] = Magic, ["jobId"] = job.Id, ["jarSha256"] = job.JarSha256, ["entryClass"] = job.EntryClass,
-            ["state"] = state, ["operatorIds"] = new JsonArray(job.OperatorIds.Select(id => (JsonNode)id!).ToArray()),
+            ["state"] = state, ["checkpointId"] = checkpointId, ["operatorIds"] = new JsonArray(job.OperatorIds.Select(id => (JsonNode)id!).ToArray()),
         };
         File.WriteAllText(Path.Combine(dir, "_metadata"), metadata.ToJsonString());
         return "file:" + dir;
     }
+
+    /// <summary>Bytes of a savepoint's files, reported as its state size.</summary>
+    internal static long Size(string location) =>
+        new DirectoryInfo(LocalPath(location, out _)!).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     /// <summary>Reads the savepoint a run restores from, or throws the cause Flink's JobMaster would fail with (§4.5).</summary>
     public static (string Directory, SavepointMetadata Metadata) Read(string savepointPath)
@@ -45,13 +49,32 @@ public static class SavepointFiles
             var node = JsonNode.Parse(File.ReadAllText(metadataFile))!.AsObject();
             if ((string?)node["format"] != Magic) throw new JsonException();
             var metadata = new SavepointMetadata((string)node["jobId"]!, (string)node["jarSha256"]!, (string)node["entryClass"]!,
-                (long)node["state"]!, node["operatorIds"]!.AsArray().Select(n => (string)n!).ToList());
+                (long)node["state"]!, (long)node["checkpointId"]!, node["operatorIds"]!.AsArray().Select(n => (string)n!).ToList());
             return (Path.GetDirectoryName(metadataFile)!, metadata);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
         {
             throw new SavepointException(new JavaError("java.io.IOException",
                 $"Unexpected magic number in savepoint metadata file '{metadataFile}'."));
+        }
+    }
+
+    /// <summary>Deletes a savepoint directory; returns the failure when the path holds no stand-in savepoint.</summary>
+    internal static JavaError? Dispose(string savepointPath)
+    {
+        try
+        {
+            var (dir, _) = Read(savepointPath);
+            Directory.Delete(dir, recursive: true);
+            return null;
+        }
+        catch (SavepointException e)
+        {
+            return e.Error;
+        }
+        catch (IOException e)
+        {
+            return new JavaError("java.io.IOException", e.Message);
         }
     }
 

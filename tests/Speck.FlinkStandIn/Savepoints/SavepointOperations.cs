@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Speck.FlinkStandIn.Http;
 using Speck.FlinkStandIn.Jobs;
@@ -25,15 +24,26 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
         public long? Completed { get; set; }
         public string? Location { get; set; }
         public JavaError? Failure { get; set; }
+        public CheckpointRecord? Checkpoint { get; set; }
     }
 
     private readonly Dictionary<(string, string), Operation> _operations = [];
     private readonly List<string?> _armedFailures = [];
+    private readonly List<string?> _armedStopFailures = [];
 
     /// <summary>The next <paramref name="count"/> savepoints (of <paramref name="jobId"/>, or of any job when null) fail.</summary>
     public void FailNext(int count, string? jobId = null)
     {
         lock (jobs.Sync) for (var i = 0; i < count; i++) _armedFailures.Add(jobId);
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> stop-with-savepoints write their savepoint and then the job fails while stopping:
+    /// the operation fails with StopWithSavepointStoppingException naming the savepoint (FLINK-33522), the job ends FAILED.
+    /// </summary>
+    public void FailNextStopsAfterSavepoint(int count, string? jobId = null)
+    {
+        lock (jobs.Sync) for (var i = 0; i < count; i++) _armedStopFailures.Add(jobId);
     }
 
     internal string Trigger(string jobId, string? triggerId, string targetDirectory, AfterSavepoint after)
@@ -52,8 +62,12 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
                     $"Unable to get JobMasterGateway for initializing job. The requested operation is not available while the JobManager is initializing."));
             else if (job.State != JobStatus.RUNNING || !job.HasSlots || job.Stopping)
                 Complete(op, NotAllTasksRunning());
-            else if (after != AfterSavepoint.KeepRunning)
-                job.Stopping = true;
+            else
+            {
+                job.Stopping = after != AfterSavepoint.KeepRunning;
+                op.Checkpoint = new CheckpointRecord(++job.LastCheckpointId, after == AfterSavepoint.Stop, op.Started);
+                job.Checkpoints.Add(op.Checkpoint);
+            }
             return id;
         }
     }
@@ -69,7 +83,7 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
                 return new JsonObject { ["status"] = new JsonObject { ["id"] = "IN_PROGRESS" }, ["operation"] = null };
             var operation = op.Location is not null
                 ? new JsonObject { ["location"] = op.Location }
-                : new JsonObject { ["failure-cause"] = FailureCause(op.Failure!) };
+                : new JsonObject { ["failure-cause"] = op.Failure!.ToSerializedThrowable() };
             return new JsonObject { ["status"] = new JsonObject { ["id"] = "COMPLETED" }, ["operation"] = operation };
         }
     }
@@ -93,7 +107,8 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
 
     private void Finish(Operation op)
     {
-        var job = jobs.Find(op.JobId)!;
+        var job = jobs.FindAny(op.JobId)!;
+        var checkpoint = op.Checkpoint!;
         if (job.State != JobStatus.RUNNING || !job.HasSlots)
         {
             Complete(op, new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException", "Checkpoint Coordinator is suspending."));
@@ -108,11 +123,13 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
                 throw new SavepointException(new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException",
                     "An Exception occurred while triggering the checkpoint. IO-problem detected."));
             }
-            op.Location = SavepointFiles.Write(op.TargetDirectory, job, job.StateCounter + 1);
+            var location = SavepointFiles.Write(op.TargetDirectory, job, job.StateCounter + 1, checkpoint.Id);
             job.StateCounter++;
-            job.Savepoints.Add(op.Location);
+            job.Savepoints.Add(location);
+            checkpoint.Complete(location, SavepointFiles.Size(location), jobs.Now);
+            op.Location = location;
             op.Completed = jobs.Now;
-            if (op.After == AfterSavepoint.Stop) jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
+            if (op.After == AfterSavepoint.Stop) EndStop(op, job);
             else if (op.After == AfterSavepoint.Cancel) jobs.EndAfterSavepoint(job, JobStatus.CANCELED);
         }
         catch (Exception e) when (e is SavepointException or IOException or UnauthorizedAccessException)
@@ -122,20 +139,29 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
         }
     }
 
+    /// <summary>The job finishes after its stop savepoint, unless a test armed a failure while stopping.</summary>
+    private void EndStop(Operation op, Job job)
+    {
+        var armed = _armedStopFailures.FindIndex(j => j is null || j == job.Id);
+        if (armed < 0)
+        {
+            jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
+            return;
+        }
+        _armedStopFailures.RemoveAt(armed);
+        op.Failure = new JavaError("org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException",
+            $"A savepoint has been created at: {op.Location}, but the corresponding job {job.Id} failed during stopping. The savepoint is consistent, but might have uncommitted transactions. If you want to commit the transaction please restart a job from this savepoint.");
+        op.Location = null;
+        jobs.Fail(job, new JavaError("java.lang.RuntimeException", "Injected failure: a task failed while finishing after the stop savepoint."));
+    }
+
     private void Complete(Operation op, JavaError failure)
     {
         op.Failure = failure;
         op.Completed = jobs.Now;
+        op.Checkpoint?.Fail($"{failure.Class}: {failure.Message}", jobs.Now);
     }
 
     private static JavaError NotAllTasksRunning() => new("org.apache.flink.runtime.checkpoint.CheckpointException",
         "Checkpoint triggering task Source: Custom Source (1/1) of job is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.");
-
-    /// <summary>SerializedThrowable as Flink's custom serializer writes it (§0.3), not as the spec's schema says.</summary>
-    private static JsonObject FailureCause(JavaError error) => new()
-    {
-        ["class"] = error.Class,
-        ["stack-trace"] = error.Trace(),
-        ["serialized-throwable"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(error.Trace())),
-    };
 }

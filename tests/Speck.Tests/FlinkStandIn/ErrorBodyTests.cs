@@ -72,6 +72,19 @@ public sealed class ErrorBodyTests
     }
 
     [Fact]
+    public async Task Flink_1_19_knows_no_claimMode_and_names_the_old_savepoint_dir_key()
+    {
+        await using var c = await StandInClient.StartAsync(new Speck.FlinkStandIn.FlinkStandInOptions { FlinkVersion = "1.19.1" });
+        var jarId = await c.UploadJarAsync();
+        var claim = await c.PostAsync($"/jars/{jarId}/run", new JsonObject { ["claimMode"] = "NO_CLAIM" });
+        Assert.Equal(HttpStatusCode.BadRequest, claim.Status);
+        Assert.Contains("JarRunRequestBody", claim.FirstError);
+        var jobId = await c.RunAsync(jarId, new JsonObject { ["restoreMode"] = "NO_CLAIM" });
+        var stop = await c.PostAsync($"/jobs/{jobId}/stop");
+        Assert.Contains("Config key [state.savepoints.dir] is not set.", stop.FirstError);
+    }
+
+    [Fact]
     public async Task Errors_are_json_with_flinks_content_type()
     {
         await using var c = await StandInClient.StartAsync();

@@ -102,6 +102,9 @@ public sealed class JobLifecycleTests
         Assert.Equal((long)details["end-time"]! - (long)details["start-time"]!, (long)details["duration"]!);
         Assert.Equal(HttpStatusCode.Accepted, (await c.SendAsync(HttpMethod.Patch, $"/jobs/{jobId}")).Status);
         Assert.Equal(1, (int)(await c.GetAsync("/overview")).Body!["jobs-cancelled"]!);
+        var result = (await c.GetAsync($"/jobs/{jobId}/execution-result")).Body!;
+        Assert.Equal("COMPLETED", (string)result["status"]!["id"]!);
+        Assert.Equal("CANCELED", (string)result["job-execution-result"]!["application-status"]!);
     }
 
     [Fact]
@@ -144,6 +147,10 @@ public sealed class JobLifecycleTests
         Assert.Equal("java.lang.RuntimeException", (string)entry["exceptionName"]!);
         Assert.Equal(1, (int)(await c.GetAsync("/overview")).Body!["jobs-failed"]!);
         Assert.Equal(JobStatus.FAILED, c.StandIn.Job(doomed)!.State);
+        var result = (await c.GetAsync($"/jobs/{doomed}/execution-result")).Body!["job-execution-result"]!;
+        Assert.Equal("FAILED", (string)result["application-status"]!);
+        Assert.Equal("java.lang.RuntimeException", (string)result["failure-cause"]!["class"]!);
+        Assert.Null((await c.GetAsync($"/jobs/{healthy}/execution-result")).Body!["job-execution-result"]);
     }
 
     [Fact]
@@ -173,6 +180,9 @@ public sealed class JobLifecycleTests
         Assert.Equal(1, (int)(await c.GetAsync("/overview")).Body!["slots-available"]!);
 
         var tooBig = await c.RunAsync(jarId, new JsonObject { ["parallelism"] = 5 });
+        var small = await c.RunAsync(jarId);
+        await c.WaitForStateAsync(small, "RUNNING");
+        Assert.Equal(0, (int)(await c.GetAsync("/overview")).Body!["slots-available"]!); // the waiting big job holds none
         await c.WaitForStateAsync(tooBig, "FAILED");
         var exceptions = (await c.GetAsync($"/jobs/{tooBig}/exceptions")).Object;
         Assert.Contains("NoResourceAvailableException", (string)exceptions["root-exception"]!);
