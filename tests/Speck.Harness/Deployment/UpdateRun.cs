@@ -76,9 +76,15 @@ internal sealed class UpdateRun(
                 _parallel.Release();
             }
         }
-        catch (Exception e) when (e is HarnessException or RpcException)
+        catch (Exception e)
         {
-            var message = e is RpcException rpc ? $"{urn}: {ProviderError.From(rpc).Message}" : $"{urn}: {e.Message}";
+            // Whatever went wrong, dependents must not wait forever: the resource is failed and they are skipped.
+            var message = e switch
+            {
+                RpcException rpc => $"{urn}: {rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
+                HarnessException => $"{urn}: {e.Message}",
+                _ => $"{urn}: {e.GetType().Name}: {e.Message}",
+            };
             Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Failed) { Error = message });
             Fail(message);
             tcs.TrySetResult(new Resolved(new JsonObject(), "", urn, false, false));
