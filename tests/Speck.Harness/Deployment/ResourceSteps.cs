@@ -113,6 +113,8 @@ internal sealed class ResourceSteps(
         var diff = await calls.DiffAsync(urn, r.Type, old.Id, old.Outputs, old.Inputs, checkedInputs, ignore);
         var (changed, replace, changes) = ResourceCalls.Interpret(diff, old.Inputs, checkedInputs);
         (replace, changes) = ApplyReplaceOnChanges(replace, changes);
+        // A resource recorded with init errors is updated again even when nothing changed, to heal it.
+        changed |= old.InitErrors.Count > 0;
 
         if (!changed)
         {
@@ -137,10 +139,10 @@ internal sealed class ResourceSteps(
         {
             throw Failed(e, op, checkedInputs, old, step);
         }
+        state.EndOperation(op);
         var outputs = Structs.ToJson(updated.Properties);
         if (Sig.ContainsUnknown(outputs)) throw Failure("provider returned an unexpected unknown in the outputs of an update", step);
         state.Swap(old, NewState(old.Id, checkedInputs, outputs));
-        state.EndOperation(op);
         return (step with { Outputs = outputs }, outputs, old.Id);
     }
 
