@@ -33,6 +33,18 @@ public sealed class StreamJobUpgradeTests
     }
 
     [Fact]
+    public async Task On_flink_1_19_the_restore_is_asked_for_with_restoreMode_which_is_all_it_knows()
+    {
+        await using var w = await FlinkSites.StartAsync(options: new Speck.FlinkStandIn.FlinkStandInOptions { FlinkVersion = "1.19.1" });
+        var v1 = await w.CreateAsync("old", w.Job());
+        var v2 = await w.UpdateAsync(v1, w.Job(version: 2));
+
+        var job = w.Sites[0].Job(v2.JobId)!;
+        Assert.Equal(Assert.Single(w.Sites[0].Job(v1.JobId)!.Savepoints), job.RestoredFrom);
+        Assert.Equal("NO_CLAIM", job.ClaimMode);
+    }
+
+    [Fact]
     public async Task A_new_version_that_fails_is_rolled_back_to_the_previous_one_from_the_same_savepoint()
     {
         await using var w = await FlinkSites.StartAsync();
