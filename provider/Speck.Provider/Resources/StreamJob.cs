@@ -49,7 +49,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             check.Fail("site.spe.kind", $"StreamJob runs jars on Flink sites; '{args.Site.SiteName}' runs {spe.Kind}");
         if (args.Artifact is not null && args.JarPath is not null)
             check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
-        else if (!Unknown("artifact") && !Unknown("jarPath"))
+        else if (!Unknown("artifact") && !Unknown("jarPath") && !check.Failures.Any(f => f.Property.StartsWith("artifact", StringComparison.Ordinal) || f.Property.StartsWith("jarPath", StringComparison.Ordinal)))
         {
             var (path, problem) = JobArtifactSource.Locate(args);
             if (problem is not null) check.Fail("artifact", problem);
