@@ -96,7 +96,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         {
             State = observed,
             StartTime = found?.StartTime ?? oldState.StartTime,
-            Problem = observed == JobStates.Running ? null : found?.Problem ?? (found is null ? "the engine no longer knows the job" : oldState.Problem),
+            Problem = observed == JobStates.Running ? found?.Problem : found?.Problem ?? (found is null ? "the engine no longer knows the job" : oldState.Problem),
         });
     }
 

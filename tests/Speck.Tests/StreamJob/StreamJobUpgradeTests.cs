@@ -166,6 +166,10 @@ public sealed class StreamJobUpgradeTests
         var resumed = await w.UpdateAsync(suspended, w.Job());
         Assert.Equal("RUNNING", resumed.State);
         Assert.Equal(savepoint, w.Sites[0].Job(resumed.JobId)!.RestoredFrom);
+
+        var upgraded = await w.UpdateAsync(resumed, w.Job(version: 2));
+        var second = Assert.Single(w.Sites[0].Job(resumed.JobId)!.Savepoints);
+        Assert.Equal([savepoint, second], upgraded.Outputs["savepointHistory"].AsArray.Select(v => v.AsString));
     }
 
     [Fact]

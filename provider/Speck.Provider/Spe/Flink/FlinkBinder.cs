@@ -92,7 +92,8 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         var client = Client(endpoint);
         if (await client.GetJobAsync(jobId, ct) is not { } job) return null;
         var parallelism = job.Vertices is { Count: > 0 } v ? v.Max(x => x.Parallelism) : (int?)null;
-        var problem = job.State == JobStates.Failed ? await FailureAsync(client, jobId, ct) : null;
+        var problem = job.State == JobStates.Failed ? await FailureAsync(client, jobId, ct)
+            : job.State == JobStates.Running && !TasksRunning(job) ? "its tasks wait for task slots" : null;
         return new ObservedJob(job.Jid, job.State, job.StartTime > 0 ? job.StartTime : null, parallelism, problem);
     });
 
