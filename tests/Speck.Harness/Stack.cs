@@ -65,6 +65,9 @@ public sealed class Stack(StackOptions options)
     private Task<DeploymentResult> UpdateAsync(bool preview, CancellationToken ct) =>
         RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>
         {
+            if (state.PendingOperations.Count > 0)
+                throw new HarnessException($"the stack has {state.PendingOperations.Count} operation(s) whose outcome is unknown (" +
+                    string.Join(", ", state.PendingOperations.Select(p => $"{p.Type} {p.Resource.Urn}")) + "): run refresh first");
             var oldProvider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
             var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, ct);
             if (!preview)
