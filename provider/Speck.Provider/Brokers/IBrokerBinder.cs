@@ -17,6 +17,9 @@ public interface IBrokerBinder
 {
     BrokerKind Kind { get; }
 
+    /// <summary>Per-job logins on this kind of broker, or null where the broker has no access control to give them.</summary>
+    IJobCredentials? JobCredentials => null;
+
     /// <summary>Null when the URL is acceptable, else the reason.</summary>
     string? ValidateUrl(string url);
 

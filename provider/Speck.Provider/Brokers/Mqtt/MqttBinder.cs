@@ -16,6 +16,8 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
 
     public BrokerKind Kind => BrokerKind.Mqtt;
 
+    public IJobCredentials? JobCredentials { get; } = new MqttJobCredentials(config);
+
     public string? ValidateUrl(string url) => MqttUrl.TryParse(url, out _, out var error) ? null : error;
 
     public string? ValidateTopicName(string name) => MqttTopicName.Validate(name);
