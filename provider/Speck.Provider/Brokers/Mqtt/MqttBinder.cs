@@ -123,7 +123,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     [GeneratedRegex("[^A-Za-z0-9._-]")]
     private static partial Regex Unsafe();
 
-    private static MqttEndpoint? Admin(BrokerEndpoint e) =>
+    internal static MqttEndpoint? Admin(BrokerEndpoint e) =>
         e.AdminUsername is { } u && e.AdminPassword is { } p ? MqttUrl.Parse(e.Url, new MqttCredentials(u, p), e.CaCert) : null;
 
     private static MqttEndpoint User(BrokerEndpoint e) =>
@@ -139,7 +139,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     };
 
     /// <summary>Maps broker failures to what they mean for the engine: unreachable is clean, a lost answer is unknown.</summary>
-    private static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
+    internal static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
     {
         try
         {
