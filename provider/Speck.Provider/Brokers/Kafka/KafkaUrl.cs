@@ -32,10 +32,11 @@ public static partial class KafkaUrl
     {
         servers = [];
         var list = url.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? url[Scheme.Length..] : url;
+        // Checked first and never echoed: user information may hold a password.
+        if (url.Contains('@'))
+            return "the URL has user information (user@host): give the Kafka user as broker.username and broker.password instead";
         if (list.Contains("://", StringComparison.Ordinal))
             return $"'{url}' is not a Kafka bootstrap list: use host:port[,host:port], optionally after kafka://";
-        if (list.Contains('@'))
-            return $"'{url}' has user information: give the Kafka user as broker.username and broker.password instead";
         if (list.Trim().Length == 0) return "the Kafka bootstrap list is empty: use host:port[,host:port]";
         foreach (var entry in list.Split(','))
         {
