@@ -13,10 +13,10 @@ public sealed class KafkaMockCluster : IDisposable
     private const string Marker = "replaced with ";
     private readonly IProducer<Null, Null> _host;
 
-    public KafkaMockCluster() : this(3) { }
-
-    public KafkaMockCluster(int brokers)
+    /// <summary>A mock cluster of three brokers (so replication factor 3 is possible).</summary>
+    public KafkaMockCluster()
     {
+        const int brokers = 3;
         string? line = null;
         var config = new ProducerConfig { BootstrapServers = "ignored:9092" };
         config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
