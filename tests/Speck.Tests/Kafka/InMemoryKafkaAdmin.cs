@@ -187,7 +187,9 @@ public sealed class InMemoryKafkaAdmin(InMemoryKafkaOptions? options = null) : I
     {
         foreach (var e in entries)
         {
-            var items = (configs.GetValueOrDefault(e.Name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+            // Kafka appends to (or subtracts from) the topic's value, or the config's default when the topic has none.
+            var current = configs.GetValueOrDefault(e.Name) ?? (KafkaTopicConfigDefs.IsKnown(e.Name) ? KafkaTopicConfigDefs.DefaultOf(e.Name) : "");
+            var items = current.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
             switch (e.IncrementalOperation)
             {
                 case AlterConfigOpType.Set: configs[e.Name] = e.Value; break;
