@@ -77,6 +77,16 @@ public class KafkaSiteTests(KafkaMockCluster mock) : IClassFixture<KafkaMockClus
     }
 
     [Fact]
+    public async Task A_ca_certificate_librdkafka_cannot_read_fails_create_cleanly()
+    {
+        var site = Site("kafka://" + mock.BootstrapServers);
+        var broker = site["broker"].AsObject.SetItem("caCert", S("not a certificate"));
+        var e = await Assert.ThrowsAsync<ProviderException>(() => Driver().CreateAsync(SiteType, "kafka-site", site.With("broker", PropertyValue.Of(broker))));
+        Assert.Equal(StatusCode.Unavailable, e.Code);
+        Assert.Contains("could not be set up", e.Message);
+    }
+
+    [Fact]
     public async Task Check_refuses_a_kafka_url_that_is_not_a_bootstrap_list_naming_the_property()
     {
         var driver = Driver();

@@ -53,7 +53,13 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
     {
         var timeout = config.Current.ProbeTimeout();
         var connection = KafkaConnection.For(endpoint, timeout);
-        using var admin = _connect(connection);
+        IKafkaAdmin admin;
+        try { admin = _connect(connection); }
+        catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            throw new EndpointUnreachableException($"{connection}: the client could not be set up: {e.Message}", e);
+        }
+        using var _ = admin;
         Metadata metadata;
         try
         {
@@ -80,7 +86,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
                 .WaitAsync(_options.ClusterIdTimeout + TimeSpan.FromSeconds(1), ct);
             return cluster.ClusterId;
         }
-        catch (Exception e) when (e is KafkaException or TimeoutException)
+        catch (Exception e) when (e is KafkaException or TimeoutException || (e is OperationCanceledException && ct.IsCancellationRequested))
         {
             return null; // older brokers, and clusters without a controller to ask, do not tell
         }
@@ -227,6 +233,13 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
     private (KafkaConnection Connection, IKafkaAdmin Admin) Open(BrokerEndpoint endpoint)
     {
         var connection = KafkaConnection.For(endpoint, _options.OperationTimeout);
-        return (connection, _connect(connection));
+        try
+        {
+            return (connection, _connect(connection));
+        }
+        catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            throw ProviderException.Invalid($"{connection}: the client could not be set up: {e.Message}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Speck.Host.Resources;
 
 namespace Speck.Provider.Brokers.Kafka;
 
@@ -26,7 +27,7 @@ public static partial class KafkaUrl
 
     /// <summary>The bootstrap servers of a URL that Check accepted.</summary>
     public static string BootstrapServers(string url) =>
-        TryParse(url, out var servers, out var error) ? servers : throw new ArgumentException(error, nameof(url));
+        TryParse(url, out var servers, out var error) ? servers : throw ProviderException.Invalid($"broker.url: {error}");
 
     private static string? Problem(string url, out List<string> servers)
     {
