@@ -148,6 +148,21 @@ public class KafkaTopicTests
     }
 
     [Fact]
+    public async Task An_update_with_a_config_value_kafka_refuses_changes_nothing_not_even_the_partitions()
+    {
+        var d = await _k.CreateAsync(Inputs("both", partitions: 3, config: Cfg(("retention.ms", "1000"))));
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => _k.UpdateAsync(d, Inputs("both", partitions: 6, config: Cfg(("retention.ms", "soon")))));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.Contains("retention.ms", e.Message);
+        var (partitions, _, own) = await OnBroker("both");
+        Assert.Equal(3, partitions);
+        Assert.Equal(Cfg(("retention.ms", "1000")), own);
+        Assert.DoesNotContain(_k.Admin.Requests, r => r.StartsWith("CreatePartitions", StringComparison.Ordinal) && !r.EndsWith("validateOnly", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Drift_counts_only_config_set_on_the_topic_not_broker_defaults_and_update_repairs_it()
     {
         var k = new KafkaTopicDriver(new InMemoryKafkaOptions { StaticBrokerConfig = new Dictionary<string, string> { ["compression.type"] = "lz4" } });
