@@ -87,8 +87,9 @@ public static class NodeRedFlowBuilder
         {
             ["id"] = id, ["type"] = "mqtt-broker", ["name"] = e.Url, ["broker"] = e.Host,
             ["port"] = e.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Client ids must be unique per broker: the id embeds the job's prefix and this broker's index.
-            ["clientid"] = id, ["autoConnect"] = true, ["usetls"] = e.UseTls, ["protocolVersion"] = "4",
+            // Unique per broker (job prefix + broker index), and not the node's own id: Node-RED takes any string
+            // property equal to a config node id as a dependency, and refuses to start a node that depends on itself.
+            ["clientid"] = id + "-client", ["autoConnect"] = true, ["usetls"] = e.UseTls, ["protocolVersion"] = "4",
             ["keepalive"] = "60", ["cleansession"] = false, ["autoUnsubscribe"] = false,
         };
         if (e.Credentials is { } login)

@@ -65,6 +65,10 @@ public static class NodeRedFlowValidator
             foreach (var target in ports.OfType<JsonArray>().SelectMany(t => t))
                 if (Text(target) is not { } t || !ids.Contains(t))
                     problems.Add($"node '{Text(n["id"])}' wires to '{target?.ToJsonString()}', which is not in this flow");
+            // Node-RED reads a string property equal to a config node's id as a dependency on it; on itself, the flow never starts.
+            foreach (var (key, value) in n)
+                if (key != "id" && Text(value) is { } v && v == Text(n["id"]))
+                    problems.Add($"node '{v}': property '{key}' holds the node's own id, which Node-RED takes as a circular dependency");
             if (Text(n["broker"]) is { } b && n["type"]?.ToString() is "mqtt in" or "mqtt out" && !ids.Contains(b))
                 problems.Add($"node '{Text(n["id"])}' uses broker '{b}', which is not in this flow");
         }
