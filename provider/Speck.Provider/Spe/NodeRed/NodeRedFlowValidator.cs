@@ -61,7 +61,9 @@ public static class NodeRedFlowValidator
 
         foreach (var (_, n) in all)
         {
-            if (n["wires"] is not JsonArray ports) continue;
+            var ports = n["wires"] as JsonArray ?? [];
+            if (n["wires"] is { } w && (w is not JsonArray || ports.Any(port => port is not JsonArray)))
+                problems.Add($"node '{Text(n["id"])}': wires must be an array of arrays of node ids");
             foreach (var target in ports.OfType<JsonArray>().SelectMany(t => t))
                 if (Text(target) is not { } t || !ids.Contains(t))
                     problems.Add($"node '{Text(n["id"])}' wires to '{target?.ToJsonString()}', which is not in this flow");
