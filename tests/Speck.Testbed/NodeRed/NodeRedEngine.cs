@@ -35,6 +35,9 @@ public sealed class NodeRedEngine : IAsyncDisposable
     public NodeRedAdminAuth? AdminAuth => options.AdminAuth;
     public bool IsRunning => process is { HasExited: false };
 
+    /// <summary>An engine with the default options (no adminAuth).</summary>
+    public static Task<NodeRedEngine> StartAsync(CancellationToken ct) => StartAsync(null, ct);
+
     public static async Task<NodeRedEngine> StartAsync(NodeRedEngineOptions? options = null, CancellationToken ct = default)
     {
         options ??= new NodeRedEngineOptions();
@@ -118,6 +121,9 @@ public sealed class NodeRedEngine : IAsyncDisposable
     }
 
     public string ReadLog() => ReadLogFrom(0);
+
+    /// <summary>Everything the engine logged so far (all starts).</summary>
+    public string Log => ReadLogFrom(0);
 
     public override string ToString() => $"Node-RED {Url} (pid {Pid}{(options.AdminAuth is null ? "" : ", adminAuth")}, dir {Directory})";
 
