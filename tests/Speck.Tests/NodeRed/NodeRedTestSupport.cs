@@ -65,10 +65,10 @@ internal static class NodeRedTest
     };
 
     /// <summary>A subscriber on the sink that collects payloads.</summary>
-    public static async Task<(IMqttClient Client, ConcurrentQueue<string> Received)> SinkAsync(MosquittoBroker broker, string topic)
+    public static async Task<(IMqttClient Client, ConcurrentQueue<string> Received)> SinkAsync(MosquittoBroker broker, string topic, string? user = null, string? password = null)
     {
         var received = new ConcurrentQueue<string>();
-        var client = await MqttTest.ConnectAsync(broker);
+        var client = await MqttTest.ConnectAsync(broker, user, password);
         client.ApplicationMessageReceivedAsync += e =>
         {
             received.Enqueue(Encoding.UTF8.GetString(e.ApplicationMessage.Payload));
