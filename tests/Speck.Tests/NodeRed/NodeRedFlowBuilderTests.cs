@@ -81,6 +81,23 @@ public sealed class NodeRedFlowBuilderTests
     }
 
     [Fact]
+    public void Differences_name_the_nodes_edited_removed_or_added_by_hand()
+    {
+        var f = NodeRedFlowBuilder.Build(Job());
+        var live = (JsonObject)f.Body.DeepClone();
+        var nodes = live["nodes"]!.AsArray();
+        ((JsonObject)nodes.Single(n => (string)n!["id"]! == f.Prefix + "-fn")!)["func"] = "return null;";
+        nodes.Remove(nodes.Single(n => (string)n!["id"]! == f.Prefix + "-in1"));
+        nodes.Add((JsonNode)new JsonObject { ["id"] = "dbg", ["type"] = "debug", ["z"] = "t", ["wires"] = new JsonArray() });
+        foreach (var n in NodeRedFlowHash.AllNodes(live)) n["z"] = "t";
+        live["disabled"] = true;
+
+        string[] expected = ["flow disabled", $"node '{f.Prefix}-in1' (mqtt in) missing", $"node '{f.Prefix}-fn' (function) changed", "node 'dbg' (debug) added"];
+        Assert.Equal(expected.Order(), NodeRedFlowHash.Differences(f.Body, live).Order());
+        Assert.Empty(NodeRedFlowHash.Differences(f.Body, f.Body));
+    }
+
+    [Fact]
     public void User_nodes_are_namespaced_and_wired_between_sources_and_sink()
     {
         var f = NodeRedFlowBuilder.Build(Job() with

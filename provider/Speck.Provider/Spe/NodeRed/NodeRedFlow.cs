@@ -85,6 +85,38 @@ public static class NodeRedFlowHash
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
     }
 
+    /// <summary>What differs between the flow we want and the flow Node-RED holds, one readable line per difference.</summary>
+    public static List<string> Differences(JsonObject desired, JsonObject live)
+    {
+        var changes = new List<string>();
+        foreach (var key in new[] { "label", "env" })
+            if (Text(desired[key]) != Text(live[key])) changes.Add($"{key} changed");
+        if (live["disabled"]?.GetValueKind() == JsonValueKind.True) changes.Add("flow disabled");
+        var want = ById(desired);
+        var have = ById(live);
+        foreach (var (id, node) in want)
+        {
+            if (!have.TryGetValue(id, out var other)) changes.Add($"node '{id}' ({node["type"]}) missing");
+            else if (Text(Strip(node)) != Text(Strip(other))) changes.Add($"node '{id}' ({node["type"]}) changed");
+        }
+
+        changes.AddRange(have.Where(h => !want.ContainsKey(h.Key)).Select(h => $"node '{h.Key}' ({h.Value["type"]}) added"));
+        return changes;
+    }
+
+    private static Dictionary<string, JsonObject> ById(JsonObject flow) =>
+        AllNodes(flow).Where(n => n["id"] is not null).GroupBy(n => n["id"]!.ToJsonString()).ToDictionary(g => g.Key.Trim('"'), g => g.First());
+
+    private static JsonObject Strip(JsonObject node)
+    {
+        var c = (JsonObject)Canonical(node)!;
+        c.Remove("z");
+        c.Remove("credentials");
+        return c;
+    }
+
+    private static string Text(JsonNode? node) => Canonical(node)?.ToJsonString() ?? "null";
+
     public static IEnumerable<JsonObject> AllNodes(JsonObject flow) =>
         new[] { flow["nodes"], flow["configs"] }.OfType<JsonArray>().SelectMany(a => a).OfType<JsonObject>();
 

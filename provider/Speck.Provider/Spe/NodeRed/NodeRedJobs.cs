@@ -95,6 +95,8 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// <summary>
     /// Waits until every MQTT node of the job reports "connected" to the job's health function (Node-RED has no REST
     /// status endpoint, nodered.md §7). Bounded by <paramref name="timeout"/>; the timeout names each waiting node.
+    /// After a PUT, MQTT nodes that were not restarted keep their "connected"; restarted ones report "disconnected"
+    /// while the PUT is handled, and the health function records it before our next request arrives.
     /// </summary>
     public async Task WaitConnectedAsync(string flowId, NodeRedFlow flow, TimeSpan timeout, CancellationToken ct)
     {
