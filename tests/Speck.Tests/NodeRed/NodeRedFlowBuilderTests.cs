@@ -130,6 +130,21 @@ public sealed class NodeRedFlowBuilderTests
     }
 
     [Fact]
+    public void Bad_topics_and_payload_types_are_refused_naming_the_property()
+    {
+        var e = Assert.Throws<NodeRedFlowInvalidException>(() => NodeRedFlowBuilder.Build(Job() with
+        {
+            Sources = [new NodeRedMqttTopic(Edge, "ok/+"), new NodeRedMqttTopic(Edge, "bad/#/x")],
+            Sink = new NodeRedMqttTopic(Cloud, "out/+"),
+            PayloadType = "xml",
+        }));
+        Assert.Equal(3, e.Problems.Count);
+        Assert.StartsWith("sources[1]: ", e.Problems[0]);
+        Assert.StartsWith("sink: topic name contains the wildcard '+'", e.Problems[1]);
+        Assert.StartsWith("payload type 'xml'", e.Problems[2]);
+    }
+
+    [Fact]
     public void Validator_names_each_problem()
     {
         Assert.Contains("'nodes' must be an array", NodeRedFlowValidator.Problems(new JsonObject { ["nodes"] = "notarray" }, CoreTypes));

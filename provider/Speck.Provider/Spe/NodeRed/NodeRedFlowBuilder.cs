@@ -30,6 +30,7 @@ public static class NodeRedFlowBuilder
     /// <summary>Throws <see cref="NodeRedFlowInvalidException"/> naming the node when the user's nodes cannot be wired.</summary>
     public static NodeRedFlow Build(NodeRedJobSpec job)
     {
+        CheckTopics(job);
         var p = PrefixOf(job.JobKey);
         var nodes = new JsonArray();
         var configs = new JsonArray();
@@ -82,6 +83,18 @@ public static class NodeRedFlowBuilder
             foreach (var c in BrokerConfig(id, endpoint)) configs.Add((JsonNode)c);
             return id;
         }
+    }
+
+    private static readonly HashSet<string> PayloadTypes = new(StringComparer.Ordinal) { "auto-detect", "utf8", "buffer", "json", "base64" };
+
+    /// <summary>Node-RED would take a bad topic and fail only at run time (mqtt out rejects wildcards per message).</summary>
+    private static void CheckTopics(NodeRedJobSpec job)
+    {
+        var problems = job.Sources.Select((s, i) => MqttTopicName.ValidateFilter(s.Topic) is { } why ? $"sources[{i}]: {why}" : null)
+            .Append(job.Sink is { } sink && MqttTopicName.Validate(sink.Topic) is { } bad ? $"sink: {bad}" : null)
+            .Append(PayloadTypes.Contains(job.PayloadType) ? null : $"payload type '{job.PayloadType}' is not one of {string.Join(", ", PayloadTypes)}")
+            .OfType<string>().ToList();
+        if (problems.Count > 0) throw new NodeRedFlowInvalidException(problems);
     }
 
     private static IEnumerable<JsonObject> BrokerConfig(string id, MqttEndpoint e)
