@@ -24,6 +24,8 @@ public sealed class DiffContext<TArgs, TState>(ResourceContext resource, TState?
     /// <summary>The new inputs; values unknown in preview are null here (see <see cref="IsUnknown"/>).</summary>
     public TArgs? NewArgs { get; } = newArgs;
     public PropertyMap News { get; } = news;
+    /// <summary>The old inputs the comparison started from (after an import: the ones Read returned).</summary>
+    public PropertyMap OldInputs { get; init; } = PropertyMap.Empty;
     public Dictionary<string, DiffKind> Detailed { get; } = detailed;
     public bool DeleteBeforeReplace { get; set; }
 
@@ -75,13 +77,20 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     {
         var inputs = ApplyDefaults(news, ctx);
         var failures = ShapeValidator.Validate(Inputs, inputs);
-        if (failures.Count == 0)
+        // The resource's own rules still judge the well-formed properties, so one Check names every bad one.
+        var malformed = failures.Select(f => f.Property.Split('.', '[')[0]).ToHashSet();
+        var wellFormed = new PropertyMap(inputs.Where(kv => !malformed.Contains(kv.Key)));
+        var check = new CheckContext(ctx, wellFormed);
+        check.Failures.AddRange(failures);
+        try
         {
-            var check = new CheckContext(ctx, inputs);
-            Validate(TypedBridge.Decode(inputs, _lenientArgs), check);
-            failures.AddRange(check.Failures);
+            Validate(TypedBridge.Decode(wellFormed, _lenientArgs), check);
         }
-        return Task.FromResult(new CheckOutcome(inputs, failures));
+        catch (System.Text.Json.JsonException) when (failures.Count > 0)
+        {
+            // Too broken to read as the args type: the shape failures say why.
+        }
+        return Task.FromResult(new CheckOutcome(inputs, check.Failures));
     }
 
     public Task<DiffOutcome> DiffAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, IReadOnlyList<string> ignoreChanges)
@@ -89,7 +98,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
         var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges);
-        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(oldOutputs, _lenientState), TryDecode(news, _lenientArgs), news, detailed);
+        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(oldOutputs, _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
         CustomizeDiff(diff);
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();

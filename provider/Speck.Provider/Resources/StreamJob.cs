@@ -19,10 +19,11 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
         "`arguments`, unless `argumentTemplate` gives another layout. Import with `<site name>/<Flink job ID>`: Flink does not " +
         "report a job's jar, entry class or arguments, so an import takes those (and the sources and sink) from the program " +
-        "as given and lists them in `adoptedInputs`.",
+        "as given and lists them in `adoptedInputs`; the first update after an import redeploys the job from a savepoint.",
         contracts)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+    private readonly StreamJobComposition _composition = new();
     /// <summary>Time past the operation's timeout for reporting and cleaning up once the job is found unready.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
@@ -60,6 +61,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         if (args.ArgumentTemplate is { } template && !Unknown("sources"))
             foreach (var (i, problem) in StreamJobArguments.Problems(template, args.Sources?.Count ?? 0))
                 check.Fail($"argumentTemplate[{i}]", problem);
+        if (check.Failures.Count == 0 && !Unknown("sources") && !Unknown("sink") && !Unknown("site"))
+            foreach (var warning in _composition.Check(check.Resource.Urn, check.Resource.Name, args))
+                check.Resource.WarnAsync(warning).Wait(TimeSpan.FromSeconds(5)); // Validate is synchronous; warnings must reach the engine before Check returns
     }
 
     protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff) => StreamJobDiff.Customize(diff);

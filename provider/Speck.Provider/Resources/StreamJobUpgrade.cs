@@ -22,7 +22,9 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
         var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
-        var redeploy = olds.ArtifactSha256 != artifact.Sha256
+        // An imported job runs code Flink does not describe: the first update redeploys it (from a savepoint) so that
+        // from then on the state says what runs.
+        var redeploy = olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 != artifact.Sha256
             || StreamJobDiff.DeploymentInputs.Any(i => i != "artifact" && !StreamJobDiff.SameDeployment(i, olds, news))
             || !StreamJobArguments.Build(olds).SequenceEqual(StreamJobArguments.Build(news));
 
@@ -103,7 +105,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             : Failed(state, [reason, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
     }
 
-    private StreamJobState Keep(JobArtifact artifact, JobStatus current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
+    private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
     {
         JobId = olds.JobId, State = current.State, Generation = olds.Generation, JarId = olds.JarId,
         ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,

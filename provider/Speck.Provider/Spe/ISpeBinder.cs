@@ -26,7 +26,7 @@ public interface ISpeBinder
     Task<DeployedJob> DeployAsync(JobDeployment deployment, CancellationToken ct) => throw NotSupported();
 
     /// <summary>The job as the engine sees it now, or null when the engine does not know it.</summary>
-    Task<JobStatus?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => throw NotSupported();
+    Task<ObservedJob?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => throw NotSupported();
 
     /// <summary>
     /// Stops a job and waits until it has ended; with a savepoint, returns where it was written. A job already ended or

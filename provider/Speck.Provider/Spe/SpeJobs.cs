@@ -32,7 +32,7 @@ public sealed record DeployedJob(string JobId, int Generation, string State, str
     public bool Running => State == JobStates.Running && Problem is null;
 }
 
-public sealed record JobStatus(string JobId, string State, long? StartTime, int? Parallelism, string? Problem)
+public sealed record ObservedJob(string JobId, string State, long? StartTime, int? Parallelism, string? Problem)
 {
     public bool Live => !JobStates.IsEnded(State);
 }

@@ -87,13 +87,13 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         throw ProviderException.Precondition($"Flink at {d.Endpoint.Url} has seen job IDs of generations {d.Generation}..{d.Generation + MaxSkippedGenerations - 1} of this job end before");
     });
 
-    public Task<JobStatus?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => Guard(endpoint, async () =>
+    public Task<ObservedJob?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => Guard(endpoint, async () =>
     {
         var client = Client(endpoint);
         if (await client.GetJobAsync(jobId, ct) is not { } job) return null;
         var parallelism = job.Vertices is { Count: > 0 } v ? v.Max(x => x.Parallelism) : (int?)null;
         var problem = job.State == JobStates.Failed ? await FailureAsync(client, jobId, ct) : null;
-        return new JobStatus(job.Jid, job.State, job.StartTime > 0 ? job.StartTime : null, parallelism, problem);
+        return new ObservedJob(job.Jid, job.State, job.StartTime > 0 ? job.StartTime : null, parallelism, problem);
     });
 
     public Task<string?> StopAsync(SpeEndpoint endpoint, string jobId, JobStop stop, CancellationToken ct) => Guard(endpoint, async () =>

@@ -32,18 +32,18 @@ public sealed partial class NodeRedBinder
         return new DeployedJob(deployed.FlowId, deployment.Generation, JobStates.Running, deployed.Hash, NodeRedJobs.StartedAt(context), problem);
     });
 
-    public Task<JobStatus?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => GuardAsync(endpoint, async () =>
+    public Task<ObservedJob?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => GuardAsync(endpoint, async () =>
     {
         var reading = await Jobs(endpoint).ReadAsync(jobId, null, ct);
         if (reading.State == NodeRedFlowState.Missing) return null;
         var context = await Client(endpoint).GetFlowContextAsync(jobId, ct) ?? [];
         var started = NodeRedJobs.StartedAt(context);
         if (reading.Disabled)
-            return new JobStatus(jobId, JobStates.Canceled, started, null, "the flow is disabled on the engine");
+            return new ObservedJob(jobId, JobStates.Canceled, started, null, "the flow is disabled on the engine");
         var problem = reading.State == NodeRedFlowState.Drifted
             ? "the flow was edited on the engine since it was deployed"
             : NodeRedJobs.NotConnected(context, NodeRedFlow.FromBody(reading.Flow!));
-        return (JobStatus?)new JobStatus(jobId, JobStates.Running, started, null, problem);
+        return (ObservedJob?)new ObservedJob(jobId, JobStates.Running, started, null, problem);
     });
 
     public Task<string?> StopAsync(SpeEndpoint endpoint, string jobId, JobStop stop, CancellationToken ct) => GuardAsync(endpoint, async () =>
