@@ -1,0 +1,83 @@
+using Speck.FlinkStandIn;
+using Speck.FlinkStandIn.Jars;
+using Speck.FlinkStandIn.Jobs;
+using Speck.Harness.Deployment;
+using Speck.Testbed.Mosquitto;
+using Speck.Tests.Harness;
+
+namespace Speck.Tests.StreamJob;
+
+public sealed class InterruptedCreateHarnessTests
+{
+    private const string Program = """
+        name: interrupted
+        runtime: yaml
+        config:
+          speUrl: { type: string }
+          brokerUrl: { type: string }
+        resources:
+          site:
+            type: speck:index:SpeSite
+            properties:
+              tier: fog
+              spe: { kind: flink, url: "${speUrl}" }
+              broker: { kind: mqtt, url: "${brokerUrl}" }
+          in:
+            type: speck:index:Topic
+            properties: { site: "${site.connection}", name: sensors/in }
+          out:
+            type: speck:index:Topic
+            properties: { site: "${site.connection}", name: sensors/out }
+          job:
+            type: speck:index:StreamJob
+            properties:
+              site: ${site.connection}
+              artifact:
+                fn::fileAsset: filter.jar
+              entryClass: org.speck.jobs.Filter
+              sources: ["${in.endpoint}"]
+              sink: ${out.endpoint}
+              upgradeMode: stateless
+        outputs:
+          jobId: ${job.jobId}
+        """;
+
+    [Fact]
+    public async Task An_up_stopped_while_the_job_starts_leaves_no_duplicate_after_the_next_up()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
+        await using var flink = new Speck.FlinkStandIn.FlinkStandIn(new FlinkStandInOptions { SchedulingTime = TimeSpan.FromSeconds(3) });
+        await flink.StartAsync();
+        using var dir = new ProgramDir(Program, new Dictionary<string, string>
+        {
+            ["interrupted:speUrl"] = flink.BaseUrl, ["interrupted:brokerUrl"] = broker.Url,
+        });
+        File.WriteAllBytes(Path.Combine(dir.Path, "filter.jar"), TestJar.Build("org.speck.jobs.Filter"));
+
+        // Stop the deployment (the provider is shut down) once Flink has accepted the job, before it runs.
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            for (var i = 0; i < 400 && flink.Requests.Matching("POST", "/jars/*/run").Count == 0; i++) await Task.Delay(25);
+            await stop.CancelAsync();
+        });
+        var interrupted = await Record(() => dir.Stack.UpAsync(stop.Token));
+        await watcher;
+        Assert.Single(flink.Jobs);
+
+        var up = await dir.Stack.UpAsync();
+        Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
+        Assert.Equal(StepKind.Create, up.Step("job").Kind);
+        var job = Assert.Single(flink.Jobs);
+        Assert.Equal(JobStatus.RUNNING, job.State);
+        Assert.Equal(job.JobId, up.Outputs["jobId"]!.GetValue<string>());
+        Assert.Single(flink.Requests.Matching("POST", "/jars/*/run"));
+        Assert.True(interrupted is null || !interrupted.Succeeded);
+    }
+
+    private static async Task<DeploymentResult?> Record(Func<Task<DeploymentResult>> up)
+    {
+        try { return await up(); }
+        catch (OperationCanceledException) { return null; }
+    }
+}

@@ -1,0 +1,119 @@
+using Speck.FlinkStandIn.Jars;
+using Speck.FlinkStandIn.Jobs;
+using Speck.Harness.Deployment;
+using Speck.Testbed.Mosquitto;
+using Speck.Tests.Harness;
+
+namespace Speck.Tests.StreamJob;
+
+/// <summary>Refresh and import of a StreamJob through the engine harness, on one Flink stand-in and a plain broker.</summary>
+public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
+{
+    private const string Project = "onejob";
+    private MosquittoBroker _broker = null!;
+    private Speck.FlinkStandIn.FlinkStandIn _flink = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
+        _flink = new Speck.FlinkStandIn.FlinkStandIn();
+        await _flink.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _flink.DisposeAsync();
+        await _broker.DisposeAsync();
+    }
+
+    private static string Program(string jobOptions = "") => $$"""
+        name: {{Project}}
+        runtime: yaml
+        config:
+          speUrl: { type: string }
+          brokerUrl: { type: string }
+        resources:
+          site:
+            type: speck:index:SpeSite
+            properties:
+              tier: fog
+              spe: { kind: flink, url: "${speUrl}" }
+              broker: { kind: mqtt, url: "${brokerUrl}" }
+          in:
+            type: speck:index:Topic
+            properties: { site: "${site.connection}", name: sensors/in }
+          out:
+            type: speck:index:Topic
+            properties: { site: "${site.connection}", name: sensors/out }
+          job:
+            type: speck:index:StreamJob
+            properties:
+              site: ${site.connection}
+              artifact:
+                fn::fileAsset: filter.jar
+              entryClass: org.speck.jobs.Filter
+              sources: ["${in.endpoint}"]
+              sink: ${out.endpoint}
+              upgradeMode: stateless
+        {{jobOptions}}
+        outputs:
+          jobId: ${job.jobId}
+          state: ${job.state}
+        """;
+
+    private ProgramDir Dir(string program, string stack, byte[] jar)
+    {
+        var dir = new ProgramDir(program, new Dictionary<string, string>
+        {
+            [$"{Project}:speUrl"] = _flink.BaseUrl, [$"{Project}:brokerUrl"] = _broker.Url,
+        }, stack);
+        File.WriteAllBytes(Path.Combine(dir.Path, "filter.jar"), jar);
+        return dir;
+    }
+
+    [Fact]
+    public async Task Refresh_sees_a_job_cancelled_behind_pulumis_back_and_the_next_up_runs_it_again()
+    {
+        using var dir = Dir(Program(), "drift", TestJar.Build("org.speck.jobs.Filter"));
+        var up = await dir.Stack.UpAsync();
+        Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
+        var jobId = up.Outputs["jobId"]!.GetValue<string>();
+        using (var http = new HttpClient { BaseAddress = new Uri(_flink.BaseUrl) })
+            (await http.PatchAsync($"/jobs/{jobId}?mode=cancel", null)).EnsureSuccessStatusCode();
+        for (var i = 0; i < 200 && _flink.Job(jobId)!.State != JobStatus.CANCELED; i++) await Task.Delay(25);
+
+        var refresh = await dir.Stack.RefreshAsync();
+
+        Assert.True(refresh.Succeeded, string.Join("\n", refresh.Errors));
+        Assert.Equal("CANCELED", dir.Stack.LoadState().Resources.Single(r => r.Name == "job").Outputs["state"]!.GetValue<string>());
+        var preview = await dir.Stack.PreviewAsync();
+        Assert.Equal(StepKind.Update, preview.Step("job").Kind);
+        var again = await dir.Stack.UpAsync();
+        Assert.True(again.Succeeded, string.Join("\n", again.Errors));
+        Assert.Equal("RUNNING", again.Outputs["state"]!.GetValue<string>());
+        Assert.NotEqual(jobId, again.Outputs["jobId"]!.GetValue<string>());
+        Assert.Single(_flink.Jobs, j => j.State == JobStatus.RUNNING);
+    }
+
+    [Fact]
+    public async Task Import_by_site_and_job_id_then_preview_shows_no_change()
+    {
+        var jar = TestJar.Build("org.speck.jobs.Filter");
+        using var owner = Dir(Program(), "owner", jar);
+        var made = await owner.Stack.UpAsync();
+        Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
+        var jobId = made.Outputs["jobId"]!.GetValue<string>();
+        using var adopter = Dir(Program($"    options:\n      import: site/{jobId}"), "adopter", jar);
+
+        var imported = await adopter.Stack.UpAsync();
+
+        Assert.True(imported.Succeeded, string.Join("\n", imported.Errors) + imported.ProviderStderr);
+        Assert.Equal(StepKind.Import, imported.Step("job").Kind);
+        Assert.Equal(jobId, imported.Outputs["jobId"]!.GetValue<string>());
+        adopter.WriteProgram(Program());
+        var preview = await adopter.Stack.PreviewAsync();
+        Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
+        Assert.Equal(StepKind.Same, preview.Step("job").Kind);
+        Assert.Single(_flink.Jobs);
+    }
+}
