@@ -49,7 +49,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             check.Fail("site.spe.kind", $"StreamJob runs jars on Flink sites; '{args.Site.SiteName}' runs {spe.Kind}");
         if (args.Artifact is not null && args.JarPath is not null)
             check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
-        else if (!Unknown("artifact") && !Unknown("jarPath"))
+        else if (!Unknown("artifact") && !Unknown("jarPath") && !check.Failures.Any(f => f.Property.StartsWith("artifact", StringComparison.Ordinal) || f.Property.StartsWith("jarPath", StringComparison.Ordinal)))
         {
             var (path, problem) = JobArtifactSource.Locate(args);
             if (problem is not null) check.Fail("artifact", problem);
@@ -73,7 +73,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         using var deadline = Deadline(ctx);
         var artifact = await JobArtifactSource.LoadAsync(args, deadline.Token);
         if (args.DesiredState == DesiredState.Suspended)
-            return ($"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}", Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
+            return (SuspendedId(args, ctx), Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
         var job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout), deadline.Token);
         var id = $"{args.Site.SiteName}/{job.JobId}";
         var state = Record(args, artifact, job);
@@ -96,7 +96,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         {
             State = observed,
             StartTime = found?.StartTime ?? oldState.StartTime,
-            Problem = observed == JobStates.Running ? null : found?.Problem ?? (found is null ? "the engine no longer knows the job" : oldState.Problem),
+            Problem = observed == JobStates.Running ? found?.Problem : found?.Problem ?? (found is null ? "the engine no longer knows the job" : oldState.Problem),
         });
     }
 
@@ -118,6 +118,10 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         await ReleaseAsync(olds.Site, ctx, deadline.Token);
     }
 
+    /// <summary>A job created suspended has no engine ID yet; its resource ID is still unique per resource.</summary>
+    private static string SuspendedId(StreamJobArgs args, ResourceContext ctx) =>
+        $"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}";
+
     private async Task<(StreamJobArgs, StreamJobState)?> ImportAsync(string id, CancellationToken ct)
     {
         var slash = id.IndexOf('/');
@@ -127,6 +131,8 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         var site = binders.Sites.Find(siteName)
             ?? throw ProviderException.Precondition($"site '{siteName}' is unknown to the provider: import jobs together with their SpeSite");
         var jobId = id[(slash + 1)..];
+        if (jobId.Length != 32 || !jobId.All(char.IsAsciiHexDigit))
+            throw ProviderException.Invalid($"import ID '{id}': '{jobId}' is not a Flink job ID (32 hex digits)");
         if (await binders.Spe(site.Spe.Kind).FindAsync(site.Spe, jobId, ct) is not { } job) return null;
         var inputs = new StreamJobArgs
         {

@@ -95,6 +95,9 @@ public sealed record StreamJobState : StreamJobArgs
     [Description("The last savepoint taken by an update, suspension, move or delete; restarts resume from it.")]
     public string? LastSavepoint { get; init; }
 
+    [Description("The savepoints updates, suspensions and moves took, oldest first (at most 10). The provider never disposes of them.")]
+    public List<string>? SavepointHistory { get; init; }
+
     [Description("The site the job runs on.")]
     public required string SiteName { get; init; }
 

@@ -11,9 +11,13 @@ namespace Speck.Provider.Resources;
 /// </summary>
 internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {
+    private const int HistoryLength = 10;
     private readonly bool _stateful = (news.UpgradeMode ?? UpgradeMode.Savepoint) == UpgradeMode.Savepoint;
+    private List<string>? _history = olds.SavepointHistory;
 
-    public async Task<StreamJobState> RunAsync()
+    public async Task<StreamJobState> RunAsync() => await ApplyAsync() with { SavepointHistory = _history };
+
+    private async Task<StreamJobState> ApplyAsync()
     {
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
@@ -36,7 +40,11 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (live)
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
-            if (savepoint is not null) await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' stopped with a savepoint at {savepoint}");
+            if (savepoint is not null)
+            {
+                _history = [.. (olds.SavepointHistory ?? []).TakeLast(HistoryLength - 1), savepoint];
+                await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' stopped with a savepoint at {savepoint}");
+            }
         }
         var restoreFrom = _stateful ? savepoint ?? olds.LastSavepoint : null;
         var stopped = olds with { State = JobStates.Suspended, LastSavepoint = restoreFrom ?? olds.LastSavepoint, Problem = null };
@@ -112,7 +120,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         AdoptedInputs = null,
     };
 
-    private ResourceInitFailedException Failed(StreamJobState state, IReadOnlyList<string> reasons) => new(ctx.Id, state, reasons);
+    private ResourceInitFailedException Failed(StreamJobState state, IReadOnlyList<string> reasons) =>
+        new(ctx.Id, state with { SavepointHistory = _history }, reasons);
 
     private static string Where(string? savepoint) => savepoint is null ? "" : $" from savepoint {savepoint}";
 }

@@ -10,6 +10,7 @@ namespace Speck.Tests.StreamJob;
 public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
 {
     private const string Project = "onejob";
+    private readonly string _savepointDir = Directory.CreateTempSubdirectory("speck-harness-sp-").FullName;
     private MosquittoBroker _broker = null!;
     private Speck.FlinkStandIn.FlinkStandIn _flink = null!;
 
@@ -24,9 +25,10 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
     {
         await _flink.DisposeAsync();
         await _broker.DisposeAsync();
+        Directory.Delete(_savepointDir, recursive: true);
     }
 
-    private static string Program(string jobOptions = "") => $$"""
+    private string Program(string jobOptions = "", string mode = "stateless", string args = "[]") => $$"""
         name: {{Project}}
         runtime: yaml
         config:
@@ -54,7 +56,10 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
               entryClass: org.speck.jobs.Filter
               sources: ["${in.endpoint}"]
               sink: ${out.endpoint}
-              upgradeMode: stateless
+              upgradeMode: {{mode}}
+              savepointDirectory: {{_savepointDir}}
+              readinessSeconds: 1
+              arguments: {{args}}
         {{jobOptions}}
         outputs:
           jobId: ${job.jobId}
@@ -115,5 +120,28 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
         Assert.Equal(StepKind.Same, preview.Step("job").Kind);
         Assert.Single(_flink.Jobs);
+    }
+
+    [Fact]
+    public async Task A_failed_upgrade_is_rolled_back_and_the_state_names_the_job_that_runs()
+    {
+        _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        using var dir = Dir(Program(mode: "savepoint"), "rollback", TestJar.Build("org.speck.jobs.Filter"));
+        var up = await dir.Stack.UpAsync();
+        Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
+        var first = up.Outputs["jobId"]!.GetValue<string>();
+
+        dir.WriteProgram(Program(mode: "savepoint", args: "[\"--broken\"]"));
+        var broken = await dir.Stack.UpAsync();
+
+        Assert.False(broken.Succeeded);
+        Assert.Contains(broken.Step("job").InitErrors, e => e.Contains("rolled back"));
+        var recorded = dir.Stack.LoadState().Resources.Single(r => r.Name == "job");
+        var running = _flink.Jobs.Single(j => j.State == JobStatus.RUNNING);
+        Assert.Equal(running.JobId, recorded.Outputs["jobId"]!.GetValue<string>());
+        Assert.DoesNotContain("--broken", running.ProgramArgs);
+        Assert.Equal(Assert.Single(_flink.Job(first)!.Savepoints), running.RestoredFrom);
+        var preview = await dir.Stack.PreviewAsync();
+        Assert.Equal(StepKind.Update, preview.Step("job").Kind);
     }
 }

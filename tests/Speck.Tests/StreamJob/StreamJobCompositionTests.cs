@@ -47,3 +47,20 @@ public sealed class StreamJobCompositionTests
         Assert.Empty(Warnings(w, "near"));
     }
 }
+
+public sealed class StreamJobCheckTests
+{
+    [Fact]
+    public async Task Check_names_each_bad_property_once()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var bad = w.Job(extra: [("jarPath", PropertyValue.Of(3)), ("parallelism", PropertyValue.Of(0)), ("sources", PropertyValue.Of(Array.Empty<PropertyValue>()))]);
+
+        var failures = (await w.Handler.CheckAsync(w.Ctx("bad"), PropertyMap.Empty, bad)).Failures;
+
+        Assert.Single(failures, f => f.Property == "jarPath");
+        Assert.Single(failures, f => f.Property == "parallelism");
+        Assert.Single(failures, f => f.Property == "sources" && f.Reason.Contains("at least one"));
+        Assert.DoesNotContain(failures, f => f.Property == "artifact");
+    }
+}

@@ -58,6 +58,22 @@ public sealed class StreamJobDriftAndImportTests
     }
 
     [Fact]
+    public async Task Refresh_reports_a_job_that_failed_with_its_cause()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var d = await w.CreateAsync("failing", w.Job(extra: ("arguments", PropertyValue.Of([S("--doomed")]))));
+        w.Sites[0].FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--doomed", TimeSpan.Zero, "Injected failure: out of memory."));
+        await WaitAsync(() => w.Sites[0].Job(d.JobId)!.State == JobStatus.FAILED);
+
+        var read = (await w.ReadAsync(d))!;
+
+        Assert.Equal("FAILED", read.State);
+        Assert.Contains("out of memory", read.Outputs["problem"].AsString);
+        Assert.Contains(w.Driver.Logs, l => l.Level == LogLevel.Warning && l.Message.Contains("FAILED") && l.Message.Contains("out of memory"));
+        Assert.Equal(["state"], await w.DiffChanges(read, w.Job(extra: ("arguments", PropertyValue.Of([S("--doomed")])))));
+    }
+
+    [Fact]
     public async Task A_job_the_engine_no_longer_knows_reads_as_missing()
     {
         await using var w = await FlinkSites.StartAsync();

@@ -63,6 +63,7 @@ public sealed class StreamJobLifecycleTests
         var second = await w.CreateAsync("retry", w.Job());
 
         Assert.Equal(first.JobId, second.JobId);
+        Assert.Equal(first.Outputs["jarId"], second.Outputs["jarId"]);
         Assert.Single(w.Sites[0].Jobs);
         Assert.Single(w.Sites[0].Requests.Matching("POST", "/jars/*/run"));
         Assert.Single(w.Sites[0].Requests.Matching("POST", "/jars/upload"));

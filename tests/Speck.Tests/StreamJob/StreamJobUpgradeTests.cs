@@ -33,6 +33,18 @@ public sealed class StreamJobUpgradeTests
     }
 
     [Fact]
+    public async Task On_flink_1_19_the_restore_is_asked_for_with_restoreMode_which_is_all_it_knows()
+    {
+        await using var w = await FlinkSites.StartAsync(options: new Speck.FlinkStandIn.FlinkStandInOptions { FlinkVersion = "1.19.1" });
+        var v1 = await w.CreateAsync("old", w.Job());
+        var v2 = await w.UpdateAsync(v1, w.Job(version: 2));
+
+        var job = w.Sites[0].Job(v2.JobId)!;
+        Assert.Equal(Assert.Single(w.Sites[0].Job(v1.JobId)!.Savepoints), job.RestoredFrom);
+        Assert.Equal("NO_CLAIM", job.ClaimMode);
+    }
+
+    [Fact]
     public async Task A_new_version_that_fails_is_rolled_back_to_the_previous_one_from_the_same_savepoint()
     {
         await using var w = await FlinkSites.StartAsync();
@@ -63,6 +75,26 @@ public sealed class StreamJobUpgradeTests
         // The engine records the new inputs with these outputs: the next preview still shows the change pending.
         var recorded = v1 with { Inputs = await w.CheckAsync("rb", news), Outputs = e.Properties };
         Assert.Equal(["arguments", "jarPath"], (await w.DiffChanges(recorded, news)).Order());
+    }
+
+    [Fact]
+    public async Task A_program_whose_operators_do_not_fit_the_savepoint_is_rolled_back_unless_non_restored_state_is_allowed()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var v1 = await w.CreateAsync("ops", w.Job());
+
+        var e = await Assert.ThrowsAsync<InitFailure>(() => w.UpdateAsync(v1, w.Job(entryClass: FlinkSites.V2)));
+        Assert.Contains(e.Reasons, r => r.Contains("allowNonRestoredState") && r.Contains("Cannot map checkpoint/savepoint state"));
+        Assert.Equal(FlinkSites.V1, e.Properties["entryClass"].AsString);
+        Assert.Equal(JobStatus.RUNNING, w.Sites[0].Job(e.Properties["jobId"].AsString)!.State);
+
+        var recorded = v1 with { Inputs = await w.CheckAsync("ops", w.Job(entryClass: FlinkSites.V2)), Outputs = e.Properties };
+        var v2 = await w.UpdateAsync(recorded, w.Job(entryClass: FlinkSites.V2, extra: ("allowNonRestoredState", PropertyValue.True)));
+        var job = w.Sites[0].Job(v2.JobId)!;
+        Assert.Equal(JobStatus.RUNNING, job.State);
+        Assert.Equal(FlinkSites.V2, job.EntryClass);
+        Assert.True(job.AllowNonRestoredState);
+        Assert.NotNull(job.RestoredFrom);
     }
 
     [Fact]
@@ -134,6 +166,10 @@ public sealed class StreamJobUpgradeTests
         var resumed = await w.UpdateAsync(suspended, w.Job());
         Assert.Equal("RUNNING", resumed.State);
         Assert.Equal(savepoint, w.Sites[0].Job(resumed.JobId)!.RestoredFrom);
+
+        var upgraded = await w.UpdateAsync(resumed, w.Job(version: 2));
+        var second = Assert.Single(w.Sites[0].Job(resumed.JobId)!.Savepoints);
+        Assert.Equal([savepoint, second], upgraded.Outputs["savepointHistory"].AsArray.Select(v => v.AsString));
     }
 
     [Fact]

@@ -50,7 +50,8 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
             var attempt = FlinkJobIds.AttemptTag(d.Key, gen);
             if (jobs.FirstOrDefault(j => j.Jid.EndsWith(attempt, StringComparison.Ordinal)) is { } seen)
             {
-                if (!FlinkStates.IsGloballyTerminal(seen.State)) return await AwaitReadyAsync(client, d, seen.Jid, gen, null, ct);
+                if (!FlinkStates.IsGloballyTerminal(seen.State))
+                    return await AwaitReadyAsync(client, d, seen.Jid, gen, await FindJarAsync(client, d.Artifact, ct), ct);
                 continue; // this generation ended before: Flink never takes its ID again
             }
             jarId ??= await EnsureJarAsync(client, d.Artifact, ct);
@@ -92,7 +93,8 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         var client = Client(endpoint);
         if (await client.GetJobAsync(jobId, ct) is not { } job) return null;
         var parallelism = job.Vertices is { Count: > 0 } v ? v.Max(x => x.Parallelism) : (int?)null;
-        var problem = job.State == JobStates.Failed ? await FailureAsync(client, jobId, ct) : null;
+        var problem = job.State == JobStates.Failed ? await FailureAsync(client, jobId, ct)
+            : job.State == JobStates.Running && !TasksRunning(job) ? "its tasks wait for task slots" : null;
         return new ObservedJob(job.Jid, job.State, job.StartTime > 0 ? job.StartTime : null, parallelism, problem);
     });
 
@@ -159,12 +161,14 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         RestoreMode = d.RestoreFrom is not null && !FlinkStates.AtLeast(config.FlinkVersion, 1, 20) ? "NO_CLAIM" : null,
     };
 
-    private static async Task<string> EnsureJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct)
+    private static async Task<string> EnsureJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct) =>
+        await FindJarAsync(client, artifact, ct) ?? await UploadAsync(client, artifact, ct);
+
+    private static async Task<string?> FindJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct)
     {
         var prefix = FlinkJobIds.JarPrefix + artifact.Sha256[..16].ToLowerInvariant() + "-";
         var jars = await client.ListJarsAsync(ct);
-        return jars.Files.Where(f => f.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(f => f.Uploaded).FirstOrDefault()?.Id
-            ?? await UploadAsync(client, artifact, ct);
+        return jars.Files.Where(f => f.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(f => f.Uploaded).FirstOrDefault()?.Id;
     }
 
     private static async Task<string> UploadAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct)
