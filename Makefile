@@ -3,14 +3,17 @@ VERSION      := 0.1.0
 CONFIG       ?= Release
 OUT          := out
 PROVIDER_BIN := $(OUT)/provider/pulumi-resource-speck
+RID          := linux-x64
+PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider schema test unit wire demo install clean
+.PHONY: help build provider plugin schema test unit wire demo install clean
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
 	@echo "make test      all tests: unit, schema, wire conformance (@pulumi/pulumi stubs), harness end-to-end"
-	@echo "make provider  build the provider binary into $(OUT)/provider"
+	@echo "make provider  build the NativeAOT provider binary into $(OUT)/provider"
+	@echo "make plugin    the plugin tarball for \`pulumi plugin install resource speck $(VERSION) --file ...\`"
 	@echo "make schema    regenerate schema.json from the C# resource types"
 	@echo "make install   install the plugin for a local pulumi CLI"
 
@@ -18,7 +21,13 @@ build:
 	dotnet build pulumi-speck.sln -c $(CONFIG) --nologo -v q
 
 provider:
-	dotnet publish provider/pulumi-resource-speck -c $(CONFIG) -o $(OUT)/provider --nologo -v q
+	dotnet publish provider/pulumi-resource-speck -c $(CONFIG) -r $(RID) -o $(OUT)/provider --nologo -v q
+	@rm -f $(OUT)/provider/*.dbg $(OUT)/provider/*.pdb
+
+# The layout `pulumi plugin install --file` takes: the binary at the archive's root.
+plugin: provider
+	tar -czf $(PLUGIN_TGZ) -C $(OUT)/provider pulumi-resource-speck
+	@echo $(PLUGIN_TGZ)
 
 schema: provider
 	$(PROVIDER_BIN) --emit-schema > schema.json
@@ -37,9 +46,9 @@ test: tests/wire/node_modules tests/nodered/node_modules
 demo: provider tests/nodered/node_modules
 	bash examples/demo.sh
 
-install: provider
+install: plugin
 	@if command -v pulumi >/dev/null; then \
-		pulumi plugin install resource speck $(VERSION) --file $(PROVIDER_BIN); \
+		pulumi plugin install resource speck $(VERSION) --file $(PLUGIN_TGZ); \
 	else \
 		mkdir -p $(PLUGIN_DIR) && cp $(OUT)/provider/* $(PLUGIN_DIR)/ && echo "installed into $(PLUGIN_DIR)"; \
 	fi

@@ -35,8 +35,9 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
         return new BrokerProbe(version, admin is not null, version ?? "MQTT broker");
     }
 
-    public async Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, string name, string ownerTag, CancellationToken ct)
+    public async Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, TopicRequest request, CancellationToken ct)
     {
+        var (name, ownerTag) = (request.Name, request.OwnerTag);
         if (Admin(endpoint) is not { } admin)
         {
             var check = await Guard(endpoint, () => MqttProbe.CheckTopicAcceptedAsync(User(endpoint), name, ct));
@@ -125,7 +126,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     [GeneratedRegex("[^A-Za-z0-9._-]")]
     private static partial Regex Unsafe();
 
-    private static MqttEndpoint? Admin(BrokerEndpoint e) =>
+    internal static MqttEndpoint? Admin(BrokerEndpoint e) =>
         e.AdminUsername is { } u && e.AdminPassword is { } p ? MqttUrl.Parse(e.Url, new MqttCredentials(u, p), e.CaCert) : null;
 
     private static MqttEndpoint User(BrokerEndpoint e) =>
@@ -141,7 +142,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     };
 
     /// <summary>Maps broker failures to what they mean for the engine: unreachable is clean, a lost answer is unknown.</summary>
-    private static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
+    internal static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
     {
         try
         {
