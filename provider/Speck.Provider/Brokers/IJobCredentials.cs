@@ -17,7 +17,10 @@ public sealed record JobAccessRecord(string Username, IReadOnlyList<string> Role
 /// </summary>
 public interface IJobCredentials
 {
-    /// <summary>Creates the job's client, or brings an existing one of this owner in line (roles, password).</summary>
+    /// <summary>
+    /// Creates the job's client, or brings an existing one of this owner in line, changing only what differs (each
+    /// change makes the broker drop the job's connection).
+    /// </summary>
     Task<JobAccessRecord> GrantAsync(BrokerEndpoint broker, JobAccess access, string password, CancellationToken ct);
 
     /// <summary>Null when the client is gone; otherwise what differs, including a password changed behind our back.</summary>

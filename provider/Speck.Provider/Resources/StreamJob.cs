@@ -24,6 +24,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
     private readonly StreamJobComposition _composition = new();
+    internal StreamJobLogins Logins { get; } = new(binders);
     /// <summary>Time past the operation's timeout for reporting and cleaning up once the job is found unready.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
@@ -74,9 +75,20 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         var artifact = await JobArtifactSource.LoadAsync(args, deadline.Token);
         if (args.DesiredState == DesiredState.Suspended)
             return (SuspendedId(args, ctx), Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
-        var job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout), deadline.Token);
+        var logins = await Logins.GrantAsync(ctx.Urn, ctx.Name, args, null, rotate: false, deadline.Token);
+        DeployedJob job;
+        try
+        {
+            job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
+        }
+        catch (ProviderException)
+        {
+            // Nothing was deployed and Pulumi records nothing: the logins would be orphans.
+            await Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
+            throw;
+        }
         var id = $"{args.Site.SiteName}/{job.JobId}";
-        var state = Record(args, artifact, job);
+        var state = Record(args, artifact, job) with { BrokerLogins = logins, LoginsInSync = true };
         if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' is {job.State}: {job.Problem}"]);
         return (id, state);
     }
@@ -85,6 +97,12 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     {
         using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
         if (oldState is null || oldInputs is null) return await ImportAsync(id, deadline.Token);
+        if (oldState.BrokerLogins is { Count: > 0 } logins)
+        {
+            var drift = await Logins.DriftAsync(ctx.Urn, ctx.Name, oldState, logins, deadline.Token);
+            foreach (var d in drift) await ctx.WarnAsync($"broker login drifted: {d}");
+            oldState = oldState with { LoginsInSync = drift.Count == 0 };
+        }
         if (oldState.JobId is not { } jobId) return (oldInputs, oldState);
         var found = await Binder(oldState).FindAsync(oldState.Site.Spe, jobId, deadline.Token);
         var suspended = oldState.State == JobStates.Suspended;
@@ -115,6 +133,8 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         }
         else if (olds.LastSavepoint is { } last)
             await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' was not running; its last savepoint is at {last}");
+        // After the job: a login deleted first would make a still-running job fail on its broker.
+        await Logins.RevokeAsync(ctx.Urn, olds.BrokerLogins, [], Topics(olds), deadline.Token);
         await ReleaseAsync(olds.Site, ctx, deadline.Token);
     }
 
@@ -152,14 +172,17 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     internal ISpeBinder Binder(StreamJobArgs args) => binders.Spe(args.Site.Spe.Kind);
 
-    internal static JobDeployment Deployment(StreamJobArgs args, ResourceContext ctx, JobArtifact artifact, int generation, string? restoreFrom, TimeSpan ready) => new()
+    internal static IEnumerable<TopicEndpoint> Topics(StreamJobArgs args) => (args.Sources ?? []).Append(args.Sink).Where(t => t is not null);
+
+    internal static JobDeployment Deployment(StreamJobArgs args, ResourceContext ctx, JobArtifact artifact, int generation, string? restoreFrom, TimeSpan ready,
+        IReadOnlyList<BrokerLogin>? logins) => new()
     {
         Endpoint = args.Site.Spe,
         Key = ctx.Urn,
         Generation = generation,
         Artifact = artifact,
         EntryClass = args.EntryClass,
-        Arguments = StreamJobArguments.Build(args),
+        Arguments = StreamJobArguments.Build(args, logins),
         Parallelism = args.Parallelism,
         RestoreFrom = restoreFrom,
         AllowNonRestoredState = args.AllowNonRestoredState == true,
@@ -199,6 +222,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         DesiredState = args.DesiredState,
         SavepointOnDelete = args.SavepointOnDelete,
         ReadinessSeconds = args.ReadinessSeconds,
+        PasswordRotation = args.PasswordRotation,
         JobId = job?.JobId,
         State = job?.State ?? JobStates.Missing,
         JarId = job?.ArtifactId,

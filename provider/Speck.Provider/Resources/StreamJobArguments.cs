@@ -6,7 +6,8 @@ namespace Speck.Provider.Resources;
 /// <summary>
 /// Tells a job where its data is, through its program arguments. The seed's convention is
 /// <c>[source broker, source topic, sink broker, sink topic]</c>; further sources follow as broker, topic pairs, then
-/// the user's <c>arguments</c>. An <c>argumentTemplate</c> replaces that layout with placeholders.
+/// the user's <c>arguments</c>. An <c>argumentTemplate</c> replaces that layout with placeholders. Where the job has its
+/// own login on a broker, that broker's URL carries it as user info, so the job needs no other secret channel.
 /// </summary>
 public static partial class StreamJobArguments
 {
@@ -16,16 +17,17 @@ public static partial class StreamJobArguments
     [GeneratedRegex(@"^(?:(source|sink)|sources\[(\d+)\])\.(broker|topic)$|^site$")]
     private static partial Regex KnownPlaceholder();
 
-    public static List<string> Build(StreamJobArgs args)
+    public static List<string> Build(StreamJobArgs args, IReadOnlyList<BrokerLogin>? logins = null)
     {
         var result = new List<string>();
+        string Broker(TopicEndpoint t) => WithLogin(t.Broker.Url, logins);
         if (args.ArgumentTemplate is { } template)
-            result.AddRange(template.Select(t => Placeholder().Replace(t, m => Resolve(args, m.Groups[1].Value) ?? m.Value)));
+            result.AddRange(template.Select(t => Placeholder().Replace(t, m => Resolve(args, m.Groups[1].Value, logins) ?? m.Value)));
         else
         {
             var first = args.Sources[0];
-            result.AddRange([first.Broker.Url, first.Name, args.Sink.Broker.Url, args.Sink.Name]);
-            foreach (var extra in args.Sources.Skip(1)) result.AddRange([extra.Broker.Url, extra.Name]);
+            result.AddRange([Broker(first), first.Name, Broker(args.Sink), args.Sink.Name]);
+            foreach (var extra in args.Sources.Skip(1)) result.AddRange([Broker(extra), extra.Name]);
         }
         if (args.Arguments is { } user) result.AddRange(user);
         return result;
@@ -46,7 +48,16 @@ public static partial class StreamJobArguments
             }
     }
 
-    private static string? Resolve(StreamJobArgs args, string name)
+    /// <summary><c>mqtt://host:port</c> with the job's login on that broker as URL user info, when it has one.</summary>
+    public static string WithLogin(string brokerUrl, IReadOnlyList<BrokerLogin>? logins)
+    {
+        if (logins?.FirstOrDefault(l => l.BrokerUrl == brokerUrl) is not { } login) return brokerUrl;
+        var scheme = brokerUrl.IndexOf("://", StringComparison.Ordinal);
+        var userInfo = $"{Uri.EscapeDataString(login.Username)}:{Uri.EscapeDataString(login.Password)}@";
+        return scheme < 0 ? userInfo + brokerUrl : brokerUrl[..(scheme + 3)] + userInfo + brokerUrl[(scheme + 3)..];
+    }
+
+    private static string? Resolve(StreamJobArgs args, string name, IReadOnlyList<BrokerLogin>? logins)
     {
         var m = KnownPlaceholder().Match(name);
         if (!m.Success) return null;
@@ -58,6 +69,6 @@ public static partial class StreamJobArguments
             _ => int.Parse(m.Groups[2].Value) is var i && i < args.Sources.Count ? args.Sources[i] : null,
         };
         if (topic is null) return null;
-        return m.Groups[3].Value == "broker" ? topic.Broker.Url : topic.Name;
+        return m.Groups[3].Value == "broker" ? WithLogin(topic.Broker.Url, logins) : topic.Name;
     }
 }

@@ -37,6 +37,7 @@ public static class StreamJobDiff
             if (!adopted.Contains(input) && !diff.IsUnknown(input) && !diff.Detailed.Keys.Any(k => DiffOutcome.TopLevel(k) == input)
                 && !SameDeployment(input, old, news))
                 diff.Detailed[input] = DiffKind.Update;
+        if (old.LoginsInSync == false) diff.Detailed["brokerLogins"] = DiffKind.Update;
         var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
         if (wantRunning != (old.State == JobStates.Running) && !diff.IsUnknown("desiredState"))
             diff.Detailed["state"] = DiffKind.Update;

@@ -70,6 +70,9 @@ public record StreamJobArgs
 
     [Description("Seconds a started job must keep running before it counts as healthy (default 0: as soon as it runs).")]
     public int? ReadinessSeconds { get; init; }
+
+    [Description("Any text; changing it gives the job new broker passwords (the job restarts with them). Jobs get their own broker logins on brokers whose site gives dynamic-security admin credentials.")]
+    public string? PasswordRotation { get; init; }
 }
 
 public sealed record StreamJobState : StreamJobArgs
@@ -103,6 +106,12 @@ public sealed record StreamJobState : StreamJobArgs
 
     [Description("Why the job is not running, when it is not.")]
     public string? Problem { get; init; }
+
+    [Description("The job's own broker logins, one per broker with access control that its topics are on. Broker URL arguments carry them as URL user info (`mqtt://user:password@host:port`); on Node-RED they are the MQTT nodes' credentials.")]
+    public List<BrokerLogin>? BrokerLogins { get; init; }
+
+    [Description("False when a broker login was changed or deleted outside Pulumi; the next update restores it.")]
+    public bool? LoginsInSync { get; init; }
 
     [Description("Inputs an import could not learn from the engine (it does not report them) and took from the program as given.")]
     public List<string>? AdoptedInputs { get; init; }

@@ -1,4 +1,5 @@
 using Speck.Host.Resources;
+using Speck.Provider.Model;
 using Speck.Provider.Spe;
 
 namespace Speck.Provider.Resources;
@@ -14,6 +15,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     private const int HistoryLength = 10;
     private readonly bool _stateful = (news.UpgradeMode ?? UpgradeMode.Savepoint) == UpgradeMode.Savepoint;
     private List<string>? _history = olds.SavepointHistory;
+    private List<BrokerLogin> _logins = [];
 
     public async Task<StreamJobState> RunAsync() => await ApplyAsync() with { SavepointHistory = _history };
 
@@ -22,6 +24,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
         var artifact = await JobArtifactSource.LoadAsync(news, ct);
+        _logins = await resource.Logins.GrantAsync(ctx.Urn, ctx.Name, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
         var oldBinder = resource.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
@@ -30,10 +33,13 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         // from then on the state says what runs.
         var redeploy = olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 != artifact.Sha256
             || StreamJobDiff.DeploymentInputs.Any(i => i != "artifact" && !StreamJobDiff.SameDeployment(i, olds, news))
-            || !StreamJobArguments.Build(olds).SequenceEqual(StreamJobArguments.Build(news));
+            || !StreamJobArguments.Build(olds, olds.BrokerLogins).SequenceEqual(StreamJobArguments.Build(news, _logins));
 
         if (wantRunning && current?.State == JobStates.Running && !redeploy)
+        {
+            await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             return Keep(artifact, current);
+        }
 
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
@@ -52,10 +58,11 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (!wantRunning)
         {
             await resource.ReleaseAsync(olds.Site, ctx, ct);
+            await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             return StreamJob.Record(news, artifact, null, stopped.LastSavepoint) with
             {
                 JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation, JarId = olds.JarId,
-                ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
+                ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, BrokerLogins = _logins, LoginsInSync = true,
             };
         }
         if (!live && restoreFrom is not null)
@@ -69,18 +76,20 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         DeployedJob job;
         try
         {
-            job = await resource.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, olds.Generation + 1, restoreFrom, ready), ct);
+            job = await resource.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, olds.Generation + 1, restoreFrom, ready, _logins), ct);
         }
         catch (Exception e) when (e is ProviderException or OperationCanceledException && !ctx.CancellationToken.IsCancellationRequested)
         {
+            await RevokeUnusedAsync(_logins, olds.BrokerLogins ?? [], news, ct);
             throw Failed(stopped, [$"the new version did not start: {e.Message}; the previous job is stopped{Where(restoreFrom)}"]);
         }
         if (job.Running)
         {
             await resource.ReleaseAsync(olds.Site, ctx, ct);
+            await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.SiteName != news.Site.SiteName)
                 await ctx.InfoAsync($"job moved from site '{olds.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
-            return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint);
+            return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint) with { BrokerLogins = _logins, LoginsInSync = true };
         }
         return await RollBackAsync(job, restoreFrom, stopped, ct);
     }
@@ -96,17 +105,23 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         var previous = await JobArtifactSource.LoadAsync(olds, ct);
+        // The previous version connects with its own logins again: their roles and passwords as they were.
+        var oldLogins = await resource.Logins.GrantAsync(ctx.Urn, ctx.Name, olds, olds.BrokerLogins, rotate: false, ct);
+        await RevokeUnusedAsync(_logins, oldLogins, news, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
         DeployedJob back;
         try
         {
-            back = await resource.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, failed.Generation + 1, restoreFrom, ready), ct);
+            back = await resource.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, failed.Generation + 1, restoreFrom, ready, oldLogins), ct);
         }
         catch (ProviderException e)
         {
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"rolling back failed too: {e.Message}"]);
         }
-        var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint) with { AdoptedInputs = olds.AdoptedInputs };
+        var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint) with
+        {
+            AdoptedInputs = olds.AdoptedInputs, BrokerLogins = oldLogins, LoginsInSync = true,
+        };
         await resource.ReleaseAsync(news.Site, ctx, ct);
         throw back.Running
             ? Failed(state, [reason, $"rolled back: the previous version runs again as job {back.JobId}{Where(restoreFrom)}"])
@@ -117,8 +132,12 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     {
         JobId = olds.JobId, State = current.State, Generation = olds.Generation, JarId = olds.JarId,
         ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
-        AdoptedInputs = null,
+        AdoptedInputs = null, BrokerLogins = _logins, LoginsInSync = true,
     };
+
+    /// <summary>Revokes the logins of <paramref name="from"/> that <paramref name="keep"/> does not hold, on the brokers of <paramref name="topicsOf"/>.</summary>
+    private Task RevokeUnusedAsync(IReadOnlyList<BrokerLogin>? from, IReadOnlyList<BrokerLogin> keep, StreamJobArgs topicsOf, CancellationToken ct) =>
+        resource.Logins.RevokeAsync(ctx.Urn, from, keep, StreamJob.Topics(topicsOf), ct);
 
     private ResourceInitFailedException Failed(StreamJobState state, IReadOnlyList<string> reasons) =>
         new(ctx.Id, state with { SavepointHistory = _history }, reasons);

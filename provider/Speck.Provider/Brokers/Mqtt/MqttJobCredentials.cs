@@ -27,7 +27,9 @@ public sealed class MqttJobCredentials(ConfigSource config) : IJobCredentials
             throw ProviderException.Precondition(
                 $"broker client '{access.Username}' already exists and belongs to another job (owner {other})");
 
-        await MqttBinder.Guard(broker, async () => { await dynsec.SetClientPasswordAsync(access.Username, password, ct); return 0; });
+        // Every change makes the broker drop the job's connection, so only what differs is changed.
+        if (!await LogsInAsync(broker, access.Username, password, ct))
+            await MqttBinder.Guard(broker, async () => { await dynsec.SetClientPasswordAsync(access.Username, password, ct); return 0; });
         var held = existing.Roles.Select(r => r.RoleName).ToHashSet(StringComparer.Ordinal);
         foreach (var role in held.Except(access.Roles))
             await MqttBinder.Guard(broker, async () => { await dynsec.RemoveClientRoleAsync(access.Username, role, ct); return 0; });

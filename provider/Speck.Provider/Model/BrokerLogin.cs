@@ -1,0 +1,21 @@
+using System.ComponentModel;
+using Speck.Host.Schema;
+
+namespace Speck.Provider.Model;
+
+[SchemaToken("speck:index:BrokerLogin")]
+[Description("A job's own login on one broker: a client allowed to read the job's sources and write its sink, nothing else.")]
+public sealed record BrokerLogin
+{
+    [Description("The broker the login is on.")]
+    public required string BrokerUrl { get; init; }
+
+    [Description("The broker client the job connects as.")]
+    public required string Username { get; init; }
+
+    [Secret][Description("The client's generated password.")]
+    public required string Password { get; init; }
+
+    /// <summary>Never prints the password (records print every member by default).</summary>
+    public override string ToString() => $"{Username} on {BrokerUrl}";
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using Speck.Provider.Brokers;
+using Speck.Provider.Model;
+
+namespace Speck.Provider.Resources;
+
+/// <summary>
+/// A job's own broker logins: one client per broker its topics are on, where that broker has access control (the
+/// site gave dynamic-security admin credentials). The client may subscribe through its sources' roles and publish
+/// through its sink's role, nothing else. Passwords are generated here and kept in the state as secrets.
+/// </summary>
+internal sealed class StreamJobLogins(Binders binders)
+{
+    /// <summary>The logins <paramref name="args"/> needs, each with the roles it must hold (no passwords yet).</summary>
+    public static IReadOnlyList<(BrokerEndpoint Broker, JobAccess Access)> Plan(string urn, string resourceName, StreamJobArgs args)
+    {
+        var topics = (args.Sources ?? []).Select(t => (Topic: t, Role: t.SubscribeRole))
+            .Append((Topic: args.Sink, Role: args.Sink?.PublishRole))
+            .Where(t => t.Topic is { Broker.AdminUsername: not null, Broker.AdminPassword: not null } && t.Role is not null);
+        return topics
+            .GroupBy(t => t.Topic.Broker.Url, StringComparer.Ordinal)
+            .Select(g => (g.First().Topic.Broker, new JobAccess(Username(urn, resourceName, g.Key), Owner(urn),
+                g.Select(t => t.Role!).Distinct(StringComparer.Ordinal).ToList())))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Makes sure every planned login exists as planned. Passwords of <paramref name="previous"/> are kept for the same
+    /// broker unless <paramref name="rotate"/>; logins of brokers no longer used are revoked by <see cref="RevokeAsync"/>.
+    /// </summary>
+    public async Task<List<BrokerLogin>> GrantAsync(string urn, string resourceName, StreamJobArgs args,
+        IReadOnlyList<BrokerLogin>? previous, bool rotate, CancellationToken ct)
+    {
+        var logins = new List<BrokerLogin>();
+        foreach (var (broker, access) in Plan(urn, resourceName, args))
+        {
+            var kept = rotate ? null : previous?.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username)?.Password;
+            var password = kept ?? NewPassword();
+            if (Credentials(broker) is not { } credentials) continue;
+            await credentials.GrantAsync(broker, access, password, ct);
+            logins.Add(new BrokerLogin { BrokerUrl = broker.Url, Username = access.Username, Password = password });
+        }
+        return logins;
+    }
+
+    /// <summary>What differs on the brokers from <paramref name="logins"/>, as sentences for the user.</summary>
+    public async Task<List<string>> DriftAsync(string urn, string resourceName, StreamJobArgs args, IReadOnlyList<BrokerLogin> logins, CancellationToken ct)
+    {
+        var drift = new List<string>();
+        foreach (var (broker, access) in Plan(urn, resourceName, args))
+        {
+            if (Credentials(broker) is not { } credentials) continue;
+            var login = logins.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username);
+            if (login is null) { drift.Add($"the job has no login on {broker.Url} yet"); continue; }
+            var found = await credentials.ReadAsync(broker, access, login.Password, ct);
+            if (found is null) drift.Add($"broker client '{access.Username}' on {broker.Url} was deleted");
+            else drift.AddRange(found.Drift);
+        }
+        return drift;
+    }
+
+    /// <summary>Revokes the logins in <paramref name="logins"/> that <paramref name="keep"/> does not hold.</summary>
+    public async Task RevokeAsync(string urn, IReadOnlyList<BrokerLogin>? logins, IReadOnlyList<BrokerLogin> keep,
+        IEnumerable<TopicEndpoint> topicsOfOldJob, CancellationToken ct)
+    {
+        var brokers = topicsOfOldJob.Where(t => t is not null).Select(t => t.Broker).DistinctBy(b => b.Url).ToDictionary(b => b.Url);
+        foreach (var login in logins ?? [])
+        {
+            if (keep.Any(k => k.BrokerUrl == login.BrokerUrl && k.Username == login.Username)) continue;
+            if (!brokers.TryGetValue(login.BrokerUrl, out var broker) || Credentials(broker) is not { } credentials) continue;
+            await credentials.RevokeAsync(broker, new JobAccess(login.Username, Owner(urn), []), ct);
+        }
+    }
+
+    private IJobCredentials? Credentials(BrokerEndpoint broker) => binders.Broker(broker.Kind).JobCredentials;
+
+    /// <summary>Readable and unique per job and broker, within dynsec's name rules.</summary>
+    internal static string Username(string urn, string resourceName, string brokerUrl)
+    {
+        var readable = new string(resourceName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        if (readable.Length > 40) readable = readable[..40];
+        return $"speck-job-{readable}-{Hash(urn + "\n" + brokerUrl)[..10]}";
+    }
+
+    internal static string Owner(string urn) => Hash(urn)[..16];
+
+    private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
+
+    private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+}
