@@ -20,7 +20,7 @@ public static partial class StreamJobArguments
     public static List<string> Build(StreamJobArgs args, IReadOnlyList<BrokerLogin>? logins = null)
     {
         var result = new List<string>();
-        string Broker(TopicEndpoint t) => WithLogin(t.Broker.Url, logins);
+        string Broker(TopicEndpoint t) => BrokerArgument(t.Broker, logins);
         if (args.ArgumentTemplate is { } template)
             result.AddRange(template.Select(t => Placeholder().Replace(t, m => Resolve(args, m.Groups[1].Value, logins) ?? m.Value)));
         else
@@ -48,6 +48,13 @@ public static partial class StreamJobArguments
             }
     }
 
+    /// <summary>
+    /// How a job is told where a broker is: Kafka clients take the bootstrap list (<c>host:port,host:port</c>); MQTT
+    /// clients the broker URL, with the job's own login in it where it has one.
+    /// </summary>
+    public static string BrokerArgument(BrokerEndpoint broker, IReadOnlyList<BrokerLogin>? logins) =>
+        broker.Kind == BrokerKind.Kafka ? Brokers.Kafka.KafkaUrl.BootstrapServers(broker.Url) : WithLogin(broker.Url, logins);
+
     /// <summary><c>mqtt://host:port</c> with the job's login on that broker as URL user info, when it has one.</summary>
     public static string WithLogin(string brokerUrl, IReadOnlyList<BrokerLogin>? logins)
     {
@@ -69,6 +76,6 @@ public static partial class StreamJobArguments
             _ => int.Parse(m.Groups[2].Value) is var i && i < args.Sources.Count ? args.Sources[i] : null,
         };
         if (topic is null) return null;
-        return m.Groups[3].Value == "broker" ? WithLogin(topic.Broker.Url, logins) : topic.Name;
+        return m.Groups[3].Value == "broker" ? BrokerArgument(topic.Broker, logins) : topic.Name;
     }
 }

@@ -177,3 +177,21 @@ public sealed class StreamJobArtifactTests
         Assert.Contains((await w.Handler.CheckAsync(w.Ctx("j"), PropertyMap.Empty, text)).Failures, f => f.Property == "artifact" && f.Reason.Contains("file asset"));
     }
 }
+
+public sealed class StreamJobOnKafkaTests
+{
+    private static PropertyValue KafkaTopic(string name, string url) => Obj(
+        ("siteName", S("k1")), ("name", S(name)), ("broker", Obj(("kind", S("kafka")), ("url", S(url)))));
+
+    [Fact]
+    public async Task A_job_on_kafka_topics_is_given_bootstrap_servers_and_topic_names_in_the_same_convention()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        await w.CreateAsync("k", w.Job(extra: [
+            ("sources", PropertyValue.Of([KafkaTopic("cars.raw", "kafka://10.1.0.1:9092,10.1.0.2:9092"), KafkaTopic("cars.extra", "10.1.0.3:9092")])),
+            ("sink", KafkaTopic("cars.clean", "kafka://10.1.0.1:9092"))]));
+
+        Assert.Equal(["10.1.0.1:9092,10.1.0.2:9092", "cars.raw", "10.1.0.1:9092", "cars.clean", "10.1.0.3:9092", "cars.extra"],
+            Assert.Single(w.Sites[0].Jobs).ProgramArgs);
+    }
+}
