@@ -44,7 +44,13 @@ public sealed class GrpcCallLog(string? path, Redactor redactor)
         }
     }
 
-    private JsonObject Redacted(IMessage m) => JsonNode.Parse(redactor.Redact(Structs.Format(m)))!.AsObject();
+    /// <summary>Secrets the provider made (a job's generated password) are learned from its answer before it is written.</summary>
+    private JsonObject Redacted(IMessage m)
+    {
+        var json = Structs.Format(m);
+        redactor.Learn(JsonNode.Parse(json));
+        return JsonNode.Parse(redactor.Redact(json))!.AsObject();
+    }
 
     private static JsonObject Metadata() => new() { ["kind"] = "resource", ["mode"] = "client", ["name"] = "speck" };
 
