@@ -33,6 +33,7 @@ if command -v pulumi >/dev/null; then
   }
 fi
 
+rm -f "$program/.speck-state/$stack".*   # state of an earlier run names sites that are gone
 echo "== starting sites edge and cloud"
 "$testbed" sites --program "$program" --stack "$stack" --sites edge,cloud --ready "$work/ready" &
 sites=$!
@@ -48,8 +49,10 @@ topic=$(engine output:rawTopic); pub=$(engine output:rawPublishRole); sub=$(engi
 echo; echo "== topic '$topic' through its roles ($pub, $sub)"
 "$testbed" pubsub --program "$program" --stack "$stack" --site edge --topic "$topic" --publish-role "$pub" --subscribe-role "$sub"
 
-echo; echo "== refresh"
+echo; echo "== an operator deletes the publish role by hand; refresh shows the drift, up repairs it"
+"$testbed" dynsec --program "$program" --stack "$stack" --site edge -- deleteRole "$pub"
 engine refresh --yes
+engine up --yes
 
 echo; echo "== destroy"
 engine destroy --yes

@@ -42,7 +42,8 @@ if (!File.Exists(provider))
 var stackRun = new Stack(new StackOptions
 {
     ProgramDirectory = Path.GetFullPath(dir), Stack = stack, ProviderBinary = Path.GetFullPath(provider),
-    GrpcLogPath = grpcLog is null ? null : Path.GetFullPath(grpcLog), Parallel = parallel, ProviderFlags = flags, Out = Console.Out,
+    GrpcLogPath = grpcLog is null ? null : Path.GetFullPath(grpcLog), Parallel = parallel, ProviderFlags = flags,
+    Out = Environment.GetEnvironmentVariable("SPECK_ENGINE_LIVE_LOG") == "1" ? Console.Out : null,
 });
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };

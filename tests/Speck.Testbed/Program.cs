@@ -8,7 +8,9 @@ using Speck.Testbed.Demo;
 //   speck-testbed pubsub --program DIR [--stack NAME] --site NAME --topic T --publish-role R --subscribe-role R
 //       proves the roles work: a client given the publish role reaches one given the subscribe role, and the
 //       subscriber may not publish.
-var opts = Options.Parse(args.Skip(1));
+//   speck-testbed dynsec --program DIR [--stack NAME] --site NAME -- <command...>
+//       runs `mosquitto_ctrl dynsec <command>` as the site's admin (changes behind Pulumi's back).
+var opts = Options.Parse(args.Skip(1).TakeWhile(a => a != "--"));
 try
 {
     return args.FirstOrDefault() switch
@@ -16,6 +18,7 @@ try
         "sites" => await RunSitesAsync(opts),
         "pubsub" => await PubSubCheck.RunAsync(opts.Config(), opts.Required("site"), opts.Required("topic"),
             opts.Required("publish-role"), opts.Required("subscribe-role"), Console.Out),
+        "dynsec" => await RunDynsecAsync(opts, args.SkipWhile(a => a != "--").Skip(1).ToArray()),
         _ => Usage(),
     };
 }
@@ -58,10 +61,19 @@ static async Task<int> RunSitesAsync(Options opts)
     return 0;
 }
 
+// An operator's change behind Pulumi's back, e.g. `dynsec ... -- deleteRole speck-pub-...`.
+static async Task<int> RunDynsecAsync(Options opts, string[] command)
+{
+    var (broker, password) = await PubSubCheck.SiteBrokerAsync(opts.Config(), opts.Required("site"));
+    Console.Write(await Speck.Testbed.Mosquitto.MosquittoCtrl.DynsecAsync(broker.Host, broker.Port, "admin", password, command));
+    return 0;
+}
+
 static int Usage()
 {
     Console.Error.WriteLine("usage: speck-testbed sites --program DIR [--stack NAME] [--sites edge,cloud] [--no-dynsec] [--ready FILE]");
     Console.Error.WriteLine("       speck-testbed pubsub --program DIR [--stack NAME] --site NAME --topic T --publish-role R --subscribe-role R");
+    Console.Error.WriteLine("       speck-testbed dynsec --program DIR [--stack NAME] --site NAME -- <mosquitto_ctrl dynsec command>");
     return 2;
 }
 

@@ -11,7 +11,7 @@ namespace Speck.Harness.Deployment;
 /// the resource exists (record it with its id, properties and reasons); codes Unknown, Internal and DataLoss mean
 /// the outcome is unknown (the operation stays pending); anything else failed cleanly.
 /// </summary>
-internal sealed record ProviderError(string Message, StatusCode Code, string? InitId, JsonObject? InitProperties, IReadOnlyList<string> InitReasons)
+public sealed record ProviderError(string Message, StatusCode Code, string? InitId, JsonObject? InitProperties, IReadOnlyList<string> InitReasons)
 {
     public bool IsInitFailure => InitId is not null;
     public bool OutcomeUnknown => !IsInitFailure && Code is StatusCode.Unknown or StatusCode.Internal or StatusCode.DataLoss;

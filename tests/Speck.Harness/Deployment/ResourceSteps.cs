@@ -16,6 +16,12 @@ internal sealed class ResourceSteps(
     ResourceCalls calls, StateFile state, bool preview, ProgramResource r, string urn, JsonObject news,
     IReadOnlyList<string> dependencies, string providerRef, ResourceState? old)
 {
+    /// <summary>Set when this resource's old self was already deleted because a dependency was replaced delete-first.</summary>
+    public bool DeletedAhead { get; init; }
+
+    /// <summary>Before a delete-before-replace: deletes the dependents that will be replaced too; returns an error or null.</summary>
+    public Func<Task<string?>>? DeleteReplacedDependents { get; init; }
+
     private sealed class StepFailed(ResourceStep step) : Exception(step.Error)
     {
         public ResourceStep Step { get; } = step;
@@ -27,6 +33,10 @@ internal sealed class ResourceSteps(
         {
             if (old is null && r.Options.Import is { } importId) return await ImportAsync(importId);
             if (old is null) return await CreateAsync(await CheckAsync(new JsonObject(), news), Step(StepKind.Create));
+            // Its old self is gone already: what is left of the replacement is the create.
+            if (DeletedAhead)
+                return await CreateAsync(await CheckAsync(new JsonObject(), IgnoreChanges.Apply(news, old.Inputs, r.Options.IgnoreChanges)),
+                    Step(StepKind.Replace) with { DeleteBeforeReplace = true });
             return await ExistingAsync(old);
         }
         catch (StepFailed f)
@@ -102,6 +112,9 @@ internal sealed class ResourceSteps(
         var checkedInputs = await CheckAsync(old.Inputs, newsIgnored);
         var diff = await calls.DiffAsync(urn, r.Type, old.Id, old.Outputs, old.Inputs, checkedInputs, ignore);
         var (changed, replace, changes) = ResourceCalls.Interpret(diff, old.Inputs, checkedInputs);
+        (replace, changes) = ApplyReplaceOnChanges(replace, changes);
+        // A resource recorded with init errors is updated again even when nothing changed, to heal it.
+        changed |= old.InitErrors.Count > 0;
 
         if (!changed)
         {
@@ -126,10 +139,10 @@ internal sealed class ResourceSteps(
         {
             throw Failed(e, op, checkedInputs, old, step);
         }
+        state.EndOperation(op);
         var outputs = Structs.ToJson(updated.Properties);
         if (Sig.ContainsUnknown(outputs)) throw Failure("provider returned an unexpected unknown in the outputs of an update", step);
         state.Swap(old, NewState(old.Id, checkedInputs, outputs));
-        state.EndOperation(op);
         return (step with { Outputs = outputs }, outputs, old.Id);
     }
 
@@ -139,15 +152,30 @@ internal sealed class ResourceSteps(
         if (old.Protect) throw Failure($"unable to replace resource \"{urn}\" as it is currently marked for protection", step);
         // Replacement starts from scratch: defaults are computed again.
         var fresh = await CheckAsync(new JsonObject(), newsIgnored);
-        if (preview) return await CreateAsync(fresh, step);
+        if (preview)
+        {
+            if (deleteFirst && DeleteReplacedDependents is not null && await DeleteReplacedDependents() is { } previewError) throw Failure(previewError, step);
+            return await CreateAsync(fresh, step);
+        }
         if (deleteFirst)
         {
+            if (DeleteReplacedDependents is not null && await DeleteReplacedDependents() is { } dependentError) throw Failure(dependentError, step);
             if (await DeleteSteps.DeleteAsync(calls, state, old, r.Options.Timeouts.Delete) is { } error) throw Failure(error, step);
             return await CreateAsync(fresh, step);
         }
         var created = await CreateAsync(fresh, step);
         state.Swap(old, old with { Delete = true });
         return created;
+    }
+
+    /// <summary>The replaceOnChanges option turns a change under one of its paths (or any, for "*") into a replace.</summary>
+    private (bool Replace, List<PropertyChange> Changes) ApplyReplaceOnChanges(bool replace, List<PropertyChange> changes)
+    {
+        var paths = r.Options.ReplaceOnChanges;
+        if (paths.Count == 0) return (replace, changes);
+        bool Matches(string path) => paths.Any(p => p == "*" || path == p || path.StartsWith(p + ".", StringComparison.Ordinal) || path.StartsWith(p + "[", StringComparison.Ordinal));
+        var result = changes.Select(c => Matches(c.Path) && !c.IsReplace ? c with { Kind = c.Kind + "_REPLACE" } : c).ToList();
+        return (replace || result.Any(c => c.IsReplace), result);
     }
 
     private async Task<(ResourceStep, JsonObject, string)> ImportAsync(string importId)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Speck.Harness.Program;
@@ -23,6 +24,7 @@ internal sealed class UpdateRun(
     private readonly ResourceCalls _calls = new(session, ct);
     private readonly IReadOnlyList<ResourceState> _old = state.Snapshot();
     private readonly Lock _resultLock = new();
+    private readonly ConcurrentDictionary<string, bool> _deletedAhead = new();
     private volatile bool _stopped;
 
     private string Urn(ProgramResource r) => Urns.Of(options.Stack, program.Name, r.Type, r.Name);
@@ -58,7 +60,11 @@ internal sealed class UpdateRun(
             try
             {
                 if (_stopped) { Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Skipped)); tcs.SetResult(new Resolved(new(), "", urn, false, false)); return; }
-                var step = new ResourceSteps(_calls, state, preview, r, urn, news, depUrns, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete));
+                var step = new ResourceSteps(_calls, state, preview, r, urn, news, depUrns, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete))
+                {
+                    DeletedAhead = _deletedAhead.ContainsKey(urn),
+                    DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(r),
+                };
                 var (outcome, outputs, id) = await step.RunAsync();
                 Add(outcome);
                 if (outcome.Kind == StepKind.Failed) Fail(outcome.Error!);
@@ -70,9 +76,15 @@ internal sealed class UpdateRun(
                 _parallel.Release();
             }
         }
-        catch (Exception e) when (e is HarnessException or RpcException)
+        catch (Exception e)
         {
-            var message = e is RpcException rpc ? $"{urn}: {ProviderError.From(rpc).Message}" : $"{urn}: {e.Message}";
+            // Whatever went wrong, dependents must not wait forever: the resource is failed and they are skipped.
+            var message = e switch
+            {
+                RpcException rpc => $"{urn}: {rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
+                HarnessException => $"{urn}: {e.Message}",
+                _ => $"{urn}: {e.GetType().Name}: {e.Message}",
+            };
             Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Failed) { Error = message });
             Fail(message);
             tcs.TrySetResult(new Resolved(new JsonObject(), "", urn, false, false));
@@ -88,6 +100,44 @@ internal sealed class UpdateRun(
     {
         _stopped = true;
         lock (_resultLock) result.Errors.Add(message);
+    }
+
+    /// <summary>
+    /// Before <paramref name="replaced"/> is deleted to be replaced, the engine finds its dependents (in the old state)
+    /// that will be replaced too: it diffs each with the inputs that refer to the replaced resources unknown, and
+    /// deletes those whose diff says replace first, dependents before dependencies. They are created again when
+    /// the program reaches them (protocol doc §3.4; the engine's calculateDependentReplacements).
+    /// </summary>
+    private async Task<string?> DeleteReplacedDependentsAsync(ProgramResource replaced)
+    {
+        var unknown = new HashSet<string> { replaced.Name };
+        var doomed = new List<ResourceState>();
+        var dependents = _old.Where(o => !o.Delete && o.Dependencies.Contains(Urn(replaced))).ToList();
+        while (dependents.Count > 0)
+        {
+            var next = new List<ResourceState>();
+            foreach (var d in dependents)
+            {
+                if (program.Resources.FirstOrDefault(p => Urn(p) == d.Urn) is not { } declared || doomed.Contains(d)) continue;
+                // As the engine does: the old inputs, with each property that depends on a replaced resource unknown.
+                var news = d.Inputs.DeepClone().AsObject();
+                foreach (var (key, template) in declared.Properties)
+                    if (Expressions.Roots(template).Any(unknown.Contains)) news[key] = Sig.Unknown;
+                var diff = await _calls.DiffAsync(d.Urn, d.Type, d.Id, d.Outputs, d.Inputs, news, declared.Options.IgnoreChanges);
+                if (!ResourceCalls.Interpret(diff, d.Inputs, news).Replace) continue;
+                doomed.Add(d);
+                unknown.Add(declared.Name);
+                next.AddRange(_old.Where(o => !o.Delete && o.Dependencies.Contains(d.Urn)));
+            }
+            dependents = next;
+        }
+        foreach (var d in DeleteSteps.ReverseDependencyOrder(doomed))
+        {
+            _deletedAhead[d.Urn] = true;
+            if (preview) continue;
+            if (await DeleteSteps.DeleteAsync(_calls, state, d, 0) is { } error) return error;
+        }
+        return null;
     }
 
     /// <summary>Resources no longer in the program, and old halves of create-before-delete replacements.</summary>

@@ -17,6 +17,7 @@ public sealed record ResourceOptions
     public bool? DeleteBeforeReplace { get; init; }
     public bool Protect { get; init; }
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
+    public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
     public CustomTimeouts Timeouts { get; init; } = new(0, 0, 0);
     public string? Import { get; init; }
 }
@@ -76,6 +77,7 @@ public sealed record YamlProgram(
             DeleteBeforeReplace = YamlTree.Str(m, "deleteBeforeReplace") is { } d ? d == "true" : null,
             Protect = YamlTree.Str(m, "protect") == "true",
             IgnoreChanges = YamlTree.Strings(YamlTree.Get(m, "ignoreChanges")),
+            ReplaceOnChanges = YamlTree.Strings(YamlTree.Get(m, "replaceOnChanges")),
             Timeouts = timeouts is null ? new CustomTimeouts(0, 0, 0) : new CustomTimeouts(
                 Duration(YamlTree.Str(timeouts, "create")), Duration(YamlTree.Str(timeouts, "update")), Duration(YamlTree.Str(timeouts, "delete"))),
             Import = YamlTree.Str(m, "import"),

@@ -17,9 +17,7 @@ public static partial class PubSubCheck
 
     public static async Task<int> RunAsync(string configPath, string site, string topic, string publishRole, string subscribeRole, TextWriter output)
     {
-        var config = ConfigLine().Matches(await File.ReadAllTextAsync(configPath)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        var broker = new Uri(config[$"{site}BrokerUrl"]);
-        var password = config[$"{site}AdminPassword"];
+        var (broker, password) = await SiteBrokerAsync(configPath, site);
         Task<string> Ctrl(params string[] a) => MosquittoCtrl.DynsecAsync(broker.Host, broker.Port, "admin", password, a);
 
         var suffix = Guid.NewGuid().ToString("N")[..6];
@@ -64,6 +62,13 @@ public static partial class PubSubCheck
             await Ctrl("deleteClient", pubUser);
             await Ctrl("deleteClient", subUser);
         }
+    }
+
+    /// <summary>A site's broker and admin password, from the stack config file speck-testbed wrote.</summary>
+    public static async Task<(Uri Broker, string AdminPassword)> SiteBrokerAsync(string configPath, string site)
+    {
+        var config = ConfigLine().Matches(await File.ReadAllTextAsync(configPath)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        return (new Uri(config[$"{site}BrokerUrl"]), config[$"{site}AdminPassword"]);
     }
 
     private static async Task<IMqttClient> ConnectAsync(Uri broker, string user, string password)

@@ -65,6 +65,47 @@ public class OptionsTests(SitesFixture sites)
     }
 
     [Fact]
+    public async Task Replacing_a_site_delete_first_diffs_its_dependents_with_the_site_unknown_before_deleting_it()
+    {
+        const string project = "dbr-test";
+        const string siteOptions = "options:\n  replaceOnChanges: [labels]\n  deleteBeforeReplace: true";
+        var topic = Programs.Unique("dbr/t");
+        var config = Programs.Config(project, sites, sites.Lab);
+        using var dir = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic), siteOptions: siteOptions), config);
+        try
+        {
+            Assert.True((await dir.Stack.UpAsync()).Succeeded);
+            config[$"{project}:labelValue"] = "moved";
+            dir.WriteConfig(config);
+
+            var up = await dir.Stack.UpAsync();
+
+            Assert.True(up.Succeeded, string.Join("\n", up.Errors));
+            foreach (var r in new[] { up.Preview!, up })
+            {
+                var site = r.Step("site");
+                Assert.Equal(StepKind.Replace, site.Kind);
+                Assert.True(site.DeleteBeforeReplace);
+                Assert.Contains(site.Changes, c => c is { Path: "labels.region", Kind: "UPDATE_REPLACE" });
+                // The topic's diff with its site unknown does not call for a replace, so the topic stays.
+                var probe = r.Calls.First(c => c.Method == "Diff" && c.Urn!.EndsWith("::t", StringComparison.Ordinal));
+                Assert.Equal(Speck.Harness.Protocol.Sig.Unknown, probe.Request["news"]!["site"]!.GetValue<string>());
+                Assert.True(r.Calls.IndexOf(probe) < Index(r, "Create", "site"));
+            }
+            // In preview the new site's connection is unknown, so the topic may change; once the site exists it does not.
+            Assert.Equal(StepKind.Update, up.Preview!.Step("t").Kind);
+            Assert.Equal(StepKind.Same, up.Step("t").Kind);
+            Assert.True(Index(up, "Delete", "site") < Index(up, "Create", "site"));
+            Assert.DoesNotContain(up.Calls, c => c.Method == "Delete" && c.Urn!.EndsWith("::t", StringComparison.Ordinal));
+            Assert.Contains(await SitesFixture.SpeckRolesAsync(sites.Lab), r => r.Contains(topic.Replace('/', '_'), StringComparison.Ordinal));
+        }
+        finally
+        {
+            Assert.True((await dir.Stack.DestroyAsync()).Succeeded);
+        }
+    }
+
+    [Fact]
     public async Task Topics_on_a_broker_without_dynamic_security_get_no_roles()
     {
         const string project = "plain-test";
