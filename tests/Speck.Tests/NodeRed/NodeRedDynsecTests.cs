@@ -60,6 +60,6 @@ public sealed class NodeRedDynsecTests(DynsecBrokerFixture broker, NodeRedSiteFi
         var e = await Assert.ThrowsAsync<TimeoutException>(() => jobs.WaitConnectedAsync(badDep.FlowId, bad, TimeSpan.FromSeconds(3), CancellationToken.None));
         Assert.Contains($"source '{raw.Name}' on {broker.Broker.Url} is", e.Message);
         Assert.DoesNotContain("wrong-password", e.Message);
-        await jobs.DeleteAsync(badDep.FlowId, CancellationToken.None);
+        await jobs.DeleteAsync(badDep.FlowId, TimeSpan.FromSeconds(1), CancellationToken.None);
     }
 }

@@ -107,6 +107,25 @@ public sealed class NodeRedJobTests(NodeRedSiteFixture site) : IClassFixture<Nod
     }
 
     [Fact]
+    public async Task Delete_leaves_no_persistent_session_on_the_broker()
+    {
+        var jobs = site.Jobs();
+        var kept = NodeRedFlowBuilder.Build(NodeRedTest.UpperCaseJob(site, MqttTest.Unique("kept"), MqttTest.Unique("in"), MqttTest.Unique("out")));
+        var cleaned = NodeRedFlowBuilder.Build(NodeRedTest.UpperCaseJob(site, MqttTest.Unique("cleaned"), MqttTest.Unique("in"), MqttTest.Unique("out")));
+        var keptDep = await jobs.DeployAsync(kept, CancellationToken.None);
+        var cleanedDep = await jobs.DeployAsync(cleaned, CancellationToken.None);
+        await jobs.WaitConnectedAsync(keptDep.FlowId, kept, NodeRedTest.ConnectTimeout, CancellationToken.None);
+        await jobs.WaitConnectedAsync(cleanedDep.FlowId, cleaned, NodeRedTest.ConnectTimeout, CancellationToken.None);
+
+        // Control: a bare DELETE /flow leaves the broker holding the job's session.
+        Assert.True(await site.Client().DeleteFlowAsync(keptDep.FlowId, CancellationToken.None));
+        Assert.True(await jobs.DeleteAsync(cleanedDep.FlowId, CancellationToken.None));
+
+        Assert.True(await NodeRedTest.SessionPresentAsync(site.Broker, kept.Prefix + "-broker0-client"));
+        Assert.False(await NodeRedTest.SessionPresentAsync(site.Broker, cleaned.Prefix + "-broker0-client"));
+    }
+
+    [Fact]
     public async Task Import_by_flow_id_takes_the_flow_as_it_is()
     {
         var jobs = site.Jobs();

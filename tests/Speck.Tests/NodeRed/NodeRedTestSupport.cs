@@ -97,5 +97,22 @@ internal static class NodeRedTest
         return false;
     }
 
+    /// <summary>
+    /// Whether the broker still holds a session for <paramref name="clientId"/>: connects as it without clean session
+    /// (MQTT 3.1.1, like Node-RED) and reads CONNACK's session-present flag, then disconnects with a clean session so
+    /// nothing stays behind.
+    /// </summary>
+    public static async Task<bool> SessionPresentAsync(MosquittoBroker broker, string clientId)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        MqttClientOptions Options(bool clean) => new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithClientId(clientId).WithCleanSession(clean).Build();
+        var result = await client.ConnectAsync(Options(false), CancellationToken.None);
+        await client.DisconnectAsync();
+        await client.ConnectAsync(Options(true), CancellationToken.None);
+        await client.DisconnectAsync();
+        return result.IsSessionPresent;
+    }
+
     public static JsonArray Nodes(string json) => (JsonArray)JsonNode.Parse(json)!;
 }

@@ -89,8 +89,42 @@ public sealed class NodeRedJobs(NodeRedClient client)
         return live is null ? null : new NodeRedFlowReading(flowId, NodeRedFlowState.InSync, NodeRedFlowHash.Of(live), live);
     }
 
-    /// <summary>Removes the flow (and its stored credentials); false when it was already gone.</summary>
-    public Task<bool> DeleteAsync(string flowId, CancellationToken ct) => client.DeleteFlowAsync(flowId, ct);
+    /// <summary>
+    /// Removes the flow (and its stored credentials); false when it was already gone. The job's persistent MQTT
+    /// sessions would outlive it on the brokers, queueing every message of its sources for a client that never comes
+    /// back; so first the flow reconnects once with clean sessions (which discards them), bounded by 5 s or the given
+    /// cleanup timeout (an unreachable broker keeps its session: nothing else can reach it either).
+    /// </summary>
+    public Task<bool> DeleteAsync(string flowId, CancellationToken ct) => DeleteAsync(flowId, TimeSpan.FromSeconds(5), ct);
+
+    /// <inheritdoc cref="DeleteAsync(string, CancellationToken)"/>
+    public async Task<bool> DeleteAsync(string flowId, TimeSpan cleanupTimeout, CancellationToken ct)
+    {
+        var live = await client.GetFlowAsync(flowId, ct);
+        if (live is null) return false;
+        var persistent = NodeRedFlowHash.AllNodes(live)
+            .Where(n => n["type"]?.ToString() == "mqtt-broker" && n["cleansession"]?.GetValueKind() == JsonValueKind.False).ToList();
+        if (persistent.Count > 0)
+        {
+            foreach (var broker in persistent)
+            {
+                broker["cleansession"] = true;
+                broker["autoUnsubscribe"] = true;
+            }
+
+            // The PUT leaves the stored credentials in place (nodered.md §3.5) and restarts only this flow's MQTT nodes.
+            if (!await client.PutFlowAsync(flowId, live, ct)) return false;
+            try
+            {
+                await WaitConnectedAsync(flowId, NodeRedFlow.FromBody(live), cleanupTimeout, ct);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        return await client.DeleteFlowAsync(flowId, ct);
+    }
 
     /// <summary>
     /// Waits until every MQTT node of the job reports "connected" to the job's health function (Node-RED has no REST
