@@ -41,6 +41,13 @@ cleanup() { kill "$sites" 2>/dev/null && wait "$sites" 2>/dev/null; rm -rf "$wor
 trap cleanup EXIT
 for _ in $(seq 1 600); do [ -f "$work/ready" ] && break; kill -0 "$sites" 2>/dev/null || exit 1; sleep 0.1; done
 [ -f "$work/ready" ] || { echo "sites did not start"; exit 1; }
+if command -v pulumi >/dev/null; then
+  # The real CLI wants declared-secret config set as secrets; speck-engine takes the plain values as they are.
+  for key in edgeAdminPassword cloudAdminPassword; do
+    value=$(sed -nE "s/^  [^:]+:$key: \"(.*)\"$/\1/p" "$program/Pulumi.$stack.yaml")
+    (cd "$program" && pulumi config set --secret --stack "$stack" "$key" "$value")
+  done
+fi
 
 echo; echo "== speck-engine up"
 engine up --yes

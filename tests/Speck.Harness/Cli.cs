@@ -1,10 +1,11 @@
 using Speck.Harness;
 
 // speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
-// Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes]
+// Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview]
 //                     [--grpc-log FILE] [--parallel N] [-v=N]
 var (command, dir, stack, provider, grpcLog, parallel, flags) = ("", ".", "dev", Environment.GetEnvironmentVariable("SPECK_PROVIDER"),
     Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), 16, new List<string>());
+var skipPreview = false;
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -15,7 +16,8 @@ for (var i = 0; i < args.Length; i++)
         case "--provider": provider = Next(); break;
         case "--grpc-log": grpcLog = Next(); break;
         case "--parallel" or "-p": parallel = int.Parse(Next()); break;
-        case "--yes" or "-y" or "--skip-preview" or "--non-interactive": break;
+        case "--skip-preview": skipPreview = true; break;
+        case "--yes" or "-y" or "--non-interactive": break;
         case var f when f.StartsWith("-v=", StringComparison.Ordinal): flags.AddRange(["--logtostderr", f]); break;
         case var c when !c.StartsWith('-') && command.Length == 0: command = c; break;
         default: return Usage($"unknown argument '{args[i]}'");
@@ -50,7 +52,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var result = command switch
 {
     "preview" => await stackRun.PreviewAsync(cancel.Token),
-    "up" or "update" => await stackRun.UpAsync(cancel.Token),
+    "up" or "update" => await stackRun.UpAsync(skipPreview, cancel.Token),
     "refresh" => await stackRun.RefreshAsync(cancel.Token),
     _ => await stackRun.DestroyAsync(cancel.Token),
 };
@@ -65,6 +67,6 @@ return result.Succeeded ? 0 : 1;
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"speck-engine: {problem}");
-    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--grpc-log FILE] [--parallel N] [-v=N]");
+    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview] [--grpc-log FILE] [--parallel N] [-v=N]");
     return 2;
 }

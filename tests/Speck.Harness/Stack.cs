@@ -42,8 +42,12 @@ public sealed class Stack(StackOptions options)
     public Task<DeploymentResult> PreviewAsync(CancellationToken ct = default) => UpdateAsync(preview: true, ct);
 
     /// <summary><c>pulumi up</c>: a preview, then the update in a fresh provider process (unless the preview failed).</summary>
-    public async Task<DeploymentResult> UpAsync(CancellationToken ct = default)
+    public async Task<DeploymentResult> UpAsync(CancellationToken ct = default) => await UpAsync(skipPreview: false, ct);
+
+    /// <summary><c>pulumi up --skip-preview</c> goes straight to the update.</summary>
+    public async Task<DeploymentResult> UpAsync(bool skipPreview, CancellationToken ct = default)
     {
+        if (skipPreview) return await UpdateAsync(preview: false, ct);
         var preview = await UpdateAsync(preview: true, ct);
         if (!preview.Succeeded)
         {
@@ -65,6 +69,9 @@ public sealed class Stack(StackOptions options)
     private Task<DeploymentResult> UpdateAsync(bool preview, CancellationToken ct) =>
         RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>
         {
+            if (state.PendingOperations.Count > 0)
+                throw new HarnessException($"the stack has {state.PendingOperations.Count} operation(s) whose outcome is unknown (" +
+                    string.Join(", ", state.PendingOperations.Select(p => $"{p.Type} {p.Resource.Urn}")) + "): run refresh first");
             var oldProvider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
             var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, ct);
             if (!preview)

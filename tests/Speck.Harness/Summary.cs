@@ -35,6 +35,7 @@ public static class Summary
                 foreach (var l in g) w.WriteLine($"    {Severity(l.Severity)}: {l.Message}");
             }
         }
+        foreach (var warning in r.Warnings) w.WriteLine($"warning: {warning}");
         foreach (var e in r.Errors) w.WriteLine($"error: {e}");
         if (r.Outputs.Count > 0)
         {

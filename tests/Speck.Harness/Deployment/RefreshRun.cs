@@ -36,6 +36,14 @@ internal static class RefreshRun
             result.Steps.Add(s);
             if (s.Error is not null) result.Errors.Add(s.Error);
         }
+        if (result.Errors.Count > 0) return;
+        // What Read found settles updates and deletes left pending; a create left pending may or may not exist.
+        foreach (var op in state.PendingOperations.ToList())
+        {
+            if (op.Type == "creating")
+                result.Warnings.Add($"cleared the pending create of {op.Resource.Urn}: if it was created, import it");
+            state.EndOperation(op);
+        }
     }
 
     private static async Task<ResourceStep> RefreshOneAsync(StateFile state, ResourceCalls calls, ResourceState old, Engine.Redactor redactor)

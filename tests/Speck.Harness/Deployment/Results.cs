@@ -42,6 +42,7 @@ public sealed record DeploymentResult(Operation Operation, string Stack)
     public bool Succeeded => Errors.Count == 0;
     public List<ResourceStep> Steps { get; } = [];
     public List<string> Errors { get; } = [];
+    public List<string> Warnings { get; } = [];
     public JsonObject Outputs { get; set; } = new();
     public List<EngineLogEntry> Logs { get; } = [];
     public List<GrpcCall> Calls { get; } = [];

@@ -43,8 +43,10 @@ internal sealed class UpdateRun(
         var urn = Urn(r);
         try
         {
-            var deps = Expressions.Roots(r.Properties).Concat(r.Options.DependsOn.SelectMany(d => Expressions.Roots(JsonValue.Create(d))))
-                .Where(_results.ContainsKey).Distinct().ToList();
+            var dependsOn = r.Options.DependsOn.SelectMany(d => Expressions.Roots(JsonValue.Create(d))).ToList();
+            if (dependsOn.FirstOrDefault(d => !_results.ContainsKey(d)) is { } missing)
+                throw new HarnessException($"dependsOn: '{missing}' is not a resource of the program");
+            var deps = Expressions.Roots(r.Properties).Concat(dependsOn).Where(_results.ContainsKey).Distinct().ToList();
             var resolved = await Task.WhenAll(deps.Select(d => _results[d].Task));
             if (resolved.Any(d => !d.Ok) || _stopped)
             {

@@ -28,4 +28,34 @@ public class FailureTests(SitesFixture sites)
         Assert.Empty(state["pendingOperations"]!.AsArray());
         Assert.DoesNotContain(state["resources"]!.AsArray(), r => r!["type"]!.GetValue<string>() == "speck:index:SpeSite");
     }
+
+    [Fact]
+    public async Task An_operation_left_pending_blocks_the_next_update_until_a_refresh_settles_it()
+    {
+        const string project = "pending-test";
+        using var dir = new ProgramDir(Programs.WithSite(project, ""), Programs.Config(project, sites, sites.Lab));
+        try
+        {
+            Assert.True((await dir.Stack.UpAsync()).Succeeded);
+            // What an update whose provider answered Unknown leaves behind.
+            var state = dir.Stack.LoadState();
+            state.BeginOperation(state.Resources.Single(r => r.Name == "site"), "updating");
+
+            var blocked = await dir.Stack.PreviewAsync();
+            Assert.False(blocked.Succeeded);
+            Assert.Contains(blocked.Errors, e => e.Contains("updating", StringComparison.Ordinal) && e.Contains("refresh", StringComparison.Ordinal));
+            Assert.DoesNotContain(blocked.Calls, c => c.Method is "Check" or "Create" or "Update");
+
+            var refresh = await dir.Stack.RefreshAsync();
+            Assert.True(refresh.Succeeded, string.Join("\n", refresh.Errors));
+            Assert.Empty(dir.Stack.LoadState().PendingOperations);
+            var preview = await dir.Stack.PreviewAsync();
+            Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
+            Assert.Equal(StepKind.Same, preview.Step("site").Kind);
+        }
+        finally
+        {
+            await dir.Stack.DestroyAsync();
+        }
+    }
 }

@@ -22,9 +22,9 @@ public class WireConformanceTests(SitesFixture sites)
             ["version"] = Speck.Provider.SpeckProvider.Version,
             ["speKind"] = "nodered",
             ["speUrl"] = sites.Engine.Url,
-            ["brokerUrl"] = sites.Edge.Url,
-            ["adminUsername"] = sites.Edge.AdminUser,
-            ["adminPassword"] = sites.Edge.AdminPassword,
+            ["brokerUrl"] = sites.Lab.Url,
+            ["adminUsername"] = sites.Lab.AdminUser,
+            ["adminPassword"] = sites.Lab.AdminPassword,
             ["topic"] = $"wire/{Guid.NewGuid():N}"[..16],
         }.ToJsonString());
         try
@@ -43,7 +43,7 @@ public class WireConformanceTests(SitesFixture sites)
             foreach (var covered in new[] { "GetPluginInfo", "GetSchema", "CheckConfig", "Configure", "Check names the failing property",
                          "Diff", "Create in preview", "Create probes", "Read", "Update", "Delete" })
                 Assert.Contains(covered, output);
-            Assert.DoesNotContain(sites.Edge.AdminPassword!, output);
+            Assert.DoesNotContain(sites.Lab.AdminPassword!, output);
         }
         finally
         {
