@@ -12,6 +12,8 @@ public sealed class Binders(ConfigSource config, IEnumerable<ISpeBinder> spes, I
 
     public ProviderConfig Config => config.Current;
     public SiteDirectory Sites { get; } = new();
+    /// <summary>Stream jobs' own logins on MQTT brokers with dynamic security.</summary>
+    public IJobCredentials JobLogins { get; } = new Brokers.Mqtt.MqttJobCredentials(config);
 
     public ISpeBinder Spe(SpeKind kind) => _spes[kind];
     public IBrokerBinder Broker(BrokerKind kind) => _brokers[kind];

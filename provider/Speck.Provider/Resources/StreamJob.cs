@@ -13,7 +13,7 @@ namespace Speck.Provider.Resources;
 /// </summary>
 public sealed class StreamJob(Binders binders, TypeContracts contracts)
     : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",
-        "A stream processing job on a site's engine (Apache Flink): its code, the topics it reads and the topic it writes. " +
+        "A stream processing job on a site's engine (Apache Flink, or Node-RED with `nodeRed`): its code, the topics it reads and the topic it writes. " +
         "Updates keep its state (stop with savepoint, start the new version from it, roll back if it does not run); " +
         "changing `site` moves it with its state. The job learns where its data is from its program arguments: " +
         "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
@@ -37,6 +37,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
     {
+        news = StreamJobNodeRed.ApplyDefaults(news);
         if (news.Get("upgradeMode") is null) news = news.With("upgradeMode", PropertyValue.Of("savepoint"));
         if (news.Get("desiredState") is null) news = news.With("desiredState", PropertyValue.Of("running"));
         return news;
@@ -45,9 +46,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override void Validate(StreamJobArgs args, CheckContext check)
     {
         bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
-        if (args.Site?.Spe is { } spe && spe.Kind != SpeKind.Flink && !Unknown("site"))
-            check.Fail("site.spe.kind", $"StreamJob runs jars on Flink sites; '{args.Site.SiteName}' runs {spe.Kind}");
-        if (args.Artifact is not null && args.JarPath is not null)
+        foreach (var (path, problem) in StreamJobNodeRed.Problems(args, Unknown)) check.Fail(path, problem);
+        if (StreamJobNodeRed.Runs(args) || Unknown("site")) { }
+        else if (args.Artifact is not null && args.JarPath is not null)
             check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
         else if (!Unknown("artifact") && !Unknown("jarPath"))
         {
@@ -71,7 +72,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override async Task<(string Id, StreamJobState State)> CreateAsync(StreamJobArgs args, ResourceContext ctx)
     {
         using var deadline = Deadline(ctx);
-        var artifact = await JobArtifactSource.LoadAsync(args, deadline.Token);
+        var artifact = await ArtifactAsync(args, ctx, deadline.Token);
         if (args.DesiredState == DesiredState.Suspended)
             return ($"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}", Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
         var job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout), deadline.Token);
@@ -116,7 +117,15 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         else if (olds.LastSavepoint is { } last)
             await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' was not running; its last savepoint is at {last}");
         await ReleaseAsync(olds.Site, ctx, deadline.Token);
+        if (olds.NodeRed is not null) await StreamJobNodeRed.RevokeAsync(olds, ctx.Urn, binders.JobLogins, deadline.Token);
     }
+
+    /// <summary>The job's code: its jar on Flink; on Node-RED its flow (after granting the job its broker logins).</summary>
+    internal Task<JobArtifact> ArtifactAsync(StreamJobArgs args, ResourceContext ctx, CancellationToken ct) =>
+        StreamJobNodeRed.Runs(args) ? StreamJobNodeRed.ArtifactAsync(args, ctx.Urn, ctx.Name, binders.JobLogins, ct) : JobArtifactSource.LoadAsync(args, ct);
+
+    internal Task RevokeUnusedLoginsAsync(StreamJobArgs olds, StreamJobArgs news, ResourceContext ctx, CancellationToken ct) =>
+        StreamJobNodeRed.RevokeUnusedAsync(olds, news, ctx.Urn, binders.JobLogins, ct);
 
     private async Task<(StreamJobArgs, StreamJobState)?> ImportAsync(string id, CancellationToken ct)
     {
@@ -133,7 +142,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             Site = site,
             Sources = [],
             Sink = null!,
-            UpgradeMode = UpgradeMode.Savepoint,
+            UpgradeMode = site.Spe.Kind == SpeKind.NodeRed ? UpgradeMode.Stateless : UpgradeMode.Savepoint,
             DesiredState = job.Live ? DesiredState.Running : DesiredState.Suspended,
         };
         var state = Record(inputs, null) with
@@ -180,6 +189,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     {
         Site = args.Site,
         Artifact = args.Artifact,
+        NodeRed = args.NodeRed,
         JarPath = args.JarPath,
         EntryClass = args.EntryClass,
         Arguments = args.Arguments,

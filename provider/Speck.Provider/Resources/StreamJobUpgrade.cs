@@ -17,7 +17,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     {
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
-        var artifact = await JobArtifactSource.LoadAsync(news, ct);
+        var artifact = await resource.ArtifactAsync(news, ctx, ct);
         var oldBinder = resource.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
@@ -33,7 +33,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
 
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
-        if (live)
+        // A Node-RED job that stays on its engine is redeployed over its flow (same flow id; only changed nodes restart).
+        if (live && !(wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news)))
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
             if (savepoint is not null) await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' stopped with a savepoint at {savepoint}");
@@ -70,6 +71,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (job.Running)
         {
             await resource.ReleaseAsync(olds.Site, ctx, ct);
+            await resource.RevokeUnusedLoginsAsync(olds, news, ctx, ct);
             if (olds.SiteName != news.Site.SiteName)
                 await ctx.InfoAsync($"job moved from site '{olds.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
             return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint);
@@ -87,7 +89,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 is null)
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
-        var previous = await JobArtifactSource.LoadAsync(olds, ct);
+        var previous = await resource.ArtifactAsync(olds, ctx, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
         DeployedJob back;
         try
