@@ -75,7 +75,17 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         var artifact = await ArtifactAsync(args, ctx, deadline.Token);
         if (args.DesiredState == DesiredState.Suspended)
             return ($"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}", Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
-        var job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout), deadline.Token);
+        DeployedJob job;
+        try
+        {
+            job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout), deadline.Token);
+        }
+        catch (ProviderException) when (StreamJobNodeRed.Runs(args))
+        {
+            // Refused cleanly (e.g. a node type the engine lacks): no job exists, so neither may its broker logins.
+            await StreamJobNodeRed.RevokeAsync(args, ctx.Urn, binders.JobLogins, deadline.Token);
+            throw;
+        }
         var id = $"{args.Site.SiteName}/{job.JobId}";
         var state = Record(args, artifact, job);
         if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' is {job.State}: {job.Problem}"]);
