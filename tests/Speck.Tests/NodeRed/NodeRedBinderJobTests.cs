@@ -91,6 +91,12 @@ public sealed class NodeRedBinderJobTests(NodeRedSiteFixture site) : IClassFixtu
             Binder.StopAsync(Endpoint, "any", new JobStop(true, null), CancellationToken.None));
         Assert.Equal(StatusCode.FailedPrecondition, stop.Code);
 
+        var jar = new JobArtifact("ab12", "job.jar", _ => Task.FromResult<Stream>(new MemoryStream([0x50, 0x4B, 0x03, 0x04])));
+        var notAFlow = await Assert.ThrowsAsync<ProviderException>(() =>
+            Binder.DeployAsync(Deployment(flow) with { Artifact = jar }, CancellationToken.None));
+        Assert.Equal(StatusCode.InvalidArgument, notAFlow.Code);
+        Assert.Contains("'job.jar' is not a Node-RED flow", notAFlow.Message);
+
         var bad = (JsonObject)flow.Body.DeepClone();
         bad["nodes"]!.AsArray().Add(new JsonObject { ["id"] = flow.Prefix + "-x", ["type"] = "no-such-node", ["x"] = 1, ["y"] = 1, ["wires"] = new JsonArray() });
         var invalid = await Assert.ThrowsAsync<ProviderException>(() =>

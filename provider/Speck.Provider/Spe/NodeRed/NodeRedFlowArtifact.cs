@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Speck.Provider.Spe.NodeRed;
@@ -20,8 +21,18 @@ public static class NodeRedFlowArtifact
     public static async Task<NodeRedFlow> ReadAsync(JobArtifact artifact, CancellationToken ct)
     {
         await using var stream = await artifact.OpenAsync(ct);
-        var body = await JsonNode.ParseAsync(stream, cancellationToken: ct) as JsonObject
-            ?? throw new NodeRedFlowInvalidException([$"artifact '{artifact.FileName}' is not a Node-RED flow object"]);
-        return NodeRedFlow.FromBody(body);
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(stream, cancellationToken: ct);
+        }
+        catch (JsonException)
+        {
+            body = null; // a jar, say: a StreamJob meant for Flink placed on a Node-RED site
+        }
+
+        return body is JsonObject flow
+            ? NodeRedFlow.FromBody(flow)
+            : throw new NodeRedFlowInvalidException([$"artifact '{artifact.FileName}' is not a Node-RED flow (a JSON object with 'nodes'); Node-RED sites run flows, not jars"]);
     }
 }

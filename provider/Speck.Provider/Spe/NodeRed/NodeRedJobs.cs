@@ -112,11 +112,13 @@ public sealed class NodeRedJobs(NodeRedClient client)
                 broker["autoUnsubscribe"] = true;
             }
 
-            // The PUT leaves the stored credentials in place (nodered.md §3.5) and restarts only this flow's MQTT nodes.
+            // The PUT leaves the stored credentials in place (nodered.md §3.5) and restarts only this flow's MQTT nodes;
+            // each must then report "connected" again, later than before the PUT (not an old status).
+            var before = await client.GetFlowContextAsync(flowId, ct) ?? [];
             if (!await client.PutFlowAsync(flowId, live, ct)) return false;
             try
             {
-                await WaitConnectedAsync(flowId, NodeRedFlow.FromBody(live), cleanupTimeout, ct);
+                await WaitAsync(flowId, NodeRedFlow.FromBody(live), cleanupTimeout, before, ct);
             }
             catch (TimeoutException)
             {
@@ -132,13 +134,18 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// After a PUT, MQTT nodes that were not restarted keep their "connected"; restarted ones report "disconnected"
     /// while the PUT is handled, and the health function records it before our next request arrives.
     /// </summary>
-    public async Task WaitConnectedAsync(string flowId, NodeRedFlow flow, TimeSpan timeout, CancellationToken ct)
+    public Task WaitConnectedAsync(string flowId, NodeRedFlow flow, TimeSpan timeout, CancellationToken ct) =>
+        WaitAsync(flowId, flow, timeout, null, ct);
+
+    private async Task WaitAsync(string flowId, NodeRedFlow flow, TimeSpan timeout, JsonObject? newerThan, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
             var context = await client.GetFlowContextAsync(flowId, ct) ?? [];
-            if (NotConnected(context, flow) is not { } problem) return;
+            var stale = newerThan is null ? [] : flow.MqttNodes.Where(m => ReportedAt(context, m.Key) <= ReportedAt(newerThan, m.Key)).ToList();
+            var problem = NotConnected(context, flow) ?? (stale.Count == 0 ? null : string.Join("; ", stale.Select(m => $"{m.Value} has not reconnected")));
+            if (problem is null) return;
             if (waited.Elapsed >= timeout)
                 throw new TimeoutException($"Node-RED flow '{flowId}' not connected after {timeout.TotalSeconds:0.#} s: {problem}");
 
@@ -166,6 +173,9 @@ public sealed class NodeRedJobs(NodeRedClient client)
         var v = Value(context, NodeRedFlowBuilder.StatusKey(nodeId));
         return (v?["fill"]?.GetValue<string>() ?? "", v?["text"]?.GetValue<string>() ?? "");
     }
+
+    private static long ReportedAt(JsonObject context, string nodeId) =>
+        Value(context, NodeRedFlowBuilder.StatusKey(nodeId))?["at"] is JsonValue v && v.TryGetValue<double>(out var at) ? (long)at : 0;
 
     private static string Short(string text) =>
         text.Length == 0 ? "not reporting yet" : text.StartsWith("node-red:common.status.", StringComparison.Ordinal) ? text[23..] : text;
