@@ -14,6 +14,9 @@ using Speck.Testbed.Demo;
 //       [--rate R] [--malformed 0.1] [--seed S] [--sensors S01,S02] [--prefix V] [--start-ts MS]
 //       [--publish-role R | --username U --password P] [--report FILE]
 //       replays road-traffic detections (some malformed) and reports exactly what it sent.
+//   speck-testbed road-traffic --program DIR [--stack NAME] --roles JSON --jobs JSON [--previous-jobs JSON]
+//       [--seconds S] [--rate R] [--malformed 0.1] [--title T]
+//       drives traffic into examples/road-traffic's edges and prints what every job did, with statistics.
 var opts = Options.Parse(args.Skip(1).TakeWhile(a => a != "--"));
 try
 {
@@ -23,6 +26,9 @@ try
         "pubsub" => await PubSubCheck.RunAsync(opts.Config(), opts.Required("site"), opts.Required("topic"),
             opts.Required("publish-role"), opts.Required("subscribe-role"), Console.Out),
         "dynsec" => await RunDynsecAsync(opts, args.SkipWhile(a => a != "--").Skip(1).ToArray()),
+        "road-traffic" => await RoadTrafficDrive.RunAsync(new(opts.Config(), Json(opts.Required("roles")), Json(opts.Required("jobs")),
+            opts.Get("previous-jobs") is { } p ? Json(p) : null, Num(opts, "seconds", 15), Num(opts, "rate", 10), Num(opts, "malformed", 0.1),
+            opts.Get("title") ?? "road-traffic"), Spectre.Console.AnsiConsole.Console),
         "traffic" => await Speck.Testbed.Traffic.TrafficCommand.RunAsync(await TrafficArgsAsync(opts), Console.Out),
         _ => Usage(),
     };
@@ -77,12 +83,17 @@ static async Task<int> RunDynsecAsync(Options opts, string[] command)
 static async Task<Speck.Testbed.Traffic.TrafficCommand.Arguments> TrafficArgsAsync(Options o)
 {
     var (broker, admin) = o.Has("site") ? await PubSubCheck.SiteBrokerAsync(o.Config(), o.Required("site")) : (new Uri(o.Required("broker")), null);
-    double Num(string key, double fallback) => o.Get(key) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    return new(broker, o.Required("topic"), (int)Num("count", 100), Num("rate", 0), Num("malformed", 0), (int)Num("seed", 7),
+    double Get(string key, double fallback) => Num(o, key, fallback);
+    return new(broker, o.Required("topic"), (int)Get("count", 100), Get("rate", 0), Get("malformed", 0), (int)Get("seed", 7),
         (o.Get("sensors") ?? "S01,S02,S03,S04").Split(','), o.Get("prefix") ?? o.Get("site") ?? "V",
         o.Get("start-ts") is { } ts ? long.Parse(ts, System.Globalization.CultureInfo.InvariantCulture) : null,
         o.Get("username"), o.Get("password"), admin, o.Get("publish-role"), o.Get("report"));
 }
+
+static System.Text.Json.Nodes.JsonObject Json(string text) => System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+
+static double Num(Options o, string key, double fallback) =>
+    o.Get(key) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
 static int Usage()
 {

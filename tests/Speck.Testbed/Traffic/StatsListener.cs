@@ -17,6 +17,7 @@ public sealed class StatsListener : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _messages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<WindowKey, int>> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Topic, string Payload)> _recent = new();
+    private readonly ConcurrentDictionary<(string, string), int> _byVehiclePrefix = new();
 
     private StatsListener(IMqttClient client) => _client = client;
 
@@ -53,6 +54,9 @@ public sealed class StatsListener : IAsyncDisposable
 
     public int Messages(string topic) => _messages.GetValueOrDefault(topic);
 
+    /// <summary>Messages on <paramref name="topic"/> carrying a detection whose vehicle id starts with <paramref name="vehiclePrefix"/>.</summary>
+    public int Messages(string topic, string vehiclePrefix) => _byVehiclePrefix.GetValueOrDefault((topic, vehiclePrefix));
+
     /// <summary>The latest (highest) count per window and sensor published on <paramref name="topic"/>.</summary>
     public IReadOnlyDictionary<WindowKey, int> Latest(string topic) =>
         _latest.TryGetValue(topic, out var d) ? new Dictionary<WindowKey, int>(d) : new Dictionary<WindowKey, int>();
@@ -88,6 +92,9 @@ public sealed class StatsListener : IAsyncDisposable
         {
             using var doc = JsonDocument.Parse(payload);
             var r = doc.RootElement;
+            if (r.ValueKind == JsonValueKind.Object && r.TryGetProperty("vehicleId", out var v) && v.ValueKind == JsonValueKind.String
+                && v.GetString()!.IndexOf('-') is > 0 and var dash)
+                _byVehiclePrefix.AddOrUpdate((topic, v.GetString()![..(dash + 1)]), 1, (_, n) => n + 1);
             if (r.ValueKind != JsonValueKind.Object || !r.TryGetProperty("window", out var w) || !r.TryGetProperty("sensor", out var s)
                 || !r.TryGetProperty("count", out var c) || w.ValueKind != JsonValueKind.Number || s.ValueKind != JsonValueKind.String
                 || c.ValueKind != JsonValueKind.Number)

@@ -62,7 +62,8 @@ public static class TrafficDataset
         for (var i = 0; i < o.Count; i++)
         {
             ts += rng.Next(0, 2 * o.MeanGapMs + 1);
-            var sensor = o.Sensors[rng.Next(o.Sensors.Count)];
+            // Skewed towards the first sensors, as traffic is: main roads see more cars than side streets.
+            var sensor = o.Sensors[(int)(o.Sensors.Count * Math.Pow(rng.NextDouble(), 2))];
             var vehicle = $"{o.VehiclePrefix}{rng.Next(100_000):D5}";
             if (rng.NextDouble() < o.MalformedShare)
             {
