@@ -71,7 +71,7 @@ public static class RoadTrafficDrive
             var settled = await console.Status().StartAsync("waiting for the statistics to account for every detection",
                 _ => StatsListener.WaitUntilAsync(Exact, TimeSpan.FromSeconds(30), ct));
 
-            console.Write(JobsTable(a, sent, watchers));
+            console.Write(JobsTable(a, sent, watchers, await StartTimesAsync(a, ct)));
             console.Write(StatsTable("edge1: cars per sensor per 10 s window", watchers["edge1"].Latest("traffic/stats/local"), Sensors["edge1"]));
             console.Write(StatsTable("all edges (merged): cars per sensor per 10 s window", cloud.Latest("traffic/stats/global"),
                 Sensors.Values.SelectMany(s => s).Distinct().Order(StringComparer.Ordinal).ToArray()));
@@ -91,11 +91,28 @@ public static class RoadTrafficDrive
         }
     }
 
-    private static Table JobsTable(Arguments a, Dictionary<string, TrafficReport> sent, Dictionary<string, StatsListener> w)
+    /// <summary>When each job's flow last started, from the flow context its health node writes (Node-RED's Admin API).</summary>
+    private static async Task<Dictionary<string, long?>> StartTimesAsync(Arguments a, CancellationToken ct)
+    {
+        var config = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(a.ConfigPath, ct), @"^\s*[^:\s]+:(\w+):\s*""(.*)""\s*$",
+            System.Text.RegularExpressions.RegexOptions.Multiline).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var result = new Dictionary<string, long?>();
+        foreach (var (job, where) in a.Jobs)
+        {
+            var (site, flow) = (where!.GetValue<string>().Split('/')[0], where.GetValue<string>().Split('/')[1]);
+            var context = JsonNode.Parse(await http.GetStringAsync($"{config[site + "SpeUrl"]}/context/flow/{Uri.EscapeDataString(flow)}", ct)) as JsonObject;
+            var started = (context?["memory"] ?? context)?["speck_started"]?["msg"]?.GetValue<string>();
+            result[job] = long.TryParse(started, CultureInfo.InvariantCulture, out var t) ? t : null;
+        }
+        return result;
+    }
+
+    private static Table JobsTable(Arguments a, Dictionary<string, TrafficReport> sent, Dictionary<string, StatsListener> w, Dictionary<string, long?> started)
     {
         var cloud = w["cloud"];
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(a.Title)}[/]")
-            .AddColumn("job").AddColumn("resource").AddColumn("site").AddColumn("Node-RED flow").AddColumn(new TableColumn("in").RightAligned())
+            .AddColumn("job").AddColumn("resource").AddColumn("site").AddColumn("Node-RED flow").AddColumn("flow started (UTC)").AddColumn(new TableColumn("in").RightAligned())
             .AddColumn(new TableColumn("out").RightAligned());
         void Row(string job, string what, int? input, int output)
         {
@@ -103,7 +120,8 @@ public static class RoadTrafficDrive
             var (site, flow) = (where.Split('/')[0], where.Split('/')[1]);
             var previous = a.PreviousJobs?[job]?.GetValue<string>();
             var mark = a.PreviousJobs is null ? "" : previous is null ? " [green](new)[/]" : previous == where ? " [grey](unchanged)[/]" : $" [yellow](was {Markup.Escape(previous)})[/]";
-            table.AddRow(what, job, site, $"{flow}{mark}", input?.ToString("N0", CultureInfo.InvariantCulture) ?? "", output.ToString("N0", CultureInfo.InvariantCulture));
+            var since = started.GetValueOrDefault(job) is { } t ? $"{DateTimeOffset.FromUnixTimeMilliseconds(t):HH:mm:ss.fff}" : "?";
+            table.AddRow(what, job, site, $"{flow}{mark}", since, input?.ToString("N0", CultureInfo.InvariantCulture) ?? "", output.ToString("N0", CultureInfo.InvariantCulture));
         }
         for (var i = 1; i <= 3; i++)
         {
