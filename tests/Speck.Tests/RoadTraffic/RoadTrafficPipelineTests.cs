@@ -84,6 +84,19 @@ public class RoadTrafficPipelineTests(RoadTrafficSites sites) : IClassFixture<Ro
                 Assert.Equal(expectedAlerts, alerts.Messages("traffic/alerts/congestion"));
             }
 
+            // Changing a job's processing updates its flow in place: same flow id, and the flow as a whole does not restart.
+            var congestionFlow = adapted["congestionJob"];
+            var startedBefore = await sites.StartedAtAsync("cloud", congestionFlow.Id);
+            File.AppendAllText(System.IO.Path.Combine(program.Path, "Pulumi.test.yaml"), "  road-traffic:congestionThreshold: \"30\"\n");
+            var retuned = await stack.UpAsync();
+            Assert.True(retuned.Succeeded, string.Join("\n", retuned.Errors));
+            Assert.Equal(["congestionJob"], retuned.Steps.Where(s => s.Kind == StepKind.Update).Select(s => s.Name));
+            Assert.Equal(congestionFlow, Jobs(retuned.Outputs)["congestionJob"]);
+            Assert.NotNull(startedBefore);
+            Assert.Equal(startedBefore, await sites.StartedAtAsync("cloud", congestionFlow.Id));
+            var live = (await sites.Engine("cloud").GetFlowAsync(congestionFlow.Id, CancellationToken.None))!.ToJsonString();
+            Assert.Contains("\"rules\":[{\"t\":\"eq\",\"v\":30,", live);
+
             // A flow with a node type the engine does not have is refused before it reaches the engine.
             var flowsBefore = await sites.FlowsAsync("edge2");
             program.Write(RoadTrafficProgram.Example("adapt/Pulumi.yaml").Replace("\noutputs:", BadJob + "\noutputs:"));
