@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The issue-2 demo: local sites (real Mosquitto with dynamic security, real Node-RED), the sites-and-topics example
+# The demo, in two parts. Part 1 (issue 2): local sites (real Mosquitto with dynamic security, real Node-RED), the sites-and-topics example
 # deployed by the engine harness (or a real `pulumi` CLI when one is on PATH), topics shown working through their
-# roles, a refresh, and a destroy that leaves the brokers clean.
+# roles, a refresh, and a destroy that leaves the brokers clean. Part 2 (issue 4): examples/road-traffic/demo.sh,
+# the seed's road-traffic pipeline on four sites with data flowing, adapted, and torn down.
 #
 # TODO(flink): the example's sites run Node-RED for now (tests/nodered). When branch wt-flink-standin is merged
 # and the provider has a Flink binder, offer `--engine flink` here (speck-testbed sites --engine flink) and add the
@@ -65,3 +66,7 @@ echo; echo "== destroy"
 engine destroy --yes
 
 echo; echo "== stopping sites"
+kill "$sites" 2>/dev/null && wait "$sites" 2>/dev/null || true
+
+echo; echo "== part 2: the road-traffic pipeline"
+bash examples/road-traffic/demo.sh

@@ -10,6 +10,13 @@ using Speck.Testbed.Demo;
 //       subscriber may not publish.
 //   speck-testbed dynsec --program DIR [--stack NAME] --site NAME -- <command...>
 //       runs `mosquitto_ctrl dynsec <command>` as the site's admin (changes behind Pulumi's back).
+//   speck-testbed traffic (--broker mqtt://H:P | --program DIR [--stack NAME] --site NAME) --topic T --count N
+//       [--rate R] [--malformed 0.1] [--seed S] [--sensors S01,S02] [--prefix V] [--start-ts MS]
+//       [--publish-role R | --username U --password P] [--report FILE]
+//       replays road-traffic detections (some malformed) and reports exactly what it sent.
+//   speck-testbed road-traffic --program DIR [--stack NAME] --roles JSON --jobs JSON [--previous-jobs JSON]
+//       [--seconds S] [--rate R] [--malformed 0.1] [--title T]
+//       drives traffic into examples/road-traffic's edges and prints what every job did, with statistics.
 var opts = Options.Parse(args.Skip(1).TakeWhile(a => a != "--"));
 try
 {
@@ -19,6 +26,10 @@ try
         "pubsub" => await PubSubCheck.RunAsync(opts.Config(), opts.Required("site"), opts.Required("topic"),
             opts.Required("publish-role"), opts.Required("subscribe-role"), Console.Out),
         "dynsec" => await RunDynsecAsync(opts, args.SkipWhile(a => a != "--").Skip(1).ToArray()),
+        "road-traffic" => await RoadTrafficDrive.RunAsync(new(opts.Config(), Json(opts.Required("roles")), Json(opts.Required("jobs")),
+            opts.Get("previous-jobs") is { } p ? Json(p) : null, Num(opts, "seconds", 15), Num(opts, "rate", 10), Num(opts, "malformed", 0.1),
+            opts.Get("title") ?? "road-traffic"), Spectre.Console.AnsiConsole.Console),
+        "traffic" => await Speck.Testbed.Traffic.TrafficCommand.RunAsync(await TrafficArgsAsync(opts), Console.Out),
         _ => Usage(),
     };
 }
@@ -69,11 +80,27 @@ static async Task<int> RunDynsecAsync(Options opts, string[] command)
     return 0;
 }
 
+static async Task<Speck.Testbed.Traffic.TrafficCommand.Arguments> TrafficArgsAsync(Options o)
+{
+    var (broker, admin) = o.Has("site") ? await PubSubCheck.SiteBrokerAsync(o.Config(), o.Required("site")) : (new Uri(o.Required("broker")), null);
+    double Get(string key, double fallback) => Num(o, key, fallback);
+    return new(broker, o.Required("topic"), (int)Get("count", 100), Get("rate", 0), Get("malformed", 0), (int)Get("seed", 7),
+        (o.Get("sensors") ?? "S01,S02,S03,S04").Split(','), o.Get("prefix") ?? o.Get("site") ?? "V",
+        o.Get("start-ts") is { } ts ? long.Parse(ts, System.Globalization.CultureInfo.InvariantCulture) : null,
+        o.Get("username"), o.Get("password"), admin, o.Get("publish-role"), o.Get("report"));
+}
+
+static System.Text.Json.Nodes.JsonObject Json(string text) => System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+
+static double Num(Options o, string key, double fallback) =>
+    o.Get(key) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
 static int Usage()
 {
     Console.Error.WriteLine("usage: speck-testbed sites --program DIR [--stack NAME] [--sites edge,cloud] [--no-dynsec] [--ready FILE]");
     Console.Error.WriteLine("       speck-testbed pubsub --program DIR [--stack NAME] --site NAME --topic T --publish-role R --subscribe-role R");
     Console.Error.WriteLine("       speck-testbed dynsec --program DIR [--stack NAME] --site NAME -- <mosquitto_ctrl dynsec command>");
+    Console.Error.WriteLine("       speck-testbed traffic (--broker URL | --program DIR --site NAME) --topic T --count N [--rate R] [--malformed 0.1] ...");
     return 2;
 }
 

@@ -13,7 +13,7 @@ namespace Speck.Provider.Resources;
 /// </summary>
 public sealed class StreamJob(Binders binders, TypeContracts contracts)
     : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",
-        "A stream processing job on a site's engine (Apache Flink): its code, the topics it reads and the topic it writes. " +
+        "A stream processing job on a site's engine (Apache Flink, or Node-RED with `nodeRed`): its code, the topics it reads and the topic it writes. " +
         "Updates keep its state (stop with savepoint, start the new version from it, roll back if it does not run); " +
         "changing `site` moves it with its state. The job learns where its data is from its program arguments: " +
         "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
@@ -38,6 +38,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
     {
+        news = StreamJobNodeRed.ApplyDefaults(news);
         if (news.Get("upgradeMode") is null) news = news.With("upgradeMode", PropertyValue.Of("savepoint"));
         if (news.Get("desiredState") is null) news = news.With("desiredState", PropertyValue.Of("running"));
         return news;
@@ -46,9 +47,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override void Validate(StreamJobArgs args, CheckContext check)
     {
         bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
-        if (args.Site?.Spe is { } spe && spe.Kind != SpeKind.Flink && !Unknown("site"))
-            check.Fail("site.spe.kind", $"StreamJob runs jars on Flink sites; '{args.Site.SiteName}' runs {spe.Kind}");
-        if (args.Artifact is not null && args.JarPath is not null)
+        foreach (var (path, problem) in StreamJobNodeRed.Problems(args, Unknown)) check.Fail(path, problem);
+        if (StreamJobNodeRed.Runs(args) || Unknown("site")) { }
+        else if (args.Artifact is not null && args.JarPath is not null)
             check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
         else if (!Unknown("artifact") && !Unknown("jarPath") && !check.Failures.Any(f => f.Property.StartsWith("artifact", StringComparison.Ordinal) || f.Property.StartsWith("jarPath", StringComparison.Ordinal)))
         {
@@ -72,18 +73,20 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override async Task<(string Id, StreamJobState State)> CreateAsync(StreamJobArgs args, ResourceContext ctx)
     {
         using var deadline = Deadline(ctx);
-        var artifact = await JobArtifactSource.LoadAsync(args, deadline.Token);
         if (args.DesiredState == DesiredState.Suspended)
-            return (SuspendedId(args, ctx), Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
+            return (SuspendedId(args, ctx), Record(args, await ArtifactAsync(args, ctx, [], deadline.Token)) with { State = JobStates.Suspended, Generation = 0 });
         var logins = await Logins.GrantAsync(ctx.Urn, ctx.Name, args, null, rotate: false, deadline.Token);
+        JobArtifact artifact;
         DeployedJob job;
         try
         {
+            artifact = await ArtifactAsync(args, ctx, logins, deadline.Token);
             job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
         }
         catch (ProviderException)
         {
-            // Nothing was deployed and Pulumi records nothing: the logins would be orphans.
+            // Refused cleanly (a missing jar, a node type the engine lacks): no job exists and Pulumi records
+            // nothing, so the logins would be orphans.
             await Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
             throw;
         }
@@ -142,16 +145,20 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     private static string SuspendedId(StreamJobArgs args, ResourceContext ctx) =>
         $"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}";
 
+    /// <summary>The job's code: its jar on Flink; on Node-RED its flow, which carries the job's broker logins.</summary>
+    internal Task<JobArtifact> ArtifactAsync(StreamJobArgs args, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
+        StreamJobNodeRed.Runs(args) ? Task.FromResult(StreamJobNodeRed.Artifact(args, ctx.Urn, ctx.Name, logins)) : JobArtifactSource.LoadAsync(args, ct);
+
     private async Task<(StreamJobArgs, StreamJobState)?> ImportAsync(string id, CancellationToken ct)
     {
         var slash = id.IndexOf('/');
         if (slash <= 0 || slash == id.Length - 1)
-            throw ProviderException.Invalid($"import ID '{id}' should be '<site name>/<Flink job ID>'");
+            throw ProviderException.Invalid($"import ID '{id}' should be '<site name>/<Flink job ID or Node-RED flow ID>'");
         var siteName = id[..slash];
         var site = binders.Sites.Find(siteName)
             ?? throw ProviderException.Precondition($"site '{siteName}' is unknown to the provider: import jobs together with their SpeSite");
         var jobId = id[(slash + 1)..];
-        if (jobId.Length != 32 || !jobId.All(char.IsAsciiHexDigit))
+        if (site.Spe.Kind == SpeKind.Flink && (jobId.Length != 32 || !jobId.All(char.IsAsciiHexDigit)))
             throw ProviderException.Invalid($"import ID '{id}': '{jobId}' is not a Flink job ID (32 hex digits)");
         if (await binders.Spe(site.Spe.Kind).FindAsync(site.Spe, jobId, ct) is not { } job) return null;
         var inputs = new StreamJobArgs
@@ -159,7 +166,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             Site = site,
             Sources = [],
             Sink = null!,
-            UpgradeMode = UpgradeMode.Savepoint,
+            UpgradeMode = site.Spe.Kind == SpeKind.NodeRed ? UpgradeMode.Stateless : UpgradeMode.Savepoint,
             DesiredState = job.Live ? DesiredState.Running : DesiredState.Suspended,
         };
         var state = Record(inputs, null) with
@@ -209,6 +216,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     {
         Site = args.Site,
         Artifact = args.Artifact,
+        NodeRed = args.NodeRed,
         JarPath = args.JarPath,
         EntryClass = args.EntryClass,
         Arguments = args.Arguments,

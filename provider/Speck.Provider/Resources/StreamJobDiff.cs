@@ -14,12 +14,12 @@ public static class StreamJobDiff
 {
     /// <summary>Inputs whose change restarts the job.</summary>
     public static readonly string[] DeploymentInputs =
-        ["site", "artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink"];
+        ["site", "artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink", "nodeRed"];
 
     /// <summary>Inputs an import cannot learn from Flink.</summary>
     public static readonly string[] UnlearnableInputs =
         ["artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink",
-         "upgradeMode", "savepointDirectory", "allowNonRestoredState", "savepointOnDelete", "readinessSeconds"];
+         "upgradeMode", "savepointDirectory", "allowNonRestoredState", "savepointOnDelete", "readinessSeconds", "nodeRed"];
 
     public static void Customize(DiffContext<StreamJobArgs, StreamJobState> diff)
     {
@@ -55,6 +55,7 @@ public static class StreamJobDiff
         "parallelism" => old.Parallelism == news.Parallelism,
         "sources" => (old.Sources ?? []).SequenceEqual(news.Sources ?? []),
         "sink" => Equals(old.Sink, news.Sink),
+        "nodeRed" => StreamJobNodeRed.Same(old.NodeRed, news.NodeRed),
         _ => true,
     };
 

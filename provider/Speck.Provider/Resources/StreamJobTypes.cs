@@ -27,11 +27,14 @@ public record StreamJobArgs
     [Description("The site whose engine runs the job: `${mySite.connection}`. Changing it migrates the job (with its state in `savepoint` mode: the savepoint directory must be reachable from both sites' engines).")]
     public required SiteConnection Site { get; init; }
 
-    [Description("The job's jar as an asset (`fn::fileAsset`). Give this or `jarPath`.")]
+    [Description("The job's jar as an asset (`fn::fileAsset`). Give this or `jarPath` (Flink sites).")]
     public AssetValue? Artifact { get; init; }
 
     [Description("Path of the job's jar on the machine running Pulumi. Give this or `artifact`.")]
     public string? JarPath { get; init; }
+
+    [Description("The job's processing on a Node-RED site (instead of a jar): a function body or Node-RED nodes.")]
+    public NodeRedProcessing? NodeRed { get; init; }
 
     [Description("The job's main class; the jar manifest's when absent.")]
     public string? EntryClass { get; init; }

@@ -23,8 +23,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     {
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
-        var artifact = await JobArtifactSource.LoadAsync(news, ct);
         _logins = await resource.Logins.GrantAsync(ctx.Urn, ctx.Name, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
+        var artifact = await resource.ArtifactAsync(news, ctx, _logins, ct);
         var oldBinder = resource.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
@@ -43,7 +43,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
 
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
-        if (live)
+        // A Node-RED job that stays on its engine is redeployed over its flow (same flow id; only changed nodes restart).
+        if (live && !(wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news)))
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
             if (savepoint is not null)
@@ -104,10 +105,10 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 is null)
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
-        var previous = await JobArtifactSource.LoadAsync(olds, ct);
         // The previous version connects with its own logins again: their roles and passwords as they were.
         var oldLogins = await resource.Logins.GrantAsync(ctx.Urn, ctx.Name, olds, olds.BrokerLogins, rotate: false, ct);
         await RevokeUnusedAsync(_logins, oldLogins, news, ct);
+        var previous = await resource.ArtifactAsync(olds, ctx, oldLogins, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
         DeployedJob back;
         try
