@@ -12,7 +12,12 @@ public sealed class CheckContext(ResourceContext resource, PropertyMap news)
     public ResourceContext Resource { get; } = resource;
     public PropertyMap News { get; } = news;
 
+    /// <summary>Warnings reach the user in preview, before anything is deployed, without failing the check.</summary>
+    public List<string> Warnings { get; } = [];
+
     public void Fail(string property, string reason) => Failures.Add(new(property, reason));
+
+    public void Warn(string message) => Warnings.Add(message);
 }
 
 /// <summary>A diff in the making: resources adjust what the generic comparison of inputs found.</summary>
@@ -73,7 +78,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     protected abstract Task<TState> UpdateAsync(string id, TState olds, TArgs news, ResourceContext ctx);
     protected abstract Task DeleteAsync(string id, TState olds, ResourceContext ctx);
 
-    public Task<CheckOutcome> CheckAsync(ResourceContext ctx, PropertyMap olds, PropertyMap news)
+    public async Task<CheckOutcome> CheckAsync(ResourceContext ctx, PropertyMap olds, PropertyMap news)
     {
         var inputs = ApplyDefaults(news, ctx);
         var failures = ShapeValidator.Validate(Inputs, inputs);
@@ -90,7 +95,8 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         {
             // Too broken to read as the args type: the shape failures say why.
         }
-        return Task.FromResult(new CheckOutcome(inputs, check.Failures));
+        foreach (var warning in check.Warnings) await ctx.WarnAsync(warning);
+        return new CheckOutcome(inputs, check.Failures);
     }
 
     public Task<DiffOutcome> DiffAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, IReadOnlyList<string> ignoreChanges)

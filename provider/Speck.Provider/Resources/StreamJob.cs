@@ -65,7 +65,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
                 check.Fail($"argumentTemplate[{i}]", problem);
         if (check.Failures.Count == 0 && !Unknown("sources") && !Unknown("sink") && !Unknown("site"))
             foreach (var warning in _composition.Check(check.Resource.Urn, check.Resource.Name, args))
-                check.Resource.WarnAsync(warning).Wait(TimeSpan.FromSeconds(5)); // Validate is synchronous; warnings must reach the engine before Check returns
+                check.Warn(warning);
     }
 
     protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff) => StreamJobDiff.Customize(diff);

@@ -68,6 +68,7 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
     {
         if (args.Site?.Broker is not { } broker || args.Name is not { } name) return;
         if (binders.Broker(broker.Kind).ValidateTopicName(name) is { } problem) check.Fail("name", problem);
+        else if (binders.Broker(broker.Kind).TopicNameWarning(name) is { } warning) check.Warn(warning);
         if (broker.Kind != BrokerKind.Kafka)
         {
             foreach (var (property, given) in new[] { ("partitions", args.Partitions is not null), ("replicationFactor", args.ReplicationFactor is not null),
@@ -115,7 +116,6 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
     protected override async Task<(string Id, TopicState State)> CreateAsync(TopicArgs args, ResourceContext ctx)
     {
         var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        if (Binder(args).TopicNameWarning(args.Name) is { } warning) await ctx.WarnAsync(warning);
         var record = await Binder(args).CreateTopicAsync(args.Site.Broker, new TopicRequest(args.Name, owner, KafkaSettings(args)), ctx.CancellationToken);
         foreach (var note in record.Notes) await ctx.WarnAsync(note);
         return (Id(args), State(args, record));
