@@ -26,7 +26,7 @@ provider:
 
 # The layout `pulumi plugin install --file` takes: the binary at the archive's root.
 plugin: provider
-	tar -czf $(PLUGIN_TGZ) -C $(OUT)/provider pulumi-resource-speck
+	tar -czf $(PLUGIN_TGZ) -C $(OUT)/provider pulumi-resource-speck $$(cd $(OUT)/provider && ls *.so 2>/dev/null)
 	@echo $(PLUGIN_TGZ)
 
 schema: provider
