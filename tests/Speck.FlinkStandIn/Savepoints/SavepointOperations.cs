@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Speck.FlinkStandIn.Http;
+using Speck.FlinkStandIn.Jobs;
+
+namespace Speck.FlinkStandIn.Savepoints;
+
+/// <summary>What ends the job once the savepoint is taken: nothing, stop (FINISHED) or cancel-job (CANCELED).</summary>
+internal enum AfterSavepoint { KeepRunning, Stop, Cancel }
+
+/// <summary>
+/// Savepoint triggers (<c>/savepoints</c>, <c>/stop</c>) as Flink's cached asynchronous operations: keyed by job id and
+/// trigger id, IN_PROGRESS then COMPLETED with a location or a failure cause, kept for <c>rest.async.store-duration</c>.
+/// A failed savepoint leaves the job running (flink-rest.md §2.5).
+/// </summary>
+public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions options)
+{
+    private sealed class Operation
+    {
+        public required string JobId { get; init; }
+        public required string TriggerId { get; init; }
+        public required string TargetDirectory { get; init; }
+        public required AfterSavepoint After { get; init; }
+        public required long Started { get; init; }
+        public long? Completed { get; set; }
+        public string? Location { get; set; }
+        public JavaError? Failure { get; set; }
+    }
+
+    private readonly Dictionary<(string, string), Operation> _operations = [];
+    private readonly List<string?> _armedFailures = [];
+
+    /// <summary>The next <paramref name="count"/> savepoints (of <paramref name="jobId"/>, or of any job when null) fail.</summary>
+    public void FailNext(int count, string? jobId = null)
+    {
+        lock (jobs.Sync) for (var i = 0; i < count; i++) _armedFailures.Add(jobId);
+    }
+
+    internal string Trigger(string jobId, string? triggerId, string targetDirectory, AfterSavepoint after)
+    {
+        lock (jobs.Sync)
+        {
+            var id = triggerId ?? FlinkIds.New();
+            if (_operations.ContainsKey((jobId, id))) return id;
+            var op = new Operation { JobId = jobId, TriggerId = id, TargetDirectory = targetDirectory, After = after, Started = jobs.Now };
+            _operations[(jobId, id)] = op;
+            var job = jobs.Find(jobId);
+            if (job is null || job.State.IsGloballyTerminal())
+                Complete(op, new JavaError("org.apache.flink.runtime.messages.FlinkJobNotFoundException", $"Could not find Flink job ({jobId})"));
+            else if (job.State == JobStatus.INITIALIZING)
+                Complete(op, new JavaError("org.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException",
+                    $"Unable to get JobMasterGateway for initializing job. The requested operation is not available while the JobManager is initializing."));
+            else if (job.State != JobStatus.RUNNING || !job.HasSlots || job.Stopping)
+                Complete(op, NotAllTasksRunning());
+            else if (after != AfterSavepoint.KeepRunning)
+                job.Stopping = true;
+            return id;
+        }
+    }
+
+    /// <summary>The AsynchronousOperationResult body, or Flink's 404 for an unknown or expired trigger.</summary>
+    internal JsonObject Status(string jobId, string triggerId)
+    {
+        lock (jobs.Sync)
+        {
+            if (!_operations.TryGetValue((jobId, triggerId), out var op))
+                throw FlinkRestException.Handler(404, $"There is no savepoint operation with triggerId={triggerId} for job {jobId}.");
+            if (op.Completed is null)
+                return new JsonObject { ["status"] = new JsonObject { ["id"] = "IN_PROGRESS" }, ["operation"] = null };
+            var operation = op.Location is not null
+                ? new JsonObject { ["location"] = op.Location }
+                : new JsonObject { ["failure-cause"] = op.Failure!.ToSerializedThrowable() };
+            return new JsonObject { ["status"] = new JsonObject { ["id"] = "COMPLETED" }, ["operation"] = operation };
+        }
+    }
+
+    internal void Advance()
+    {
+        lock (jobs.Sync)
+        {
+            var now = jobs.Now;
+            foreach (var (key, op) in _operations.ToList())
+            {
+                if (op.Completed is { } done)
+                {
+                    if (now - done >= options.AsyncStoreDuration.TotalMilliseconds) _operations.Remove(key);
+                    continue;
+                }
+                if (now - op.Started >= options.SavepointTime.TotalMilliseconds) Finish(op);
+            }
+        }
+    }
+
+    private void Finish(Operation op)
+    {
+        var job = jobs.FindAny(op.JobId)!;
+        if (job.State != JobStatus.RUNNING || !job.HasSlots)
+        {
+            Complete(op, new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException", "Checkpoint Coordinator is suspending."));
+            return;
+        }
+        var armed = _armedFailures.FindIndex(j => j is null || j == job.Id);
+        try
+        {
+            if (armed >= 0)
+            {
+                _armedFailures.RemoveAt(armed);
+                throw new SavepointException(new JavaError("org.apache.flink.runtime.checkpoint.CheckpointException",
+                    "An Exception occurred while triggering the checkpoint. IO-problem detected."));
+            }
+            op.Location = SavepointFiles.Write(op.TargetDirectory, job, job.StateCounter + 1);
+            job.StateCounter++;
+            job.Savepoints.Add(op.Location);
+            op.Completed = jobs.Now;
+            if (op.After == AfterSavepoint.Stop) jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
+            else if (op.After == AfterSavepoint.Cancel) jobs.EndAfterSavepoint(job, JobStatus.CANCELED);
+        }
+        catch (Exception e) when (e is SavepointException or IOException or UnauthorizedAccessException)
+        {
+            job.Stopping = false;
+            Complete(op, e is SavepointException s ? s.Error : new JavaError("java.io.IOException", e.Message));
+        }
+    }
+
+    private void Complete(Operation op, JavaError failure)
+    {
+        op.Failure = failure;
+        op.Completed = jobs.Now;
+    }
+
+    private static JavaError NotAllTasksRunning() => new("org.apache.flink.runtime.checkpoint.CheckpointException",
+        "Checkpoint triggering task Source: Custom Source (1/1) of job is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.");
+}
