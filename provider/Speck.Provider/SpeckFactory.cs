@@ -1,5 +1,6 @@
 using Speck.Provider.Brokers.Mqtt;
 using Speck.Provider.Spe;
+using Speck.Provider.Spe.Flink;
 using Speck.Provider.Spe.NodeRed;
 
 namespace Speck.Provider;
@@ -11,6 +12,6 @@ public static class SpeckFactory
     {
         var http = new SiteHttp();
         var config = new ConfigSource();
-        return new SpeckProvider(config, [new NodeRedBinder(http)], [new MqttBinder(config)]);
+        return new SpeckProvider(config, [new NodeRedBinder(http), new FlinkBinder(http)], [new MqttBinder(config)]);
     }
 }

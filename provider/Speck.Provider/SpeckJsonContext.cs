@@ -11,4 +11,6 @@ namespace Speck.Provider;
 [JsonSerializable(typeof(SpeSiteState))]
 [JsonSerializable(typeof(TopicArgs))]
 [JsonSerializable(typeof(TopicState))]
+[JsonSerializable(typeof(StreamJobArgs))]
+[JsonSerializable(typeof(StreamJobState))]
 internal sealed partial class SpeckJsonContext : JsonSerializerContext;

@@ -20,7 +20,7 @@ public sealed class SpeckProvider : ProviderDefinition
         var binders = new Binders(config, spes, brokers);
         Contracts = new TypeContracts(SpeckJsonContext.Default, "speck");
         ConfigShape = Contracts.Shapes.Object(typeof(ProviderConfig), "pulumi:providers:speck");
-        Resources = [new SpeSite(binders, Contracts), new Topic(binders, Contracts)];
+        Resources = [new SpeSite(binders, Contracts), new Topic(binders, Contracts), new StreamJob(binders, Contracts)];
     }
 
     public static string Version { get; } =

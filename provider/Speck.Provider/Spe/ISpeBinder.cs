@@ -1,3 +1,4 @@
+using Speck.Host.Resources;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Spe;
@@ -6,8 +7,9 @@ namespace Speck.Provider.Spe;
 public sealed record SpeProbe(string Version, string Summary);
 
 /// <summary>
-/// One stream processing engine behind the resources. Each engine kind has one binder; StreamJob adds the job
-/// operations here.
+/// One stream processing engine behind the resources. Each engine kind has one binder. The job operations are the
+/// same for every engine (a Flink jar and a Node-RED flow are both a <see cref="JobArtifact"/>); what an engine
+/// cannot do (savepoints on Node-RED) it refuses with a clear <see cref="ProviderException"/>.
 /// </summary>
 public interface ISpeBinder
 {
@@ -15,6 +17,27 @@ public interface ISpeBinder
 
     /// <summary>Asks the engine who it is. Throws <see cref="EndpointUnreachableException"/> with a readable reason.</summary>
     Task<SpeProbe> ProbeAsync(SpeEndpoint endpoint, CancellationToken ct);
+
+    /// <summary>
+    /// Starts a job, or finds the one an interrupted earlier call with the same key and generation started: never two.
+    /// Generations the engine has seen end before are skipped (the result says which one was used). Waits up to
+    /// <see cref="JobDeployment.ReadyTimeout"/> for the job to run; an unhealthy job is returned, not thrown.
+    /// </summary>
+    Task<DeployedJob> DeployAsync(JobDeployment deployment, CancellationToken ct) => throw NotSupported();
+
+    /// <summary>The job as the engine sees it now, or null when the engine does not know it.</summary>
+    Task<JobStatus?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => throw NotSupported();
+
+    /// <summary>
+    /// Stops a job and waits until it has ended; with a savepoint, returns where it was written. A job already ended or
+    /// unknown is not an error (null comes back: there is no new savepoint).
+    /// </summary>
+    Task<string?> StopAsync(SpeEndpoint endpoint, string jobId, JobStop stop, CancellationToken ct) => throw NotSupported();
+
+    /// <summary>Removes the artifacts this provider uploaded that no live job on the site uses; returns their names.</summary>
+    Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    private ProviderException NotSupported() => ProviderException.Precondition($"the {Kind} binder does not run stream jobs yet");
 }
 
 /// <summary>An engine or broker did not answer as it should; the message says which and why.</summary>

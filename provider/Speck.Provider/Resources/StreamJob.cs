@@ -1,0 +1,202 @@
+using Speck.Host.Resources;
+using Speck.Host.Values;
+using Speck.Provider.Model;
+using Speck.Provider.Spe;
+
+namespace Speck.Provider.Resources;
+
+/// <summary>
+/// A stream job on a site's engine, told where its data is by its sources' and sink's endpoints. Submissions carry
+/// IDs derived from the URN and a generation, so a retried Create finds its job; updates stop the job (with a
+/// savepoint in <c>savepoint</c> mode) and start the new version from it, rolling back when it does not run.
+/// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>, the form imports take.
+/// </summary>
+public sealed class StreamJob(Binders binders, TypeContracts contracts)
+    : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",
+        "A stream processing job on a site's engine (Apache Flink): its code, the topics it reads and the topic it writes. " +
+        "Updates keep its state (stop with savepoint, start the new version from it, roll back if it does not run); " +
+        "changing `site` moves it with its state. The job learns where its data is from its program arguments: " +
+        "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
+        "`arguments`, unless `argumentTemplate` gives another layout. Import with `<site name>/<Flink job ID>`: Flink does not " +
+        "report a job's jar, entry class or arguments, so an import takes those (and the sources and sink) from the program " +
+        "as given and lists them in `adoptedInputs`.",
+        contracts)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>Time past the operation's timeout for reporting and cleaning up once the job is found unready.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    /// <summary>The whole operation's token: the engine's timeout (or the default) plus a grace for cleanup.</summary>
+    internal static CancellationTokenSource Deadline(ResourceContext ctx)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        cts.CancelAfter((ctx.Timeout ?? DefaultTimeout) + Grace);
+        return cts;
+    }
+
+    protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
+    {
+        if (news.Get("upgradeMode") is null) news = news.With("upgradeMode", PropertyValue.Of("savepoint"));
+        if (news.Get("desiredState") is null) news = news.With("desiredState", PropertyValue.Of("running"));
+        return news;
+    }
+
+    protected override void Validate(StreamJobArgs args, CheckContext check)
+    {
+        bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
+        if (args.Site?.Spe is { } spe && spe.Kind != SpeKind.Flink && !Unknown("site"))
+            check.Fail("site.spe.kind", $"StreamJob runs jars on Flink sites; '{args.Site.SiteName}' runs {spe.Kind}");
+        if (args.Artifact is not null && args.JarPath is not null)
+            check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
+        else if (!Unknown("artifact") && !Unknown("jarPath"))
+        {
+            var (path, problem) = JobArtifactSource.Locate(args);
+            if (problem is not null) check.Fail("artifact", problem);
+            else if (!File.Exists(path)) check.Fail(args.Artifact is null ? "jarPath" : "artifact", $"the jar '{path}' does not exist");
+        }
+        if (args.Sources is { Count: 0 } && !Unknown("sources")) check.Fail("sources", "a job needs at least one source topic");
+        if (args.Parallelism is < 1) check.Fail("parallelism", "parallelism must be at least 1");
+        if (args.ReadinessSeconds is < 0) check.Fail("readinessSeconds", "must not be negative");
+        if (args.ArgumentTemplate is { } template && !Unknown("sources"))
+            foreach (var (i, problem) in StreamJobArguments.Problems(template, args.Sources?.Count ?? 0))
+                check.Fail($"argumentTemplate[{i}]", problem);
+    }
+
+    protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff) => StreamJobDiff.Customize(diff);
+
+    protected override async Task<(string Id, StreamJobState State)> CreateAsync(StreamJobArgs args, ResourceContext ctx)
+    {
+        using var deadline = Deadline(ctx);
+        var artifact = await JobArtifactSource.LoadAsync(args, deadline.Token);
+        if (args.DesiredState == DesiredState.Suspended)
+            return ($"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}", Record(args, artifact) with { State = JobStates.Suspended, Generation = 0 });
+        var job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout), deadline.Token);
+        var id = $"{args.Site.SiteName}/{job.JobId}";
+        var state = Record(args, artifact, job);
+        if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' is {job.State}: {job.Problem}"]);
+        return (id, state);
+    }
+
+    protected override async Task<(StreamJobArgs Inputs, StreamJobState State)?> ReadAsync(string id, StreamJobArgs? oldInputs, StreamJobState? oldState, ResourceContext ctx)
+    {
+        using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
+        if (oldState is null || oldInputs is null) return await ImportAsync(id, deadline.Token);
+        if (oldState.JobId is not { } jobId) return (oldInputs, oldState);
+        var found = await Binder(oldState).FindAsync(oldState.Site.Spe, jobId, deadline.Token);
+        var suspended = oldState.State == JobStates.Suspended;
+        var observed = found?.State ?? JobStates.Missing;
+        if (suspended && !(found?.Live ?? false)) return (oldInputs, oldState);
+        if (observed != oldState.State)
+            await ctx.WarnAsync($"job {jobId} on site '{oldState.SiteName}' is {observed} (recorded {oldState.State}){(found?.Problem is { } p ? ": " + p : "")}");
+        return (oldInputs, oldState with
+        {
+            State = observed,
+            StartTime = found?.StartTime ?? oldState.StartTime,
+            Problem = observed == JobStates.Running ? null : found?.Problem ?? (found is null ? "the engine no longer knows the job" : oldState.Problem),
+        });
+    }
+
+    protected override Task<StreamJobState> UpdateAsync(string id, StreamJobState olds, StreamJobArgs news, ResourceContext ctx) =>
+        new StreamJobUpgrade(this, olds, news, ctx).RunAsync();
+
+    protected override async Task DeleteAsync(string id, StreamJobState olds, ResourceContext ctx)
+    {
+        using var deadline = Deadline(ctx);
+        var binder = Binder(olds);
+        if (olds.JobId is { } jobId && await binder.FindAsync(olds.Site.Spe, jobId, deadline.Token) is { Live: true })
+        {
+            var withSavepoint = olds.SavepointOnDelete == true;
+            var savepoint = await binder.StopAsync(olds.Site.Spe, jobId, new JobStop(withSavepoint, olds.SavepointDirectory), deadline.Token);
+            if (savepoint is not null) await ctx.InfoAsync($"job {jobId} on site '{olds.SiteName}' stopped with a final savepoint at {savepoint}");
+        }
+        else if (olds.LastSavepoint is { } last)
+            await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' was not running; its last savepoint is at {last}");
+        await ReleaseAsync(olds.Site, ctx, deadline.Token);
+    }
+
+    private async Task<(StreamJobArgs, StreamJobState)?> ImportAsync(string id, CancellationToken ct)
+    {
+        var slash = id.IndexOf('/');
+        if (slash <= 0 || slash == id.Length - 1)
+            throw ProviderException.Invalid($"import ID '{id}' should be '<site name>/<Flink job ID>'");
+        var siteName = id[..slash];
+        var site = binders.Sites.Find(siteName)
+            ?? throw ProviderException.Precondition($"site '{siteName}' is unknown to the provider: import jobs together with their SpeSite");
+        var jobId = id[(slash + 1)..];
+        if (await binders.Spe(site.Spe.Kind).FindAsync(site.Spe, jobId, ct) is not { } job) return null;
+        var inputs = new StreamJobArgs
+        {
+            Site = site,
+            Sources = [],
+            Sink = null!,
+            UpgradeMode = UpgradeMode.Savepoint,
+            DesiredState = job.Live ? DesiredState.Running : DesiredState.Suspended,
+        };
+        var state = Record(inputs, null) with
+        {
+            JobId = job.JobId, State = job.State, StartTime = job.StartTime, Generation = 0, Problem = job.Problem,
+            AdoptedInputs = [.. StreamJobDiff.UnlearnableInputs],
+        };
+        return (inputs, state);
+    }
+
+    internal ISpeBinder Binder(StreamJobArgs args) => binders.Spe(args.Site.Spe.Kind);
+
+    internal static JobDeployment Deployment(StreamJobArgs args, ResourceContext ctx, JobArtifact artifact, int generation, string? restoreFrom, TimeSpan ready) => new()
+    {
+        Endpoint = args.Site.Spe,
+        Key = ctx.Urn,
+        Generation = generation,
+        Artifact = artifact,
+        EntryClass = args.EntryClass,
+        Arguments = StreamJobArguments.Build(args),
+        Parallelism = args.Parallelism,
+        RestoreFrom = restoreFrom,
+        AllowNonRestoredState = args.AllowNonRestoredState == true,
+        ReadyTimeout = ready,
+        Stabilization = TimeSpan.FromSeconds(args.ReadinessSeconds ?? 0),
+    };
+
+    /// <summary>Frees jars no live job on the site uses; failing to is only worth a warning.</summary>
+    internal async Task ReleaseAsync(SiteConnection site, ResourceContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var name in await binders.Spe(site.Spe.Kind).ReleaseArtifactsAsync(site.Spe, ct))
+                await ctx.DebugAsync($"removed jar {name} from site '{site.SiteName}': no job uses it any more");
+        }
+        catch (ProviderException e)
+        {
+            await ctx.WarnAsync($"could not remove unused jars from site '{site.SiteName}': {e.Message}");
+        }
+    }
+
+    /// <summary>The state of a job deployed from <paramref name="args"/> (inputs copied, so the state says what runs).</summary>
+    internal static StreamJobState Record(StreamJobArgs args, JobArtifact? artifact, DeployedJob? job = null, string? lastSavepoint = null) => new()
+    {
+        Site = args.Site,
+        Artifact = args.Artifact,
+        JarPath = args.JarPath,
+        EntryClass = args.EntryClass,
+        Arguments = args.Arguments,
+        ArgumentTemplate = args.ArgumentTemplate,
+        Parallelism = args.Parallelism,
+        Sources = args.Sources,
+        Sink = args.Sink,
+        UpgradeMode = args.UpgradeMode,
+        SavepointDirectory = args.SavepointDirectory,
+        AllowNonRestoredState = args.AllowNonRestoredState,
+        DesiredState = args.DesiredState,
+        SavepointOnDelete = args.SavepointOnDelete,
+        ReadinessSeconds = args.ReadinessSeconds,
+        JobId = job?.JobId,
+        State = job?.State ?? JobStates.Missing,
+        JarId = job?.ArtifactId,
+        ArtifactSha256 = artifact?.Sha256,
+        StartTime = job?.StartTime,
+        Generation = job?.Generation ?? 0,
+        LastSavepoint = lastSavepoint,
+        SiteName = args.Site.SiteName,
+        Problem = job?.Problem,
+    };
+}

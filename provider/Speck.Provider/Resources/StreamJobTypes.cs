@@ -1,0 +1,106 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using Speck.Host.Schema;
+using Speck.Host.Values;
+using Speck.Provider.Model;
+
+namespace Speck.Provider.Resources;
+
+[JsonConverter(typeof(JsonStringEnumConverter<UpgradeMode>))]
+[Description("How a running job is stopped and restarted when it changes or moves.")]
+public enum UpgradeMode
+{
+    [JsonStringEnumMemberName("stateless")][Description("Cancel the job and start the new version with empty state.")] Stateless,
+    [JsonStringEnumMemberName("savepoint")][Description("Stop the job with a savepoint and start the new version from it; roll back to the previous version from the same savepoint if the new one does not run.")] Savepoint,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DesiredState>))]
+[Description("Whether the job should run.")]
+public enum DesiredState
+{
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("suspended")][Description("Stopped with a savepoint (cancelled in `stateless` mode); `running` again resumes from it.")] Suspended,
+}
+
+public record StreamJobArgs
+{
+    [Description("The site whose engine runs the job: `${mySite.connection}`. Changing it migrates the job (with its state in `savepoint` mode: the savepoint directory must be reachable from both sites' engines).")]
+    public required SiteConnection Site { get; init; }
+
+    [Description("The job's jar as an asset (`fn::fileAsset`). Give this or `jarPath`.")]
+    public AssetValue? Artifact { get; init; }
+
+    [Description("Path of the job's jar on the machine running Pulumi. Give this or `artifact`.")]
+    public string? JarPath { get; init; }
+
+    [Description("The job's main class; the jar manifest's when absent.")]
+    public string? EntryClass { get; init; }
+
+    [Description("Program arguments after the ones that say where the job's data is (see `argumentTemplate`).")]
+    public List<string>? Arguments { get; init; }
+
+    [Description("Replaces the default argument layout `[source broker, source topic, sink broker, sink topic]` (more sources follow as broker, topic pairs; then `arguments`). Elements may hold `{source.broker}`, `{source.topic}`, `{sources[i].broker}`, `{sources[i].topic}`, `{sink.broker}`, `{sink.topic}` and `{site}`; `arguments` are appended after the template.")]
+    public List<string>? ArgumentTemplate { get; init; }
+
+    [Description("The job's parallelism; the cluster's `parallelism.default` when absent.")]
+    public int? Parallelism { get; init; }
+
+    [Description("Topics the job reads: `${topic.endpoint}` of one or more `Topic`s.")]
+    public required List<TopicEndpoint> Sources { get; init; }
+
+    [Description("The topic the job writes: `${topic.endpoint}` of a `Topic`.")]
+    public required TopicEndpoint Sink { get; init; }
+
+    [Description("How updates and moves stop and restart the job: `savepoint` (default) keeps its state, `stateless` does not. Changing it alone restarts nothing.")]
+    [SchemaDefault("savepoint")]
+    public UpgradeMode? UpgradeMode { get; init; }
+
+    [Description("Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.")]
+    public string? SavepointDirectory { get; init; }
+
+    [Description("Start a new version even if some of the savepoint's state belongs to operators it no longer has.")]
+    public bool? AllowNonRestoredState { get; init; }
+
+    [Description("`running` (default) or `suspended`.")]
+    [SchemaDefault("running")]
+    public DesiredState? DesiredState { get; init; }
+
+    [Description("On delete, stop the job with a final savepoint (its location is logged and kept in the engine's log) instead of cancelling it.")]
+    public bool? SavepointOnDelete { get; init; }
+
+    [Description("Seconds a started job must keep running before it counts as healthy (default 0: as soon as it runs).")]
+    public int? ReadinessSeconds { get; init; }
+}
+
+public sealed record StreamJobState : StreamJobArgs
+{
+    [Description("The engine's ID of the job now deployed (it changes with every restart: see `generation`).")]
+    public string? JobId { get; init; }
+
+    [Description("The job's state as last seen: Flink's (`RUNNING`, `FAILED`, `CANCELED`, `FINISHED`…), `SUSPENDED` when stopped on purpose, or `MISSING` when the engine no longer knows it.")]
+    public required string State { get; init; }
+
+    [Description("The engine's ID of the uploaded artifact the job runs.")]
+    public string? JarId { get; init; }
+
+    [Description("sha256 of the artifact the job runs.")]
+    public string? ArtifactSha256 { get; init; }
+
+    [Description("When the job started (epoch milliseconds).")]
+    public long? StartTime { get; init; }
+
+    [Description("Counts the job's submissions; each gets a fresh job ID derived from the resource and this number.")]
+    public required int Generation { get; init; }
+
+    [Description("The last savepoint taken by an update, suspension, move or delete; restarts resume from it.")]
+    public string? LastSavepoint { get; init; }
+
+    [Description("The site the job runs on.")]
+    public required string SiteName { get; init; }
+
+    [Description("Why the job is not running, when it is not.")]
+    public string? Problem { get; init; }
+
+    [Description("Inputs an import could not learn from the engine (it does not report them) and took from the program as given.")]
+    public List<string>? AdoptedInputs { get; init; }
+}

@@ -1,0 +1,116 @@
+using Speck.Host.Resources;
+using Speck.Provider.Spe;
+
+namespace Speck.Provider.Resources;
+
+/// <summary>
+/// One StreamJob update: suspend, resume, restart a new version, or move to another site. In <c>savepoint</c> mode
+/// the old job is stopped with a savepoint and the new version starts from it; if the new version does not run, the
+/// previous version is started again from the same savepoint. Once the old job has stopped, every failure is reported
+/// with a state (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
+/// </summary>
+internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
+{
+    private readonly bool _stateful = (news.UpgradeMode ?? UpgradeMode.Savepoint) == UpgradeMode.Savepoint;
+
+    public async Task<StreamJobState> RunAsync()
+    {
+        using var deadline = StreamJob.Deadline(ctx);
+        var ct = deadline.Token;
+        var artifact = await JobArtifactSource.LoadAsync(news, ct);
+        var oldBinder = resource.Binder(olds);
+        var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
+        var live = current?.Live == true;
+        var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
+        var redeploy = olds.ArtifactSha256 != artifact.Sha256
+            || StreamJobDiff.DeploymentInputs.Any(i => i != "artifact" && !StreamJobDiff.SameDeployment(i, olds, news))
+            || !StreamJobArguments.Build(olds).SequenceEqual(StreamJobArguments.Build(news));
+
+        if (wantRunning && current?.State == JobStates.Running && !redeploy)
+            return Keep(artifact, current);
+
+        // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
+        string? savepoint = null;
+        if (live)
+        {
+            savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
+            if (savepoint is not null) await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' stopped with a savepoint at {savepoint}");
+        }
+        var restoreFrom = _stateful ? savepoint ?? olds.LastSavepoint : null;
+        var stopped = olds with { State = JobStates.Suspended, LastSavepoint = restoreFrom ?? olds.LastSavepoint, Problem = null };
+
+        if (!wantRunning)
+        {
+            await resource.ReleaseAsync(olds.Site, ctx, ct);
+            return StreamJob.Record(news, artifact, null, stopped.LastSavepoint) with
+            {
+                JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation, JarId = olds.JarId,
+                ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
+            };
+        }
+        if (!live && restoreFrom is not null)
+            await ctx.InfoAsync($"starting job from the last recorded savepoint {restoreFrom}");
+        return await StartNewVersionAsync(artifact, restoreFrom, stopped, ct);
+    }
+
+    private async Task<StreamJobState> StartNewVersionAsync(JobArtifact artifact, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
+    {
+        var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
+        DeployedJob job;
+        try
+        {
+            job = await resource.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, olds.Generation + 1, restoreFrom, ready), ct);
+        }
+        catch (Exception e) when (e is ProviderException or OperationCanceledException && !ctx.CancellationToken.IsCancellationRequested)
+        {
+            throw Failed(stopped, [$"the new version did not start: {e.Message}; the previous job is stopped{Where(restoreFrom)}"]);
+        }
+        if (job.Running)
+        {
+            await resource.ReleaseAsync(olds.Site, ctx, ct);
+            if (olds.SiteName != news.Site.SiteName)
+                await ctx.InfoAsync($"job moved from site '{olds.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
+            return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint);
+        }
+        return await RollBackAsync(job, restoreFrom, stopped, ct);
+    }
+
+    /// <summary>The new version does not run: start the previous one again, from the same savepoint, on its old site.</summary>
+    private async Task<StreamJobState> RollBackAsync(DeployedJob failed, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
+    {
+        var newBinder = resource.Binder(news);
+        if (!JobStates.IsEnded(failed.State))
+            await newBinder.StopAsync(news.Site.Spe, failed.JobId, new JobStop(false, null), ct);
+        var reason = $"the new version (job {failed.JobId} on site '{news.Site.SiteName}') is {failed.State}: {failed.Problem}";
+        if (olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 is null)
+            throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
+
+        var previous = await JobArtifactSource.LoadAsync(olds, ct);
+        var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
+        DeployedJob back;
+        try
+        {
+            back = await resource.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, failed.Generation + 1, restoreFrom, ready), ct);
+        }
+        catch (ProviderException e)
+        {
+            throw Failed(stopped with { Generation = failed.Generation }, [reason, $"rolling back failed too: {e.Message}"]);
+        }
+        var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint) with { AdoptedInputs = olds.AdoptedInputs };
+        await resource.ReleaseAsync(news.Site, ctx, ct);
+        throw back.Running
+            ? Failed(state, [reason, $"rolled back: the previous version runs again as job {back.JobId}{Where(restoreFrom)}"])
+            : Failed(state, [reason, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
+    }
+
+    private StreamJobState Keep(JobArtifact artifact, JobStatus current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
+    {
+        JobId = olds.JobId, State = current.State, Generation = olds.Generation, JarId = olds.JarId,
+        ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
+        AdoptedInputs = null,
+    };
+
+    private ResourceInitFailedException Failed(StreamJobState state, IReadOnlyList<string> reasons) => new(ctx.Id, state, reasons);
+
+    private static string Where(string? savepoint) => savepoint is null ? "" : $" from savepoint {savepoint}";
+}
