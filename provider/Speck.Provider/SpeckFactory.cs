@@ -1,4 +1,5 @@
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Kafka;
 using Speck.Provider.Spe;
 using Speck.Provider.Spe.Flink;
 using Speck.Provider.Spe.NodeRed;
@@ -12,6 +13,6 @@ public static class SpeckFactory
     {
         var http = new SiteHttp();
         var config = new ConfigSource();
-        return new SpeckProvider(config, [new NodeRedBinder(http), new FlinkBinder(http)], [new MqttBinder(config)]);
+        return new SpeckProvider(config, [new NodeRedBinder(http), new FlinkBinder(http)], [new MqttBinder(config), new KafkaBinder(config)]);
     }
 }

@@ -1,3 +1,4 @@
+using Speck.Provider.Brokers.Kafka;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Brokers;
@@ -10,7 +11,17 @@ public sealed record BrokerProbe(string? Version, bool AccessControl, string Sum
 /// <see cref="OwnerTag"/> marks the roles as this resource's, so a replacement's delete never removes the
 /// roles of the resource that replaced it.
 /// </summary>
-public sealed record TopicRecord(string Name, string OwnerTag, string? PublishRole, string? SubscribeRole, IReadOnlyList<string> Drift);
+public sealed record TopicRecord(string Name, string OwnerTag, string? PublishRole, string? SubscribeRole, IReadOnlyList<string> Drift)
+{
+    /// <summary>Kafka: the settings as recorded when passed to a binder, as the broker has them when returned.</summary>
+    public KafkaTopicSettings? Kafka { get; init; }
+
+    /// <summary>What the user should know about the operation (e.g. an existing topic was adopted).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+/// <summary>The topic a resource asks for; <see cref="Kafka"/> is null on brokers without such settings.</summary>
+public sealed record TopicRequest(string Name, string OwnerTag, KafkaTopicSettings? Kafka = null);
 
 /// <summary>One message broker kind behind the resources.</summary>
 public interface IBrokerBinder
@@ -23,8 +34,14 @@ public interface IBrokerBinder
     /// <summary>Null when the name is acceptable for a topic that jobs publish to, else the reason.</summary>
     string? ValidateTopicName(string name);
 
+    /// <summary>A legal name that may still cause trouble (Kafka: mixing '.' and '_'), else null.</summary>
+    string? TopicNameWarning(string name) => null;
+
     Task<BrokerProbe> ProbeAsync(BrokerEndpoint endpoint, CancellationToken ct);
-    Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, string name, string ownerTag, CancellationToken ct);
+    Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, TopicRequest request, CancellationToken ct);
+    /// <summary>Brings the topic in line with the request; by default creating it again restores it (MQTT roles are idempotent).</summary>
+    Task<TopicRecord> UpdateTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, TopicRequest request, CancellationToken ct) =>
+        CreateTopicAsync(endpoint, request, ct);
     /// <summary>Null when the topic is gone from the broker; <see cref="TopicRecord.Drift"/> lists what differs.</summary>
     Task<TopicRecord?> ReadTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct);
     /// <summary>Removes what the topic owns; returns notes for the user (e.g. clients that lost a role).</summary>

@@ -11,7 +11,12 @@ namespace Speck.Tests.Resources;
 /// </summary>
 public sealed class ResourceDriver
 {
-    public SpeckProvider Provider { get; } = SpeckFactory.Create();
+    public ResourceDriver() : this(SpeckFactory.Create()) { }
+
+    /// <summary>Drives a provider wired with other binders (e.g. an in-memory Kafka admin).</summary>
+    public ResourceDriver(SpeckProvider provider) => Provider = provider;
+
+    public SpeckProvider Provider { get; }
     public ConcurrentQueue<(LogLevel Level, string Message, string? Urn)> Logs { get; } = new();
 
     private sealed class Log(ResourceDriver d) : IEngineLog

@@ -33,8 +33,9 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
         return new BrokerProbe(version, admin is not null, version ?? "MQTT broker");
     }
 
-    public async Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, string name, string ownerTag, CancellationToken ct)
+    public async Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, TopicRequest request, CancellationToken ct)
     {
+        var (name, ownerTag) = (request.Name, request.OwnerTag);
         if (Admin(endpoint) is not { } admin)
         {
             var check = await Guard(endpoint, () => MqttProbe.CheckTopicAcceptedAsync(User(endpoint), name, ct));
