@@ -36,10 +36,14 @@ tests/wire/node_modules: tests/wire/package-lock.json
 	npm ci --prefix tests/wire --no-audit --no-fund
 	@touch $@
 
-test: tests/wire/node_modules
+tests/nodered/node_modules: tests/nodered/package-lock.json
+	npm ci --prefix tests/nodered --no-audit --no-fund
+	@touch $@
+
+test: tests/wire/node_modules tests/nodered/node_modules
 	bash tests/run-tests.sh
 
-demo: provider
+demo: provider tests/nodered/node_modules
 	bash examples/demo.sh
 
 install: plugin

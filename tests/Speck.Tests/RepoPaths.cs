@@ -4,6 +4,7 @@ namespace Speck.Tests;
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
+    public static string Examples => Path.Combine(Root, "examples");
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     public static string ProviderBinary

@@ -75,13 +75,20 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     {
         var inputs = ApplyDefaults(news, ctx);
         var failures = ShapeValidator.Validate(Inputs, inputs);
-        if (failures.Count == 0)
+        // The resource's own rules still judge the well-formed properties, so one Check names every bad one.
+        var malformed = failures.Select(f => f.Property.Split('.', '[')[0]).ToHashSet();
+        var wellFormed = new PropertyMap(inputs.Where(kv => !malformed.Contains(kv.Key)));
+        var check = new CheckContext(ctx, wellFormed);
+        check.Failures.AddRange(failures);
+        try
         {
-            var check = new CheckContext(ctx, inputs);
-            Validate(TypedBridge.Decode(inputs, _lenientArgs), check);
-            failures.AddRange(check.Failures);
+            Validate(TypedBridge.Decode(wellFormed, _lenientArgs), check);
         }
-        return Task.FromResult(new CheckOutcome(inputs, failures));
+        catch (System.Text.Json.JsonException) when (failures.Count > 0)
+        {
+            // Too broken to read as the args type: the shape failures say why.
+        }
+        return Task.FromResult(new CheckOutcome(inputs, check.Failures));
     }
 
     public Task<DiffOutcome> DiffAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, IReadOnlyList<string> ignoreChanges)

@@ -1,0 +1,69 @@
+using Speck.Harness;
+
+// speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
+// Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes]
+//                     [--grpc-log FILE] [--parallel N] [-v=N]
+var (command, dir, stack, provider, grpcLog, parallel, flags) = ("", ".", "dev", Environment.GetEnvironmentVariable("SPECK_PROVIDER"),
+    Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), 16, new List<string>());
+for (var i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    switch (args[i])
+    {
+        case "--cwd" or "-C": dir = Next(); break;
+        case "--stack" or "-s": stack = Next(); break;
+        case "--provider": provider = Next(); break;
+        case "--grpc-log": grpcLog = Next(); break;
+        case "--parallel" or "-p": parallel = int.Parse(Next()); break;
+        case "--yes" or "-y" or "--skip-preview" or "--non-interactive": break;
+        case var f when f.StartsWith("-v=", StringComparison.Ordinal): flags.AddRange(["--logtostderr", f]); break;
+        case var c when !c.StartsWith('-') && command.Length == 0: command = c; break;
+        default: return Usage($"unknown argument '{args[i]}'");
+    }
+}
+if (command.StartsWith("output", StringComparison.Ordinal))
+{
+    // `pulumi stack output NAME`: a stack output from the state; secrets are not shown.
+    var outputs = new Stack(new StackOptions { ProgramDirectory = Path.GetFullPath(dir), Stack = stack, ProviderBinary = "" }).LoadState().Outputs;
+    var name = command.Length > "output:".Length ? command["output:".Length..] : null;
+    foreach (var (k, v) in outputs.Where(kv => name is null || kv.Key == name))
+        Console.WriteLine(name is null ? $"{k}: {Summary.Show(v)}" : Summary.Show(v).Trim('"'));
+    return outputs.ContainsKey(name ?? "") || name is null ? 0 : 1;
+}
+if (command is not ("preview" or "up" or "update" or "refresh" or "destroy")) return Usage(command.Length == 0 ? "no command" : $"unknown command '{command}'");
+provider ??= Path.Combine(AppContext.BaseDirectory, "pulumi-resource-speck");
+if (!File.Exists(provider))
+{
+    var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "pulumi-resource-speck")).FirstOrDefault(File.Exists);
+    if (onPath is null) return Usage("pulumi-resource-speck not found: pass --provider or set SPECK_PROVIDER");
+    provider = onPath;
+}
+
+var stackRun = new Stack(new StackOptions
+{
+    ProgramDirectory = Path.GetFullPath(dir), Stack = stack, ProviderBinary = Path.GetFullPath(provider),
+    GrpcLogPath = grpcLog is null ? null : Path.GetFullPath(grpcLog), Parallel = parallel, ProviderFlags = flags, Out = Console.Out,
+});
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+var result = command switch
+{
+    "preview" => await stackRun.PreviewAsync(cancel.Token),
+    "up" or "update" => await stackRun.UpAsync(cancel.Token),
+    "refresh" => await stackRun.RefreshAsync(cancel.Token),
+    _ => await stackRun.DestroyAsync(cancel.Token),
+};
+if (result.Preview is { } preview)
+{
+    Summary.Write(preview, Console.Out);
+    Console.WriteLine();
+}
+if (result.Preview is null || result.Preview.Succeeded) Summary.Write(result, Console.Out);
+return result.Succeeded ? 0 : 1;
+
+static int Usage(string problem)
+{
+    Console.Error.WriteLine($"speck-engine: {problem}");
+    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--grpc-log FILE] [--parallel N] [-v=N]");
+    return 2;
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using Google.Rpc;
+using Grpc.Core;
+using Pulumirpc;
+using Speck.Harness.Protocol;
+
+namespace Speck.Harness.Deployment;
+
+/// <summary>
+/// How the engine reads a failed provider call (protocol doc §1.2): an <c>ErrorResourceInitFailed</c> detail means
+/// the resource exists (record it with its id, properties and reasons); codes Unknown, Internal and DataLoss mean
+/// the outcome is unknown (the operation stays pending); anything else failed cleanly.
+/// </summary>
+internal sealed record ProviderError(string Message, StatusCode Code, string? InitId, JsonObject? InitProperties, IReadOnlyList<string> InitReasons)
+{
+    public bool IsInitFailure => InitId is not null;
+    public bool OutcomeUnknown => !IsInitFailure && Code is StatusCode.Unknown or StatusCode.Internal or StatusCode.DataLoss;
+
+    public static ProviderError From(RpcException e)
+    {
+        var status = e.GetRpcStatus();
+        var detail = status?.Details.FirstOrDefault(d => d.Is(ErrorResourceInitFailed.Descriptor))?.Unpack<ErrorResourceInitFailed>();
+        return detail is null
+            ? new ProviderError(e.Status.Detail, e.StatusCode, null, null, [])
+            : new ProviderError(e.Status.Detail, e.StatusCode, detail.Id, Structs.ToJson(detail.Properties), detail.Reasons.ToList());
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Speck.Harness.Engine;
+
+namespace Speck.Harness.Deployment;
+
+public enum Operation { Preview, Update, Refresh, Destroy }
+
+/// <summary>What the engine did (or, in preview, would do) to one resource, as the CLI names its steps.</summary>
+public enum StepKind { Same, Create, Update, Replace, Delete, Import, Read, Refresh, Failed, Skipped }
+
+/// <summary>One property path of a diff with its kind as the provider reported it (e.g. <c>name: UPDATE_REPLACE</c>).</summary>
+public sealed record PropertyChange(string Path, string Kind)
+{
+    public bool IsReplace => Kind.EndsWith("_REPLACE", StringComparison.Ordinal);
+    public override string ToString() => $"{Symbol}{Path}";
+
+    public string Symbol => Kind switch
+    {
+        "ADD" or "ADD_REPLACE" => "+",
+        "DELETE" or "DELETE_REPLACE" => "-",
+        _ => "~",
+    };
+}
+
+/// <summary>The outcome for one resource. <see cref="Drift"/> is set by refresh when the real thing differs from state.</summary>
+public sealed record ResourceStep(string Urn, string Type, string Name, StepKind Kind)
+{
+    public IReadOnlyList<PropertyChange> Changes { get; init; } = [];
+    public bool DeleteBeforeReplace { get; init; }
+    public string? Error { get; init; }
+    public IReadOnlyList<string> InitErrors { get; init; } = [];
+    public IReadOnlyList<string> CheckFailures { get; init; } = [];
+    public bool Drift { get; init; }
+
+    /// <summary>A delete of the old half of a create-before-delete replacement ("delete-replaced").</summary>
+    public bool OfReplacement { get; init; }
+    public JsonObject? Outputs { get; init; }
+}
+
+public sealed record DeploymentResult(Operation Operation, string Stack)
+{
+    public bool Succeeded => Errors.Count == 0;
+    public List<ResourceStep> Steps { get; } = [];
+    public List<string> Errors { get; } = [];
+    public JsonObject Outputs { get; set; } = new();
+    public List<EngineLogEntry> Logs { get; } = [];
+    public List<GrpcCall> Calls { get; } = [];
+    public string ProviderStderr { get; set; } = "";
+
+    /// <summary>For <c>up</c>: the preview that ran first, in its own provider process.</summary>
+    public DeploymentResult? Preview { get; set; }
+
+    public ResourceStep Step(string name) =>
+        Steps.LastOrDefault(s => s.Name == name && s.Kind != StepKind.Delete) ?? Steps.Last(s => s.Name == name);
+
+    public int Count(StepKind kind) => Steps.Count(s => s.Kind == kind);
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Speck.Harness.Protocol;
+using YamlDotNet.RepresentationModel;
+
+namespace Speck.Harness.Program;
+
+/// <summary>
+/// <c>Pulumi.&lt;stack&gt;.yaml</c>: <c>&lt;project&gt;:key</c> (or a bare key) is program config, <c>speck:key</c> is the
+/// provider's. A <c>secure:</c> value is taken as plain text here (no secrets provider) but stays a secret.
+/// Values are kept as the engine keeps stack config: strings (secrets as secret wrappers).
+/// </summary>
+public sealed record StackConfig(JsonObject Program, JsonObject Provider)
+{
+    public const string Package = "speck";
+
+    public static StackConfig Load(YamlProgram program, string stack)
+    {
+        var path = Path.Combine(program.Directory, $"Pulumi.{stack}.yaml");
+        var (prog, prov) = (new JsonObject(), new JsonObject());
+        if (File.Exists(path) && YamlTree.Get(YamlTree.LoadMapping(path), "config") is YamlMappingNode m)
+            foreach (var (k, v) in m.Children)
+            {
+                var key = ((YamlScalarNode)k).Value!;
+                var colon = key.IndexOf(':');
+                var (ns, name) = colon < 0 ? (program.Name, key) : (key[..colon], key[(colon + 1)..]);
+                JsonNode value = v switch
+                {
+                    YamlMappingNode sm when YamlTree.Str(sm, "secure") is { } s => Sig.MakeSecret(JsonValue.Create(s)),
+                    YamlScalarNode s => JsonValue.Create(s.Value ?? "")!,
+                    _ => JsonValue.Create(YamlTree.ToJson(v)?.ToJsonString() ?? "")!,
+                };
+                if (ns == Package) prov[name] = value;
+                else if (ns == program.Name) prog[name] = value;
+            }
+        return new StackConfig(prog, prov);
+    }
+
+    /// <summary>The program's config values, typed by their declarations, defaults filled, secrets wrapped.</summary>
+    public JsonObject ProgramValues(YamlProgram program)
+    {
+        var values = new JsonObject();
+        foreach (var decl in program.Config)
+        {
+            var raw = Program[decl.Name]?.DeepClone();
+            if (raw is null)
+            {
+                if (decl.Default is null) throw new HarnessException($"missing required configuration variable '{program.Name}:{decl.Name}'");
+                raw = decl.Default.DeepClone();
+            }
+            var secret = decl.Secret || Sig.IsSecret(raw);
+            var plain = Sig.IsSecret(raw) ? Sig.SecretValue(raw)?.DeepClone() : raw;
+            var typed = Typed(decl, plain);
+            values[decl.Name] = secret ? Sig.MakeSecret(typed) : typed;
+        }
+        foreach (var (k, v) in Program)
+            if (!values.ContainsKey(k)) values[k] = v?.DeepClone();
+        return values;
+    }
+
+    private static JsonNode? Typed(ConfigDecl decl, JsonNode? v)
+    {
+        if (v is not JsonValue jv || !jv.TryGetValue<string>(out var s)) return v;
+        return decl.Type switch
+        {
+            "integer" or "number" when double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
+            "boolean" when bool.TryParse(s, out var b) => JsonValue.Create(b),
+            "integer" or "number" or "boolean" => throw new HarnessException($"config '{decl.Name}': '{s}' is not a {decl.Type}"),
+            _ => v,
+        };
+    }
+}
+
+/// <summary>A failure of the program or the deployment that the harness reports as the CLI would (no stack trace).</summary>
+public sealed class HarnessException(string message) : Exception(message);

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Speck.Harness.Deployment;
+using Speck.Harness.Engine;
+using Speck.Harness.Program;
+using Speck.Harness.State;
+
+namespace Speck.Harness;
+
+/// <summary>How to run a stack: the program's folder, the stack name, the provider binary to launch.</summary>
+public sealed record StackOptions
+{
+    public required string ProgramDirectory { get; init; }
+    public required string Stack { get; init; }
+    public required string ProviderBinary { get; init; }
+
+    /// <summary>Append PULUMI_DEBUG_GRPC-style JSON lines of every provider call here.</summary>
+    public string? GrpcLogPath { get; init; }
+
+    /// <summary>How many resource steps run at once (the CLI's default parallelism is 16).</summary>
+    public int Parallel { get; init; } = 16;
+
+    /// <summary>Flags placed before the engine address, e.g. <c>--logtostderr</c>, <c>-v=9</c>.</summary>
+    public IReadOnlyList<string> ProviderFlags { get; init; } = [];
+
+    /// <summary>Where provider messages are printed as they arrive (the CLI's live output); null for none.</summary>
+    public TextWriter? Out { get; init; }
+}
+
+/// <summary>
+/// A stack of a Pulumi YAML program run by the harness engine: the operations of the CLI, each returning what
+/// happened per resource, the diffs, outputs, provider log messages and the provider calls in order.
+/// </summary>
+public sealed class Stack(StackOptions options)
+{
+    private int _processes;
+
+    public string StatePath => StateFile.PathFor(options.ProgramDirectory, options.Stack);
+
+    public StateFile LoadState() => StateFile.Load(options.ProgramDirectory, options.Stack);
+
+    public Task<DeploymentResult> PreviewAsync(CancellationToken ct = default) => UpdateAsync(preview: true, ct);
+
+    /// <summary><c>pulumi up</c>: a preview, then the update in a fresh provider process (unless the preview failed).</summary>
+    public async Task<DeploymentResult> UpAsync(CancellationToken ct = default)
+    {
+        var preview = await UpdateAsync(preview: true, ct);
+        if (!preview.Succeeded)
+        {
+            var failed = new DeploymentResult(Operation.Update, options.Stack) { Preview = preview };
+            failed.Errors.AddRange(preview.Errors);
+            return failed;
+        }
+        var update = await UpdateAsync(preview: false, ct);
+        update.Preview = preview;
+        return update;
+    }
+
+    public Task<DeploymentResult> RefreshAsync(CancellationToken ct = default) =>
+        FromStateAsync(Operation.Refresh, (state, calls, result, redactor) => RefreshRun.RunAsync(state, calls, options.Parallel, result, redactor), ct);
+
+    public Task<DeploymentResult> DestroyAsync(CancellationToken ct = default) =>
+        FromStateAsync(Operation.Destroy, (state, calls, result, _) => DestroyRun.RunAsync(state, calls, result), ct);
+
+    private Task<DeploymentResult> UpdateAsync(bool preview, CancellationToken ct) =>
+        RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>
+        {
+            var oldProvider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
+            var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, ct);
+            if (!preview)
+            {
+                if (oldProvider is null) state.Add(provider); else state.Swap(oldProvider, provider);
+            }
+            var values = config.ProgramValues(program);
+            redactor.Learn(values);
+            await new UpdateRun(program, options, values, state, session, preview, result, redactor, ct).RunAsync($"{provider.Urn}::{provider.Id}");
+            if (!preview && result.Succeeded)
+            {
+                state.Outputs = result.Outputs;
+                state.Save();
+            }
+        }, ct);
+
+    private Task<DeploymentResult> FromStateAsync(Operation op, Func<StateFile, ResourceCalls, DeploymentResult, Redactor, Task> body, CancellationToken ct) =>
+        RunAsync(op, async (_, _, state, session, result, redactor) =>
+        {
+            var provider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
+            if (provider is null) return;
+            await session.ConfigureFromStateAsync(provider, ct);
+            await body(state, new ResourceCalls(session, ct), result, redactor);
+        }, ct);
+
+    private async Task<DeploymentResult> RunAsync(Operation op,
+        Func<YamlProgram, StackConfig, StateFile, ProviderSession, DeploymentResult, Redactor, Task> body, CancellationToken ct)
+    {
+        var result = new DeploymentResult(op, options.Stack);
+        var redactor = new Redactor();
+        var log = new GrpcCallLog(options.GrpcLogPath, redactor);
+        ProviderSession? session = null;
+        try
+        {
+            var program = YamlProgram.Load(options.ProgramDirectory);
+            var config = StackConfig.Load(program, options.Stack);
+            redactor.Learn(config.Provider);
+            redactor.Learn(config.Program);
+            var state = StateFile.Load(options.ProgramDirectory, options.Stack);
+            foreach (var r in state.Snapshot()) { redactor.Learn(r.Inputs); redactor.Learn(r.Outputs); }
+            session = await ProviderSession.StartAsync(options, program.Name, config.Provider, log, redactor, Interlocked.Increment(ref _processes), ct);
+            await body(program, config, state, session, result, redactor);
+        }
+        catch (HarnessException e)
+        {
+            result.Errors.Add(e.Message);
+        }
+        catch (RpcException e)
+        {
+            result.Errors.Add($"provider call failed: {e.StatusCode}: {redactor.Redact(e.Status.Detail)}");
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                result.Logs.AddRange(session.Engine.Entries);
+                await session.DisposeAsync();
+                result.ProviderStderr = session.Provider.Stderr;
+            }
+            result.Calls.AddRange(log.Calls);
+        }
+        foreach (var e in result.Logs.Where(l => l.Severity == LogSeverityLevel.Error))
+            result.Errors.Add($"{e.Urn}: {redactor.Redact(e.Message)}");
+        return result;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Speck.Harness.Protocol;
+
+namespace Speck.Harness.State;
+
+/// <summary>One resource in the stack's state, as the engine checkpoints it.</summary>
+public sealed record ResourceState
+{
+    public required string Urn { get; init; }
+    public required string Type { get; init; }
+    public bool Custom { get; init; } = true;
+    public string Id { get; init; } = "";
+    public JsonObject Inputs { get; init; } = new();
+    public JsonObject Outputs { get; init; } = new();
+    public IReadOnlyList<string> Dependencies { get; init; } = [];
+    public bool Protect { get; init; }
+    public string? Provider { get; init; }
+    public IReadOnlyList<string> InitErrors { get; init; } = [];
+
+    /// <summary>An old resource replaced create-before-delete, waiting for its delete at the end of the update.</summary>
+    public bool Delete { get; init; }
+
+    public string Name => Urn[(Urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
+}
+
+/// <summary>An operation that started and whose outcome the engine does not know (creating/updating/deleting).</summary>
+public sealed record PendingOperation(ResourceState Resource, string Type);
+
+/// <summary>
+/// The stack's checkpoint: <c>&lt;dir&gt;/.speck-state/&lt;stack&gt;.json</c>. Secret values are written as ciphertext
+/// (like the CLI's secrets provider), never as plain text; in memory they are secret wrappers with their value.
+/// </summary>
+public sealed class StateFile
+{
+    public List<ResourceState> Resources { get; } = [];
+    public List<PendingOperation> PendingOperations { get; } = [];
+    public JsonObject Outputs { get; set; } = new();
+
+    private readonly string _path;
+    private readonly SecretsCipher _cipher;
+    private readonly Lock _lock = new();
+
+    private StateFile(string path, SecretsCipher cipher) => (_path, _cipher) = (path, cipher);
+
+    public static string PathFor(string programDir, string stack) => Path.Combine(programDir, ".speck-state", $"{stack}.json");
+
+    public static StateFile Load(string programDir, string stack)
+    {
+        var path = PathFor(programDir, stack);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var state = new StateFile(path, SecretsCipher.ForStack(Path.ChangeExtension(path, ".key")));
+        if (!File.Exists(path)) return state;
+        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        foreach (var r in root["resources"]?.AsArray() ?? []) state.Resources.Add(state.ReadResource(r!.AsObject()));
+        foreach (var p in root["pendingOperations"]?.AsArray() ?? [])
+            state.PendingOperations.Add(new PendingOperation(state.ReadResource(p!["resource"]!.AsObject()), p["type"]!.GetValue<string>()));
+        state.Outputs = state._cipher.Decrypt(root["outputs"])?.AsObject() ?? new JsonObject();
+        return state;
+    }
+
+    public ResourceState? Find(string urn)
+    {
+        lock (_lock) return Resources.FirstOrDefault(r => r.Urn == urn);
+    }
+
+    public IReadOnlyList<ResourceState> Snapshot()
+    {
+        lock (_lock) return Resources.ToList();
+    }
+
+    /// <summary>Removes exactly this entry (a replaced old one shares its URN with the new one).</summary>
+    public void Remove(ResourceState resource)
+    {
+        lock (_lock)
+        {
+            Resources.Remove(resource);
+            Save();
+        }
+    }
+
+    public void Add(ResourceState resource)
+    {
+        lock (_lock)
+        {
+            Resources.Add(resource);
+            Save();
+        }
+    }
+
+    public void Swap(ResourceState old, ResourceState @new)
+    {
+        lock (_lock)
+        {
+            var i = Resources.IndexOf(old);
+            if (i >= 0) Resources[i] = @new; else Resources.Add(@new);
+            Save();
+        }
+    }
+
+    public PendingOperation BeginOperation(ResourceState resource, string type)
+    {
+        var op = new PendingOperation(resource, type);
+        lock (_lock)
+        {
+            PendingOperations.Add(op);
+            Save();
+        }
+        return op;
+    }
+
+    public void EndOperation(PendingOperation op)
+    {
+        lock (_lock)
+        {
+            PendingOperations.Remove(op);
+            Save();
+        }
+    }
+
+    public void Save()
+    {
+        lock (_lock)
+        {
+            var root = new JsonObject
+            {
+                ["version"] = 3,
+                ["secrets_providers"] = new JsonObject { ["type"] = "speck-harness-local" },
+                ["resources"] = new JsonArray(Resources.Select(WriteResource).ToArray()),
+                ["pendingOperations"] = new JsonArray(PendingOperations.Select(p => (JsonNode)new JsonObject
+                {
+                    ["resource"] = WriteResource(p.Resource),
+                    ["type"] = p.Type,
+                }).ToArray()),
+                ["outputs"] = _cipher.Encrypt(Outputs),
+            };
+            var tmp = _path + ".tmp";
+            File.WriteAllText(tmp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(tmp, _path, overwrite: true);
+        }
+    }
+
+    private JsonNode WriteResource(ResourceState r)
+    {
+        var o = new JsonObject
+        {
+            ["urn"] = r.Urn,
+            ["custom"] = r.Custom,
+            ["id"] = r.Id,
+            ["type"] = r.Type,
+            ["inputs"] = _cipher.Encrypt(r.Inputs),
+            ["outputs"] = _cipher.Encrypt(r.Outputs),
+            ["dependencies"] = new JsonArray(r.Dependencies.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+        };
+        if (r.Protect) o["protect"] = true;
+        if (r.Delete) o["delete"] = true;
+        if (r.Provider is not null) o["provider"] = r.Provider;
+        if (r.InitErrors.Count > 0) o["initErrors"] = new JsonArray(r.InitErrors.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
+        return o;
+    }
+
+    private ResourceState ReadResource(JsonObject o) => new()
+    {
+        Urn = o["urn"]!.GetValue<string>(),
+        Type = o["type"]!.GetValue<string>(),
+        Custom = o["custom"]?.GetValue<bool>() ?? true,
+        Id = o["id"]?.GetValue<string>() ?? "",
+        Inputs = _cipher.Decrypt(o["inputs"])?.AsObject() ?? new JsonObject(),
+        Outputs = _cipher.Decrypt(o["outputs"])?.AsObject() ?? new JsonObject(),
+        Dependencies = o["dependencies"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
+        Protect = o["protect"]?.GetValue<bool>() ?? false,
+        Delete = o["delete"]?.GetValue<bool>() ?? false,
+        Provider = o["provider"]?.GetValue<string>(),
+        InitErrors = o["initErrors"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
+    };
+}
