@@ -1,126 +1,201 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Speck.Testbed.NodeRed;
 
 /// <summary>
-/// A real Node-RED (npm <c>node-red</c> 4.1.15, installed by <c>npm ci --prefix tests/nodered</c>) on a free
-/// loopback port in its own userDir, headless as nodered.md §2 sets it up: editor off, Admin API on, no telemetry,
-/// no runtime npm installs. Ready when GET /settings answers.
+/// A real Node-RED (the pinned tests/nodered install) on 127.0.0.1 with its own settings.js and user dir, for tests
+/// and the local-sites demo. Ready once <c>GET /settings</c> answers (200, or 401 with adminAuth); stopped by PID.
 /// </summary>
 public sealed class NodeRedEngine : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly string _userDir;
-    private readonly StringBuilder _log;
+    private readonly NodeRedEngineOptions options;
+    private readonly bool ownsDirectory;
+    private readonly string nodePath;
+    private readonly string installDirectory;
+    private Process? process;
 
-    public int Port { get; }
+    private NodeRedEngine(NodeRedEngineOptions options, string directory, bool ownsDirectory, string nodePath, string installDirectory)
+    {
+        this.options = options;
+        this.ownsDirectory = ownsDirectory;
+        this.nodePath = nodePath;
+        this.installDirectory = installDirectory;
+        Directory = directory;
+    }
+
+    public int Port { get; private set; }
     public string Url => $"http://127.0.0.1:{Port}";
-    public string Log { get { lock (_log) return _log.ToString(); } }
+    public int Pid { get; private set; }
+    public string Directory { get; }
+    public string UserDirectory => Path.Combine(Directory, "userdir");
+    public string SettingsPath => Path.Combine(Directory, "settings.js");
+    public string LogFilePath => Path.Combine(Directory, "node-red.log");
+    public NodeRedAdminAuth? AdminAuth => options.AdminAuth;
+    public bool IsRunning => process is { HasExited: false };
 
-    private NodeRedEngine(Process process, string userDir, int port, StringBuilder log) =>
-        (_process, _userDir, Port, _log) = (process, userDir, port, log);
+    /// <summary>An engine with the default options (no adminAuth).</summary>
+    public static Task<NodeRedEngine> StartAsync(CancellationToken ct) => StartAsync(null, ct);
 
-    /// <summary>red.js of the repository's tests/nodered install, or of SPECK_NODERED (a node-red package folder).</summary>
-    public static string? FindRedJs()
+    public static async Task<NodeRedEngine> StartAsync(NodeRedEngineOptions? options = null, CancellationToken ct = default)
     {
-        if (Environment.GetEnvironmentVariable("SPECK_NODERED") is { Length: > 0 } env)
-            return File.Exists(Path.Combine(env, "red.js")) ? Path.Combine(env, "red.js") : null;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        options ??= new NodeRedEngineOptions();
+        var node = options.NodePath ?? NodeRedProcess.FindOnPath("SPECK_NODE", "node")
+            ?? throw new InvalidOperationException("node was not found on PATH (Node.js 20 runs Node-RED 4.1.15)");
+        var install = options.InstallDirectory ?? NodeRedProcess.FindInstallDirectory()
+            ?? throw new InvalidOperationException("tests/nodered was not found; set SPECK_NODERED_DIR");
+        if (!File.Exists(RedJs(install)))
+            throw new InvalidOperationException($"Node-RED is not installed in {install}: run 'npm ci --prefix tests/nodered' (make test does)");
+        var ownsDirectory = options.WorkDirectory is null;
+        var directory = options.WorkDirectory ?? System.IO.Directory.CreateTempSubdirectory("speck-nodered-").FullName;
+        var engine = new NodeRedEngine(options, directory, ownsDirectory, node, install);
+        System.IO.Directory.CreateDirectory(engine.UserDirectory);
+        try
         {
-            var red = Path.Combine(d.FullName, "tests", "nodered", "node_modules", "node-red", "red.js");
-            if (File.Exists(red)) return red;
-        }
-        return null;
-    }
-
-    public static async Task<NodeRedEngine> StartAsync(CancellationToken ct = default)
-    {
-        var red = FindRedJs() ?? throw new InvalidOperationException(
-            "Node-RED is not installed: run 'npm ci --prefix tests/nodered' (make test does)");
-        var userDir = Directory.CreateTempSubdirectory("speck-nodered-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(userDir, "settings.js"), Settings(userDir), ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort();
-            var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { red, "--settings", Path.Combine(userDir, "settings.js"), "--userDir", userDir, "--port", port.ToString() })
-                psi.ArgumentList.Add(a);
-            var log = new StringBuilder();
-            var process = Process.Start(psi)!;
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var engine = new NodeRedEngine(process, userDir, port, log);
-            if (await engine.WaitReadyAsync(ct)) return engine;
-            await engine.StopProcessAsync();
-            // Someone took the port between picking and binding: Node-RED logs it and exits. Try another.
-            if (attempt >= 3 || !log.ToString().Contains("port in use", StringComparison.OrdinalIgnoreCase))
+            // A picked port can be taken before Node-RED binds it; Node-RED then exits, and we pick again.
+            for (var attempt = 1; ; attempt++)
             {
-                Directory.Delete(userDir, recursive: true);
-                throw new InvalidOperationException($"Node-RED did not start on port {port}:\n{log}");
+                engine.Port = options.Port ?? NodeRedProcess.PickFreePort();
+                await File.WriteAllTextAsync(engine.SettingsPath,
+                    NodeRedSettingsFile.Render(options, engine.UserDirectory, engine.Port, install), ct);
+                try
+                {
+                    await engine.LaunchAsync(ct);
+                    return engine;
+                }
+                catch (PortInUseException) when (options.Port is null && attempt < 5)
+                {
+                }
             }
         }
-    }
-
-    private async Task<bool> WaitReadyAsync(CancellationToken ct)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        catch
         {
-            try
-            {
-                using var res = await http.GetAsync($"{Url}/settings", ct);
-                if (res.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized) return true;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
-            await Task.Delay(100, ct);
+            await engine.DisposeAsync();
+            throw;
         }
-        return false;
     }
 
-    private static string Settings(string userDir) => $$"""
-        module.exports = {
-            userDir: {{System.Text.Json.JsonSerializer.Serialize(userDir)}},
-            flowFile: 'flows.json',
-            credentialSecret: 'speck-testbed-local-only',
-            uiHost: '127.0.0.1',
-            disableEditor: true,
-            httpNodeRoot: false,
-            runtimeState: { enabled: true, ui: false },
-            telemetry: { enabled: false, updateNotification: false },
-            logging: { console: { level: 'info', metrics: false, audit: false } },
-            externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpdate: false, allowUpload: false }, modules: { allowInstall: false } },
-            functionExternalModules: false,
-            mqttReconnectTime: 2000,
-            editorTheme: { tours: false, projects: { enabled: false } },
-        };
-        """;
-
-    private static int FreePort()
+    /// <summary>Stops the process by PID (SIGINT, then SIGKILL). The directory stays until <see cref="DisposeAsync"/>.</summary>
+    public async Task StopAsync()
     {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        try { return ((IPEndPoint)l.LocalEndpoint).Port; }
-        finally { l.Stop(); }
+        var p = process;
+        process = null;
+        if (p is null) return;
+        using (p)
+        {
+            await NodeRedProcess.StopAsync(p.Id, options.StopTimeout);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await p.WaitForExitAsync(timeout.Token);
+        }
     }
 
-    private async Task StopProcessAsync()
+    /// <summary>Stops and starts again on the same port with the same user dir (flows and credentials survive).</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
     {
-        if (_process.HasExited) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await StopAsync();
+        await LaunchAsync(ct);
+    }
+
+    /// <summary>Detaches the running process: it keeps running after this object is gone (for the CLI's start command).</summary>
+    public void Detach()
+    {
+        process?.Dispose();
+        process = null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await StopProcessAsync();
-        _process.Dispose();
-        try { Directory.Delete(_userDir, recursive: true); } catch (IOException) { }
+        await StopAsync();
+        if (ownsDirectory && !options.KeepDirectory)
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp directory is harmless.
+            }
+        }
     }
+
+    public string ReadLog() => ReadLogFrom(0);
+
+    /// <summary>Everything the engine logged so far (all starts).</summary>
+    public string Log => ReadLogFrom(0);
+
+    public override string ToString() => $"Node-RED {Url} (pid {Pid}{(options.AdminAuth is null ? "" : ", adminAuth")}, dir {Directory})";
+
+    private static string RedJs(string install) => Path.Combine(install, "node_modules", "node-red", "red.js");
+
+    private async Task LaunchAsync(CancellationToken ct)
+    {
+        var logStart = File.Exists(LogFilePath) ? new FileInfo(LogFilePath).Length : 0;
+        // exec keeps the PID, so Pid is Node-RED's own; the shell only redirects the log.
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Directory };
+        foreach (var arg in new[] { "-c", "exec \"$0\" \"$1\" --settings \"$2\" --userDir \"$3\" </dev/null >>\"$4\" 2>&1",
+                     nodePath, RedJs(installDirectory), SettingsPath, UserDirectory, LogFilePath })
+            start.ArgumentList.Add(arg);
+        if (options.AdminAuth is { } auth)
+        {
+            start.Environment[NodeRedSettingsFile.PasswordVariable] = auth.Password;
+            if (auth.Token is not null) start.Environment[NodeRedSettingsFile.TokenVariable] = auth.Token;
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("could not start Node-RED");
+        Pid = process.Id;
+        using var http = new HttpClient { BaseAddress = new Uri(Url + "/"), Timeout = TimeSpan.FromSeconds(2) };
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(ct);
+                var log = ReadLogFrom(logStart).Trim();
+                var message = $"Node-RED exited with code {process.ExitCode} while starting on port {Port}:\n{log}";
+                process.Dispose();
+                process = null;
+                throw log.Contains("port in use", StringComparison.OrdinalIgnoreCase) ? new PortInUseException(message) : new InvalidOperationException(message);
+            }
+
+            if (await AnswersAsync(http, ct)) return;
+            if (waited.Elapsed > options.StartTimeout)
+            {
+                await StopAsync();
+                throw new TimeoutException($"Node-RED did not answer GET /settings on {Url} within {options.StartTimeout}:\n{ReadLogFrom(logStart).Trim()}");
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient http, CancellationToken ct)
+    {
+        try
+        {
+            using var res = await http.GetAsync("settings", ct);
+            return res.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private string ReadLogFrom(long offset)
+    {
+        if (!File.Exists(LogFilePath)) return "";
+        using var stream = new FileStream(LogFilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    private sealed class PortInUseException(string message) : Exception(message);
 }

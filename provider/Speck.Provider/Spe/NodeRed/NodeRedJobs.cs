@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Speck.Provider.Spe.NodeRed;
+
+/// <summary>Where a job's flow lives on the engine and the hash of what was deployed there.</summary>
+public sealed record NodeRedDeployment(string FlowId, string Hash);
+
+public enum NodeRedFlowState
+{
+    /// <summary>No flow with this id: deleted behind our back.</summary>
+    Missing,
+
+    /// <summary>What Node-RED holds hashes to what we deployed.</summary>
+    InSync,
+
+    /// <summary>Edited behind our back (nodes, label, env, or disabled).</summary>
+    Drifted,
+}
+
+/// <summary>A flow as read back. <see cref="Flow"/> is Node-RED's copy, which never holds credentials.</summary>
+public sealed record NodeRedFlowReading(string FlowId, NodeRedFlowState State, string? LiveHash, JsonObject? Flow)
+{
+    public string? Label => Flow?["label"]?.GetValue<string>();
+    public bool Disabled => Flow?["disabled"]?.GetValueKind() == JsonValueKind.True;
+}
+
+/// <summary>The flow of a job was deleted on the engine; the resource should create it again.</summary>
+public sealed class NodeRedFlowGoneException(string flowId) : Exception($"Node-RED flow '{flowId}' no longer exists");
+
+/// <summary>
+/// The job operations on one engine: each job is one flow, written only through <c>/flow</c> and <c>/flow/:id</c> so
+/// no other flow is touched, and validated against the engine's node types before every write.
+/// </summary>
+public sealed class NodeRedJobs(NodeRedClient client)
+{
+    public const string Connected = "node-red:common.status.connected";
+
+    /// <summary>
+    /// Creates the job's flow, or replaces it when a flow already holds the job's node ids (a retried create, or a
+    /// deploy over an earlier one), so a job never exists twice.
+    /// </summary>
+    public async Task<NodeRedDeployment> DeployAsync(NodeRedFlow flow, CancellationToken ct)
+    {
+        await ValidateAsync(flow, ct);
+        var existing = await FlowHoldingAsync(flow, ct);
+        if (existing is not null) return await PutAsync(existing, flow, ct);
+        try
+        {
+            return new NodeRedDeployment(await client.PostFlowAsync(flow.Body, ct), flow.Hash);
+        }
+        catch (NodeRedApiException e) when (e.IsDuplicateId)
+        {
+            // Another create of this job won the race; replace what it wrote.
+            var winner = await FlowHoldingAsync(flow, ct);
+            if (winner is null) throw;
+            return await PutAsync(winner, flow, ct);
+        }
+    }
+
+    /// <summary>Replaces only this flow. Throws <see cref="NodeRedFlowGoneException"/> when it was deleted.</summary>
+    public async Task<NodeRedDeployment> UpdateAsync(string flowId, NodeRedFlow flow, CancellationToken ct)
+    {
+        await ValidateAsync(flow, ct);
+        var holder = await FlowHoldingAsync(flow, ct);
+        if (holder is not null && holder != flowId)
+            throw new NodeRedFlowInvalidException([$"the job's nodes ({flow.Prefix}-*) are in flow '{holder}', not in '{flowId}'"]);
+        return await PutAsync(flowId, flow, ct);
+    }
+
+    public async Task<NodeRedFlowReading> ReadAsync(string flowId, string deployedHash, CancellationToken ct)
+    {
+        var live = await client.GetFlowAsync(flowId, ct);
+        if (live is null) return new NodeRedFlowReading(flowId, NodeRedFlowState.Missing, null, null);
+        var hash = NodeRedFlowHash.Of(live);
+        return new NodeRedFlowReading(flowId, hash == deployedHash ? NodeRedFlowState.InSync : NodeRedFlowState.Drifted, hash, live);
+    }
+
+    /// <summary>Adopts an existing flow by id: its current content becomes the deployed baseline. Null when absent.</summary>
+    public async Task<NodeRedFlowReading?> ImportAsync(string flowId, CancellationToken ct)
+    {
+        var live = await client.GetFlowAsync(flowId, ct);
+        return live is null ? null : new NodeRedFlowReading(flowId, NodeRedFlowState.InSync, NodeRedFlowHash.Of(live), live);
+    }
+
+    /// <summary>Removes the flow (and its stored credentials); false when it was already gone.</summary>
+    public Task<bool> DeleteAsync(string flowId, CancellationToken ct) => client.DeleteFlowAsync(flowId, ct);
+
+    /// <summary>
+    /// Waits until every MQTT node of the job reports "connected" to the job's health function (Node-RED has no REST
+    /// status endpoint, nodered.md §7). Bounded by <paramref name="timeout"/>; the timeout names each waiting node.
+    /// </summary>
+    public async Task WaitConnectedAsync(string flowId, NodeRedFlow flow, TimeSpan timeout, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var context = await client.GetFlowContextAsync(flowId, ct) ?? [];
+            var waiting = flow.MqttNodes.Where(m => StatusOf(context, m.Key).Text != Connected).ToList();
+            if (waiting.Count == 0) return;
+            if (waited.Elapsed >= timeout)
+            {
+                var error = Value(context, NodeRedFlowBuilder.LastErrorKey);
+                throw new TimeoutException($"Node-RED flow '{flowId}' not connected after {timeout.TotalSeconds:0.#} s: " +
+                    string.Join("; ", waiting.Select(m => $"{m.Value} is {Short(StatusOf(context, m.Key).Text)}")) +
+                    (error is null ? "" : $"; last error from node '{error["node"]}': {error["message"]}"));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    /// <summary>The last status a job's MQTT node reported, or empty text when none yet.</summary>
+    public static (string Fill, string Text) StatusOf(JsonObject context, string nodeId)
+    {
+        var v = Value(context, NodeRedFlowBuilder.StatusKey(nodeId));
+        return (v?["fill"]?.GetValue<string>() ?? "", v?["text"]?.GetValue<string>() ?? "");
+    }
+
+    private static string Short(string text) =>
+        text.Length == 0 ? "not reporting yet" : text.StartsWith("node-red:common.status.", StringComparison.Ordinal) ? text[23..] : text;
+
+    /// <summary>Context values come as <c>{"msg": "&lt;JSON text&gt;", "format": "Object"}</c>.</summary>
+    private static JsonObject? Value(JsonObject context, string key) =>
+        context[key]?["msg"] is JsonValue m && m.GetValueKind() == JsonValueKind.String ? JsonNode.Parse(m.GetValue<string>()) as JsonObject : null;
+
+    private async Task<NodeRedDeployment> PutAsync(string flowId, NodeRedFlow flow, CancellationToken ct) =>
+        await client.PutFlowAsync(flowId, flow.Body, ct)
+            ? new NodeRedDeployment(flowId, flow.Hash)
+            : throw new NodeRedFlowGoneException(flowId);
+
+    private async Task ValidateAsync(NodeRedFlow flow, CancellationToken ct) =>
+        NodeRedFlowValidator.Validate(flow.Body, await client.GetNodeTypesAsync(ct));
+
+    /// <summary>The tab holding any of the job's node ids; an error when they are spread over several.</summary>
+    private async Task<string?> FlowHoldingAsync(NodeRedFlow flow, CancellationToken ct)
+    {
+        var ours = flow.NodeIds.ToHashSet(StringComparer.Ordinal);
+        var tabs = (await client.GetFlowsAsync(ct)).OfType<JsonObject>()
+            .Where(n => n["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String && ours.Contains(id.GetValue<string>()))
+            .Select(n => n["z"]?.GetValue<string>() ?? "global").Distinct().ToList();
+        return tabs.Count switch
+        {
+            0 => null,
+            1 => tabs[0],
+            _ => throw new NodeRedFlowInvalidException([$"the job's nodes ({flow.Prefix}-*) are spread over flows {string.Join(", ", tabs.Select(t => $"'{t}'"))}"]),
+        };
+    }
+}
