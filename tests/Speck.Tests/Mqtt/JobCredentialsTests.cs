@@ -21,7 +21,7 @@ public class JobCredentialsTests(DynsecBrokerFixture fx) : IClassFixture<DynsecB
     };
 
     private async Task<TopicRecord> TopicAsync(string name) =>
-        await _topics.CreateTopicAsync(Broker, name, "owner-" + MqttTest.Unique("t"), CancellationToken.None);
+        await _topics.CreateTopicAsync(Broker, new TopicRequest(name, "owner-" + MqttTest.Unique("t")), CancellationToken.None);
 
     [Fact]
     public async Task Each_jobs_login_can_read_its_sources_and_write_its_sink_and_nothing_else()
