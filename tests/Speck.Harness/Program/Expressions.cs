@@ -86,16 +86,15 @@ public static partial class Expressions
             if (Sig.IsSecret(current)) { secret = true; current = Sig.SecretValue(current!); }
             if (Sig.IsUnknown(current)) return JsonValue.Create(Sig.Unknown);
             JsonNode? next = null;
-            var found = segment switch
-            {
-                int i when current is JsonArray a && i < a.Count => (next = a[i]) is var _,
-                string k when current is JsonObject o => o.TryGetPropertyValue(k, out next),
-                _ => false,
-            };
+            var found = false;
+            if (segment is int i && current is JsonArray a && i < a.Count) (next, found) = (a[i], true);
+            else if (segment is string k && current is JsonObject o) found = o.TryGetPropertyValue(k, out next);
             if (!found)
             {
+                // Preview outputs leave what the provider will compute out; a real resource leaves out its null outputs.
                 if (!complete) return JsonValue.Create(Sig.Unknown);
-                throw new HarnessException($"'${{{expr}}}': no property '{segment}'");
+                if (segment is int || current is not JsonObject) throw new HarnessException($"'${{{expr}}}': no element '{segment}'");
+                next = null;
             }
             current = next;
             complete = true;

@@ -15,13 +15,17 @@ public sealed class SitesFixture : IAsyncLifetime
     public MosquittoBroker Cloud { get; private set; } = null!;
     public MosquittoBroker Plain { get; private set; } = null!;
 
+    /// <summary>A dynsec broker for the smaller tests, so the example's brokers hold only the example's roles.</summary>
+    public MosquittoBroker Lab { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var engine = NodeRedEngine.StartAsync();
         var edge = MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Dynsec = true });
         var cloud = MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Dynsec = true });
         var plain = MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
-        (Engine, Edge, Cloud, Plain) = (await engine, await edge, await cloud, await plain);
+        var lab = MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Dynsec = true });
+        (Engine, Edge, Cloud, Plain, Lab) = (await engine, await edge, await cloud, await plain, await lab);
     }
 
     public async Task DisposeAsync()
@@ -30,6 +34,7 @@ public sealed class SitesFixture : IAsyncLifetime
         await Edge.DisposeAsync();
         await Cloud.DisposeAsync();
         await Plain.DisposeAsync();
+        await Lab.DisposeAsync();
     }
 
     /// <summary>The stack config the example program takes for these sites.</summary>
@@ -57,7 +62,7 @@ public sealed class ProgramDir : IDisposable
     public string GrpcLog => System.IO.Path.Combine(Path, "grpc.jsonl");
     public Stack Stack { get; }
 
-    public ProgramDir(string programYaml, IDictionary<string, string> config, string stack = "test")
+    public ProgramDir(string programYaml, IDictionary<string, string> config, string stack = "test", IReadOnlyList<string>? providerFlags = null)
     {
         StackName = stack;
         WriteProgram(programYaml);
@@ -65,6 +70,7 @@ public sealed class ProgramDir : IDisposable
         Stack = new Stack(new StackOptions
         {
             ProgramDirectory = Path, Stack = stack, ProviderBinary = RepoPaths.ProviderBinary, GrpcLogPath = GrpcLog,
+            ProviderFlags = providerFlags ?? [],
         });
     }
 

@@ -1,0 +1,51 @@
+using Speck.Harness.Deployment;
+
+namespace Speck.Tests.Harness;
+
+/// <summary>The <c>import:</c> option: Read with only the id, then Check and Diff; a difference is an error.</summary>
+[Collection(HarnessCollection.Name)]
+public class ImportTests(SitesFixture sites)
+{
+    [Fact]
+    public async Task Import_adopts_an_existing_topic_and_refuses_one_whose_inputs_differ()
+    {
+        const string project = "import-test";
+        var topic = Programs.Unique("import/t");
+        var config = Programs.Config(project, sites, sites.Lab);
+        using var owner = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic)), config, stack: "owner");
+        using var adopter = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic, $"options:\n  import: site/{topic}")), config, stack: "adopter");
+        using var mismatch = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic + "-other", $"options:\n  import: site/{topic}")), config, stack: "mismatch");
+        try
+        {
+            var made = await owner.Stack.UpAsync();
+            Assert.True(made.Succeeded, string.Join("\n", made.Errors));
+
+            var imported = await adopter.Stack.UpAsync();
+            Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
+            Assert.Equal(StepKind.Import, imported.Preview!.Step("t").Kind);
+            Assert.Equal(StepKind.Import, imported.Step("t").Kind);
+            var topicCalls = imported.Calls.Where(c => c.Urn?.EndsWith("::t", StringComparison.Ordinal) == true).ToList();
+            Assert.Equal(["Read", "Check", "Diff"], topicCalls.Select(c => c.Method));
+            Assert.Equal($"site/{topic}", topicCalls[0].Request["id"]!.GetValue<string>());
+            Assert.False(topicCalls[0].Request.ContainsKey("properties"));
+            Assert.False(topicCalls[0].Request.ContainsKey("inputs"));
+            var recorded = adopter.Stack.LoadState().Resources.Single(r => r.Name == "t");
+            Assert.Equal($"site/{topic}", recorded.Id);
+            Assert.Equal(made.Step("t").Outputs!["publishRole"]!.GetValue<string>(), recorded.Outputs["publishRole"]!.GetValue<string>());
+
+            var refused = await mismatch.Stack.UpAsync();
+            Assert.False(refused.Succeeded);
+            Assert.StartsWith("warning:", refused.Preview!.Step("t").Error);
+            Assert.Contains(refused.Errors, e => e.Contains("do not match", StringComparison.Ordinal) && e.Contains("name", StringComparison.Ordinal));
+            Assert.DoesNotContain(refused.Calls, c => c.Method is "Create" or "Delete" && c.Urn!.EndsWith("::t", StringComparison.Ordinal));
+            Assert.DoesNotContain(mismatch.Stack.LoadState().Resources, r => r.Name == "t");
+        }
+        finally
+        {
+            await mismatch.Stack.DestroyAsync();
+            await adopter.Stack.DestroyAsync();
+            await owner.Stack.DestroyAsync();
+        }
+        Assert.DoesNotContain(await SitesFixture.SpeckRolesAsync(sites.Lab), r => r.Contains(topic.Replace('/', '_'), StringComparison.Ordinal));
+    }
+}
