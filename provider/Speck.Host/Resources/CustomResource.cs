@@ -24,6 +24,8 @@ public sealed class DiffContext<TArgs, TState>(ResourceContext resource, TState?
     /// <summary>The new inputs; values unknown in preview are null here (see <see cref="IsUnknown"/>).</summary>
     public TArgs? NewArgs { get; } = newArgs;
     public PropertyMap News { get; } = news;
+    /// <summary>The old inputs the comparison started from (after an import: the ones Read returned).</summary>
+    public PropertyMap OldInputs { get; init; } = PropertyMap.Empty;
     public Dictionary<string, DiffKind> Detailed { get; } = detailed;
     public bool DeleteBeforeReplace { get; set; }
 
@@ -96,7 +98,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
         var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges);
-        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(oldOutputs, _lenientState), TryDecode(news, _lenientArgs), news, detailed);
+        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(oldOutputs, _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
         CustomizeDiff(diff);
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();

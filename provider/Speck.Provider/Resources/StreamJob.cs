@@ -19,7 +19,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
         "`arguments`, unless `argumentTemplate` gives another layout. Import with `<site name>/<Flink job ID>`: Flink does not " +
         "report a job's jar, entry class or arguments, so an import takes those (and the sources and sink) from the program " +
-        "as given and lists them in `adoptedInputs`.",
+        "as given and lists them in `adoptedInputs`; the first update after an import redeploys the job from a savepoint.",
         contracts)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);

@@ -25,9 +25,13 @@ public static class StreamJobDiff
     {
         if (diff.Detailed.TryGetValue("site.spe.kind", out var kind)) diff.Detailed["site.spe.kind"] = kind.AsReplace();
         if (diff.OldState is not { } old) return;
+        // Right after an import the old inputs are Read's, which lack what Flink does not report (a required `sink`
+        // among them): those inputs are adopted from the program. Later diffs compare the program's inputs as usual.
+        var importing = diff.OldInputs.Get("sink") is null;
         var adopted = old.AdoptedInputs ?? [];
-        foreach (var path in diff.Detailed.Keys.Where(p => adopted.Contains(DiffOutcome.TopLevel(p)) && !diff.IsUnknown(DiffOutcome.TopLevel(p))).ToList())
-            diff.Detailed.Remove(path);
+        if (importing)
+            foreach (var path in diff.Detailed.Keys.Where(p => adopted.Contains(DiffOutcome.TopLevel(p)) && !diff.IsUnknown(DiffOutcome.TopLevel(p))).ToList())
+                diff.Detailed.Remove(path);
         if (diff.NewArgs is not { } news) return;
         foreach (var input in DeploymentInputs)
             if (!adopted.Contains(input) && !diff.IsUnknown(input) && !diff.Detailed.Keys.Any(k => DiffOutcome.TopLevel(k) == input)

@@ -22,7 +22,9 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
         var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
-        var redeploy = olds.ArtifactSha256 != artifact.Sha256
+        // An imported job runs code Flink does not describe: the first update redeploys it (from a savepoint) so that
+        // from then on the state says what runs.
+        var redeploy = olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 != artifact.Sha256
             || StreamJobDiff.DeploymentInputs.Any(i => i != "artifact" && !StreamJobDiff.SameDeployment(i, olds, news))
             || !StreamJobArguments.Build(olds).SequenceEqual(StreamJobArguments.Build(news));
 

@@ -142,3 +142,37 @@ public sealed class StreamJobLifecycleTests
         Assert.Empty(Directory.GetFiles(w.Sites[0].UploadDirectory));
     }
 }
+
+public sealed class StreamJobArtifactTests
+{
+    private static PropertyValue Asset(string path) => PropertyValue.Of(new AssetValue(
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), null, path, null));
+
+    [Fact]
+    public async Task A_file_asset_is_the_jar_and_a_new_build_of_it_is_an_update()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var v1 = w.Job().Without("jarPath").With("artifact", Asset(w.Jar()));
+        var d = await w.CreateAsync("asset", v1);
+
+        Assert.Equal(PropertyKind.Asset, d.Outputs["artifact"].Kind);
+        Assert.Equal(d.Inputs["artifact"].AsAsset.Hash, d.Outputs["artifactSha256"].AsString);
+        Assert.Empty(await w.DiffChanges(d, v1));
+        var v2 = w.Job().Without("jarPath").With("artifact", Asset(w.Jar(version: 2)));
+        var diff = await w.DiffAsync(d, v2);
+        Assert.Equal(DiffKind.Update, diff.Detailed["artifact"]);
+    }
+
+    [Fact]
+    public async Task Check_wants_exactly_one_jar_and_no_text_asset()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var both = w.Job().With("artifact", Asset(w.Jar()));
+        var none = w.Job().Without("jarPath");
+        var text = w.Job().Without("jarPath").With("artifact", PropertyValue.Of(new AssetValue("00", "not a jar", null, null)));
+
+        Assert.Contains((await w.Handler.CheckAsync(w.Ctx("j"), PropertyMap.Empty, both)).Failures, f => f.Property == "jarPath");
+        Assert.Contains((await w.Handler.CheckAsync(w.Ctx("j"), PropertyMap.Empty, none)).Failures, f => f.Property == "artifact");
+        Assert.Contains((await w.Handler.CheckAsync(w.Ctx("j"), PropertyMap.Empty, text)).Failures, f => f.Property == "artifact" && f.Reason.Contains("file asset"));
+    }
+}

@@ -150,3 +150,28 @@ public sealed class StreamJobUpgradeTests
         Assert.Equal(JobStatus.RUNNING, Assert.Single(w.Sites[0].Jobs).State);
     }
 }
+
+public sealed class StreamJobInterruptedUpgradeTests
+{
+    [Fact]
+    public async Task A_failure_after_the_savepoint_records_it_and_the_next_update_resumes_from_it()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var v1 = await w.CreateAsync("cut", w.Job());
+        w.Sites[0].Faults.FailNext("POST", "/jars/*/run", 1, FaultKind.DropConnection);
+
+        var e = await Assert.ThrowsAsync<InitFailure>(() => w.UpdateAsync(v1, w.Job(version: 2)));
+
+        var savepoint = Assert.Single(w.Sites[0].Job(v1.JobId)!.Savepoints);
+        Assert.Equal("SUSPENDED", e.Properties["state"].AsString);
+        Assert.Equal(savepoint, e.Properties["lastSavepoint"].AsString);
+        Assert.Contains(e.Reasons, r => r.Contains("did not start") && r.Contains(savepoint));
+
+        var recorded = v1 with { Inputs = await w.CheckAsync("cut", w.Job(version: 2)), Outputs = e.Properties };
+        Assert.Contains("state", await w.DiffChanges(recorded, w.Job(version: 2)));
+        var resumed = await w.UpdateAsync(recorded, w.Job(version: 2));
+        Assert.Equal("RUNNING", resumed.State);
+        Assert.Equal(savepoint, w.Sites[0].Job(resumed.JobId)!.RestoredFrom);
+        Assert.Equal(2, w.Sites[0].Jobs.Count);
+    }
+}
