@@ -23,6 +23,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
     private readonly Router _router = new();
     private readonly JobStore _jobs;
     private readonly SavepointOperations _savepoints;
+    private readonly SavepointDisposals _disposals;
     private readonly JarStore _jars;
     private readonly bool _ownsUploadDir;
     private readonly CancellationTokenSource _stop = new();
@@ -38,10 +39,11 @@ public sealed class FlinkStandIn : IAsyncDisposable
         _jars = new JarStore(uploadDir);
         _jobs = new JobStore(Options, TimeProvider.System);
         _savepoints = new SavepointOperations(_jobs, Options);
+        _disposals = new SavepointDisposals(_jobs, Options);
         ClusterRoutes.Map(_router, Options, _jobs);
         if (Options.WebSubmit) JarRoutes.Map(_router, _jars, new JarRun(_jars, _jobs, Options), () => BaseUrl.TrimEnd('/'));
         JobRoutes.Map(_router, _jobs);
-        SavepointRoutes.Map(_router, _savepoints, Options);
+        SavepointRoutes.Map(_router, _savepoints, _disposals, Options);
     }
 
     public FlinkStandInOptions Options { get; }
@@ -71,6 +73,9 @@ public sealed class FlinkStandIn : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> savepoints (of one job, or any) complete with a CheckpointException.</summary>
     public void FailNextSavepoints(int count = 1, string? jobId = null) => _savepoints.FailNext(count, jobId);
+
+    /// <summary>The next stop-with-savepoints take their savepoint, then the job fails while stopping (FLINK-33522).</summary>
+    public void FailNextStopsAfterSavepoint(int count = 1, string? jobId = null) => _savepoints.FailNextStopsAfterSavepoint(count, jobId);
 
     public IReadOnlyList<StandInJob> Jobs
     {
@@ -117,6 +122,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
     {
         _jobs.Advance();
         _savepoints.Advance();
+        _disposals.Advance();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Speck.FlinkStandIn.Http;
 using Speck.FlinkStandIn.Jobs;
@@ -30,62 +29,24 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
     public async Task<FlinkResponse> RunAsync(FlinkRequest r)
     {
         var body = await StrictBody.ReadAsync(r.Http.Request, BodyClass, Fields(), r.Aborted);
-        if (body.Has("programArgs") && body.Has("programArgsList"))
-            throw FlinkRestException.Handler(400, "Confusing request: programArgs and programArgsList are specified, please, use only programArgsList");
-
-        // The body wins over the query parameters (flink-rest.md §2.2).
-        var entryClass = body.String("entryClass") ?? r.Query("entry-class");
-        var args = body.StringList("programArgsList")
-                   ?? (body.String("programArgs") is { } a ? Tokenize(a) : null)
-                   ?? (r.Query("programArg") is { } qa ? qa.Split(',').ToList() : null)
-                   ?? (!options.VersionAtLeast(2, 0) && r.Query("program-args") is { } qp ? Tokenize(qp) : null)
-                   ?? [];
-        var parallelism = body.Int("parallelism") ?? QueryInt(r, "parallelism") ?? -1;
-        if (parallelism == -1) parallelism = options.DefaultParallelism;
-        var savepointPath = body.String("savepointPath") ?? r.Query("savepointPath");
-        var allowNonRestored = body.Bool("allowNonRestoredState")
-                               ?? (r.Query("allowNonRestoredState") is { } q && bool.TryParse(q, out var b) && b);
-        FlinkIds.TryParse(body.String("jobId"), out var requestedId);
-
-        var program = jars.Program(r.Path("jarid"), entryClass);
-        if (parallelism < 1)
+        var run = JarRunRequest.Resolve(body, r, options);
+        var program = jars.Program(r.Path("jarid"), run.EntryClass);
+        if (run.Parallelism < 1)
             throw FlinkRestException.Internal(new JavaError("java.util.concurrent.CompletionException",
                 "java.lang.IllegalArgumentException: The parallelism of an operator must be at least 1.",
                 new JavaError("java.lang.IllegalArgumentException", "The parallelism of an operator must be at least 1.")));
 
         var job = jobs.Submit(new Job
         {
-            Id = requestedId.Length > 0 ? requestedId : FlinkIds.New(), Name = "Flink Streaming Job", JarId = program.JarId,
-            JarSha256 = program.Sha256, EntryClass = program.EntryClass, Args = args, Parallelism = parallelism,
-            Submitted = jobs.Now, SavepointPath = savepointPath, AllowNonRestoredState = allowNonRestored,
-            ClaimMode = body.String("claimMode") ?? body.String("restoreMode") ?? "NO_CLAIM",
-            FlinkConfiguration = body.StringMap("flinkConfiguration") ?? new Dictionary<string, string>(),
+            Id = run.JobId ?? FlinkIds.New(), Name = "Flink Streaming Job", JarId = program.JarId, JarSha256 = program.Sha256,
+            EntryClass = program.EntryClass, Args = run.Args, Parallelism = run.Parallelism, Submitted = jobs.Now,
+            SavepointPath = run.SavepointPath, AllowNonRestoredState = run.AllowNonRestoredState, ClaimMode = run.ClaimMode,
+            FlinkConfiguration = run.FlinkConfiguration,
         });
 
+        // The JobMaster restores state while the job is INITIALIZING; the run call waits for that.
         await Task.Delay(options.InitializingTime, CancellationToken.None);
-        JavaError? failure = null;
-        string? restoredFrom = null;
-        long? restoredState = null;
-        if (savepointPath is not null)
-        {
-            try
-            {
-                var (dir, metadata) = SavepointFiles.Read(savepointPath);
-                var unmapped = metadata.OperatorIds.Except(job.OperatorIds).FirstOrDefault();
-                if (unmapped is not null && !allowNonRestored)
-                    failure = new JavaError("java.lang.IllegalStateException",
-                        $"Failed to rollback to checkpoint/savepoint {savepointPath}. Cannot map checkpoint/savepoint state for operator {unmapped} to the new program, because the operator is not available in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI.");
-                else
-                {
-                    restoredFrom = "file:" + dir;
-                    restoredState = metadata.State;
-                }
-            }
-            catch (SavepointException e)
-            {
-                failure = e.Error;
-            }
-        }
+        var (failure, restoredFrom, restoredState) = run.SavepointPath is { } path ? Restore(job, path) : (null, null, null);
         jobs.EndInitialization(job, failure, restoredFrom, restoredState);
         if (failure is not null)
             throw FlinkRestException.Handler(400, "Could not execute application.",
@@ -95,36 +56,25 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
         return FlinkResponse.Ok(new JsonObject { ["jobid"] = job.Id });
     }
 
-    private static int? QueryInt(FlinkRequest r, string name)
+    /// <summary>
+    /// Reads the savepoint; state of operators the new program lacks (here: another entry class) is refused unless
+    /// <c>allowNonRestoredState</c>, with Flink's message.
+    /// </summary>
+    private static (JavaError? Failure, string? RestoredFrom, long? RestoredState) Restore(Job job, string savepointPath)
     {
-        var v = r.Query(name);
-        if (v is null) return null;
-        return int.TryParse(v, out var n) ? n : throw FlinkRestException.BadQueryParameter(name, v);
-    }
-
-    /// <summary>Splits <c>programArgs</c> like a shell: whitespace separates, single and double quotes group.</summary>
-    internal static List<string> Tokenize(string text)
-    {
-        var result = new List<string>();
-        var current = new StringBuilder();
-        char? quote = null;
-        var inToken = false;
-        foreach (var c in text)
+        try
         {
-            if (quote is not null)
-            {
-                if (c == quote) quote = null; else current.Append(c);
-            }
-            else if (c is '"' or '\'') { quote = c; inToken = true; }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (inToken) result.Add(current.ToString());
-                current.Clear();
-                inToken = false;
-            }
-            else { current.Append(c); inToken = true; }
+            var (dir, metadata) = SavepointFiles.Read(savepointPath);
+            var unmapped = metadata.OperatorIds.Except(job.OperatorIds).FirstOrDefault();
+            if (unmapped is not null && !job.AllowNonRestoredState)
+                return (new JavaError("java.lang.IllegalStateException",
+                    $"Failed to rollback to checkpoint/savepoint {savepointPath}. Cannot map checkpoint/savepoint state for operator {unmapped} to the new program, because the operator is not available in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI."),
+                    null, null);
+            return (null, "file:" + dir, metadata.State);
         }
-        if (inToken) result.Add(current.ToString());
-        return result;
+        catch (SavepointException e)
+        {
+            return (e.Error, null, null);
+        }
     }
 }

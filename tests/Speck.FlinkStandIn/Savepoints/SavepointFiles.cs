@@ -55,6 +55,25 @@ public static class SavepointFiles
         }
     }
 
+    /// <summary>Deletes a savepoint directory; returns the failure when the path holds no stand-in savepoint.</summary>
+    internal static JavaError? Dispose(string savepointPath)
+    {
+        try
+        {
+            var (dir, _) = Read(savepointPath);
+            Directory.Delete(dir, recursive: true);
+            return null;
+        }
+        catch (SavepointException e)
+        {
+            return e.Error;
+        }
+        catch (IOException e)
+        {
+            return new JavaError("java.io.IOException", e.Message);
+        }
+    }
+
     /// <summary>
     /// Accepts <c>/abs</c>, <c>file:/abs</c> and <c>file:///abs</c>; any other scheme has no file system here, as a Flink
     /// without that plugin would report.

@@ -28,11 +28,21 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
 
     private readonly Dictionary<(string, string), Operation> _operations = [];
     private readonly List<string?> _armedFailures = [];
+    private readonly List<string?> _armedStopFailures = [];
 
     /// <summary>The next <paramref name="count"/> savepoints (of <paramref name="jobId"/>, or of any job when null) fail.</summary>
     public void FailNext(int count, string? jobId = null)
     {
         lock (jobs.Sync) for (var i = 0; i < count; i++) _armedFailures.Add(jobId);
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> stop-with-savepoints write their savepoint and then the job fails while stopping:
+    /// the operation fails with StopWithSavepointStoppingException naming the savepoint (FLINK-33522), the job ends FAILED.
+    /// </summary>
+    public void FailNextStopsAfterSavepoint(int count, string? jobId = null)
+    {
+        lock (jobs.Sync) for (var i = 0; i < count; i++) _armedStopFailures.Add(jobId);
     }
 
     internal string Trigger(string jobId, string? triggerId, string targetDirectory, AfterSavepoint after)
@@ -111,7 +121,17 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
             job.StateCounter++;
             job.Savepoints.Add(op.Location);
             op.Completed = jobs.Now;
-            if (op.After == AfterSavepoint.Stop) jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
+            var stopFailure = op.After == AfterSavepoint.Stop ? _armedStopFailures.FindIndex(j => j is null || j == job.Id) : -1;
+            if (stopFailure >= 0)
+            {
+                _armedStopFailures.RemoveAt(stopFailure);
+                var error = new JavaError("org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException",
+                    $"A savepoint has been created at: {op.Location}, but the corresponding job {job.Id} failed during stopping. The savepoint is consistent, but might have uncommitted transactions. If you want to commit the transaction please restart a job from this savepoint.");
+                op.Location = null;
+                op.Failure = error;
+                jobs.Fail(job, new JavaError("java.lang.RuntimeException", "Injected failure: a task failed while finishing after the stop savepoint."));
+            }
+            else if (op.After == AfterSavepoint.Stop) jobs.EndAfterSavepoint(job, JobStatus.FINISHED);
             else if (op.After == AfterSavepoint.Cancel) jobs.EndAfterSavepoint(job, JobStatus.CANCELED);
         }
         catch (Exception e) when (e is SavepointException or IOException or UnauthorizedAccessException)

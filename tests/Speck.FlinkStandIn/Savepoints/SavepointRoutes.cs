@@ -20,7 +20,9 @@ internal static class SavepointRoutes
         ["targetDirectory"] = FieldKind.String, ["drain"] = FieldKind.Bool, ["formatType"] = FieldKind.FormatType, ["triggerId"] = FieldKind.Hex32,
     };
 
-    public static void Map(Router router, SavepointOperations operations, FlinkStandInOptions options)
+    private static readonly Dictionary<string, FieldKind> DisposalFields = new() { ["savepoint-path"] = FieldKind.String };
+
+    public static void Map(Router router, SavepointOperations operations, SavepointDisposals disposals, FlinkStandInOptions options)
     {
         router.Add("POST", "/jobs/{jobid}/savepoints", async r =>
         {
@@ -37,6 +39,14 @@ internal static class SavepointRoutes
         });
         router.Add("GET", "/jobs/{jobid}/savepoints/{triggerid}", r =>
             FlinkResponse.Ok(operations.Status(r.Path("jobid"), r.Path("triggerid"))));
+        // Disposal answers 200, not 202, with a fresh trigger id (flink-rest.md §2.5).
+        router.Add("POST", "/savepoint-disposal", async r =>
+        {
+            var body = await StrictBody.ReadAsync(r.Http.Request, "SavepointDisposalRequest", DisposalFields, r.Aborted);
+            var path = body.String("savepoint-path") ?? throw FlinkRestException.BadBody("SavepointDisposalRequest");
+            return FlinkResponse.Ok(new JsonObject { ["request-id"] = disposals.Trigger(path) });
+        });
+        router.Add("GET", "/savepoint-disposal/{triggerid}", r => FlinkResponse.Ok(disposals.Status(r.Path("triggerid"))));
     }
 
     private static string TargetDirectory(string? requested, string property, FlinkStandInOptions options) =>

@@ -205,4 +205,39 @@ public sealed class SavepointTests
         await c.WaitForStateAsync(jobId, "CANCELED");
         Assert.Equal(JobStatus.CANCELED, c.StandIn.Job(jobId)!.State);
     }
+
+    [Fact]
+    public async Task The_request_flinkConfiguration_supplies_savepoint_path_parallelism_and_job_id_when_the_body_does_not()
+    {
+        await using var c = await StandInClient.StartAsync();
+        var dir = c.TempDir();
+        var jarId = await c.UploadJarAsync();
+        var first = await c.RunAsync(jarId);
+        await c.WaitForStateAsync(first, "RUNNING");
+        var t = (string)(await c.PostAsync($"/jobs/{first}/stop", new JsonObject { ["targetDirectory"] = dir })).Body!["request-id"]!;
+        var sp = (string)(await c.WaitForSavepointAsync(first, t))[^1]["operation"]!["location"]!;
+
+        var jobId = FlinkIds.New();
+        var second = await c.RunAsync(jarId, new JsonObject
+        {
+            ["flinkConfiguration"] = new JsonObject
+            {
+                ["execution.savepoint.path"] = sp, ["parallelism.default"] = "2", ["$internal.pipeline.job-id"] = jobId,
+                ["execution.state-recovery.claim-mode"] = "CLAIM",
+            },
+        });
+        Assert.Equal(jobId, second);
+        var job = c.StandIn.Job(second)!;
+        Assert.Equal(sp, job.RestoredFrom);
+        Assert.Equal(2, job.Parallelism);
+        Assert.Equal("CLAIM", job.ClaimMode);
+
+        var bodyWins = await c.RunAsync(jarId, new JsonObject { ["parallelism"] = 1, ["flinkConfiguration"] = new JsonObject { ["parallelism.default"] = "3" } });
+        Assert.Equal(1, c.StandIn.Job(bodyWins)!.Parallelism);
+
+        var bad = await c.PostAsync($"/jars/{jarId}/run", new JsonObject { ["flinkConfiguration"] = new JsonObject { ["parallelism.default"] = "many" } });
+        Assert.Equal(HttpStatusCode.InternalServerError, bad.Status);
+        Assert.Contains("Could not parse value 'many' for key 'parallelism.default'.", (string)bad.Body!["errors"]![1]!);
+        Assert.Equal(3, c.StandIn.Jobs.Count);
+    }
 }
