@@ -160,7 +160,9 @@ public sealed class NodeRedEngine : IAsyncDisposable
                 throw log.Contains("port in use", StringComparison.OrdinalIgnoreCase) ? new PortInUseException(message) : new InvalidOperationException(message);
             }
 
-            if (await AnswersAsync(http, ct)) return;
+            // Only our process logs that it listens on this port; another server that grabbed the port first would
+            // also answer GET /settings, while Node-RED exits with "port in use".
+            if (ReadLogFrom(logStart).Contains($"Server now running at {Url}/", StringComparison.Ordinal) && await AnswersAsync(http, ct)) return;
             if (waited.Elapsed > options.StartTimeout)
             {
                 await StopAsync();

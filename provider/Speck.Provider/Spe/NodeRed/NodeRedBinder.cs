@@ -3,7 +3,7 @@ using Speck.Provider.Model;
 namespace Speck.Provider.Spe.NodeRed;
 
 /// <summary>Node-RED as a site's engine.</summary>
-public sealed class NodeRedBinder(SiteHttp http) : ISpeBinder
+public sealed partial class NodeRedBinder(SiteHttp http) : ISpeBinder
 {
     public SpeKind Kind => SpeKind.NodeRed;
 

@@ -26,20 +26,50 @@ public sealed class NodeRedFlow(string prefix, JsonObject body, IReadOnlyDiction
 
     public string Hash => NodeRedFlowHash.Of(Body);
 
+    /// <summary>
+    /// A flow body read back from an artifact (<see cref="NodeRedFlowArtifact"/>); its MQTT nodes are found by type.
+    /// </summary>
+    public static NodeRedFlow FromBody(JsonObject body)
+    {
+        var first = NodeRedFlowHash.AllNodes(body).Select(n => n["id"]?.ToString() ?? "").FirstOrDefault(id => id.Length > 0) ?? "";
+        var prefix = first.Length > 18 && first.StartsWith("speck-", StringComparison.Ordinal) ? first[..18] : first;
+        var all = NodeRedFlowHash.AllNodes(body).Where(n => n["id"] is not null).ToList();
+        var brokers = all.Where(n => n["type"]?.ToString() == "mqtt-broker")
+            .ToDictionary(n => n["id"]!.ToString(), n => n["name"]?.ToString() is { Length: > 0 } name ? name : $"{n["broker"]}:{n["port"]}");
+        var mqtt = all.Where(n => n["type"]?.ToString() is "mqtt in" or "mqtt out").ToDictionary(
+            n => n["id"]!.ToString(),
+            n => $"{(n["type"]!.ToString() == "mqtt in" ? "source" : "sink")} '{n["topic"]}' on {brokers.GetValueOrDefault(n["broker"]?.ToString() ?? "", "an unknown broker")}",
+            StringComparer.Ordinal);
+        return new NodeRedFlow(prefix, body, mqtt);
+    }
+
     public override string ToString() => $"flow '{Body["label"]}' ({Prefix})";
 }
 
 /// <summary>
 /// A stable hash of a flow as Node-RED stores it: tab fields plus nodes and configs merged and sorted by id (Node-RED
 /// moves nodes without x/y to configs), without <c>z</c> (added by the server) and credentials (never returned),
-/// with object keys sorted and numbers normalised (JavaScript re-serialises them).
+/// with object keys sorted and numbers normalised (JavaScript re-serialises them). The tab's <c>info</c> is left out:
+/// it records this very hash, so the engine itself tells whether a flow was edited since we deployed it.
 /// </summary>
 public static class NodeRedFlowHash
 {
+    private const string InfoHashMarker = "sha256=";
+
+    /// <summary>The hash recorded in a flow's <c>info</c> when we deployed it, or null.</summary>
+    public static string? Recorded(JsonObject flow)
+    {
+        var info = flow["info"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
+        var at = info.LastIndexOf(InfoHashMarker, StringComparison.Ordinal);
+        return at < 0 ? null : new string(info[(at + InfoHashMarker.Length)..].TakeWhile(char.IsAsciiHexDigitLower).ToArray());
+    }
+
+    public static string Info(string jobKey, string hash) => $"managed-by=speck; job={jobKey}; {InfoHashMarker}{hash}";
+
     public static string Of(JsonObject flow)
     {
         var canonical = new JsonObject();
-        foreach (var key in new[] { "label", "info", "env" })
+        foreach (var key in new[] { "label", "env" })
             if (flow[key] is { } v) canonical[key] = Canonical(v);
         if (flow["disabled"]?.GetValueKind() == JsonValueKind.True) canonical["disabled"] = true;
         var nodes = new JsonArray();

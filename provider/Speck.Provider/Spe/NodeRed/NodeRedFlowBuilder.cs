@@ -21,6 +21,9 @@ public static class NodeRedFlowBuilder
 
     public const string LastErrorKey = "speck_last_error";
 
+    /// <summary>Flow context key: when the flow's health node last started (epoch ms), i.e. the flow's last full start.</summary>
+    public const string StartedKey = "speck_started";
+
     public static string PrefixOf(string jobKey) =>
         "speck-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jobKey)))[..12];
 
@@ -41,7 +44,7 @@ public static class NodeRedFlowBuilder
         nodes.Add((JsonNode)Node(p + "-status", "status", 100, 300, [p + "-health"], ("scope", watched)));
         nodes.Add((JsonNode)Node(p + "-catch", "catch", 100, 360, [p + "-health"], ("scope", null), ("uncaught", false)));
         nodes.Add((JsonNode)Node(p + "-health", "function", 300, 330, null, ("name", "speck health"), ("func", HealthFunction),
-            ("outputs", 0), ("noerr", 0), ("initialize", ""), ("finalize", ""), ("libs", new JsonArray())));
+            ("outputs", 0), ("noerr", 0), ("initialize", HealthStart), ("finalize", ""), ("libs", new JsonArray())));
 
         for (var i = 0; i < job.Sources.Count; i++)
         {
@@ -64,11 +67,11 @@ public static class NodeRedFlowBuilder
         var body = new JsonObject
         {
             ["label"] = job.Name,
-            ["info"] = $"managed-by=speck; job={job.JobKey}",
             ["env"] = new JsonArray(new JsonObject { ["name"] = "SPECK_JOB", ["value"] = job.Name, ["type"] = "str" }),
             ["nodes"] = nodes,
             ["configs"] = configs,
         };
+        body["info"] = NodeRedFlowHash.Info(job.JobKey, NodeRedFlowHash.Of(body));
         return new NodeRedFlow(p, body, mqtt);
 
         string BrokerId(MqttEndpoint endpoint)
@@ -137,6 +140,8 @@ public static class NodeRedFlowBuilder
         n["wires"] = wires is null ? new JsonArray() : new JsonArray(new JsonArray(wires.Select(w => (JsonNode?)w).ToArray()));
         return n;
     }
+
+    private const string HealthStart = "flow.set('speck_started', Date.now());";
 
     /// <summary>Receives status (from the status node) and errors (from the catch node) and keeps the last of each in flow context.</summary>
     private const string HealthFunction = """

@@ -36,3 +36,14 @@ public sealed record NodeRedJobSpec
     /// <summary>Never prints broker passwords (records print every member by default).</summary>
     public override string ToString() => $"Node-RED job '{Name}' ({JobKey})";
 }
+
+/// <summary>Topics of the provider's model as the MQTT endpoints a flow connects to.</summary>
+public static class NodeRedTopics
+{
+    /// <summary>
+    /// The topic on its broker, logged in as the given user (the job's own broker login, or the site's); throws
+    /// <see cref="FormatException"/> for a broker URL that is not <c>mqtt(s)://host:port</c>.
+    /// </summary>
+    public static NodeRedMqttTopic From(Model.TopicEndpoint topic, string? username, string? password) =>
+        new(MqttUrl.Parse(topic.Broker.Url, username is null ? null : new MqttCredentials(username, password ?? ""), topic.Broker.CaCert), topic.Name);
+}

@@ -69,11 +69,16 @@ public sealed class NodeRedJobs(NodeRedClient client)
         return await PutAsync(flowId, flow, ct);
     }
 
-    public async Task<NodeRedFlowReading> ReadAsync(string flowId, string deployedHash, CancellationToken ct)
+    /// <summary>
+    /// Reads the flow back and compares it with <paramref name="deployedHash"/>, or, when null, with the hash the flow
+    /// recorded in its <c>info</c> at deploy time.
+    /// </summary>
+    public async Task<NodeRedFlowReading> ReadAsync(string flowId, string? deployedHash, CancellationToken ct)
     {
         var live = await client.GetFlowAsync(flowId, ct);
         if (live is null) return new NodeRedFlowReading(flowId, NodeRedFlowState.Missing, null, null);
         var hash = NodeRedFlowHash.Of(live);
+        deployedHash ??= NodeRedFlowHash.Recorded(live);
         return new NodeRedFlowReading(flowId, hash == deployedHash ? NodeRedFlowState.InSync : NodeRedFlowState.Drifted, hash, live);
     }
 
@@ -97,19 +102,27 @@ public sealed class NodeRedJobs(NodeRedClient client)
         while (true)
         {
             var context = await client.GetFlowContextAsync(flowId, ct) ?? [];
-            var waiting = flow.MqttNodes.Where(m => StatusOf(context, m.Key).Text != Connected).ToList();
-            if (waiting.Count == 0) return;
+            if (NotConnected(context, flow) is not { } problem) return;
             if (waited.Elapsed >= timeout)
-            {
-                var error = Value(context, NodeRedFlowBuilder.LastErrorKey);
-                throw new TimeoutException($"Node-RED flow '{flowId}' not connected after {timeout.TotalSeconds:0.#} s: " +
-                    string.Join("; ", waiting.Select(m => $"{m.Value} is {Short(StatusOf(context, m.Key).Text)}")) +
-                    (error is null ? "" : $"; last error from node '{error["node"]}': {error["message"]}"));
-            }
+                throw new TimeoutException($"Node-RED flow '{flowId}' not connected after {timeout.TotalSeconds:0.#} s: {problem}");
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
         }
     }
+
+    /// <summary>Null when every MQTT node of the flow reports "connected"; otherwise which are not, and the last node error.</summary>
+    public static string? NotConnected(JsonObject context, NodeRedFlow flow)
+    {
+        var waiting = flow.MqttNodes.Where(m => StatusOf(context, m.Key).Text != Connected).ToList();
+        if (waiting.Count == 0) return null;
+        var error = Value(context, NodeRedFlowBuilder.LastErrorKey);
+        return string.Join("; ", waiting.Select(m => $"{m.Value} is {Short(StatusOf(context, m.Key).Text)}")) +
+            (error is null ? "" : $"; last error from node '{error["node"]}': {error["message"]}");
+    }
+
+    /// <summary>When the flow last started as a whole (its health node's start), epoch milliseconds.</summary>
+    public static long? StartedAt(JsonObject context) =>
+        context[NodeRedFlowBuilder.StartedKey]?["msg"] is JsonValue m && m.GetValueKind() == JsonValueKind.String && long.TryParse(m.GetValue<string>(), out var t) ? t : null;
 
     /// <summary>The last status a job's MQTT node reported, or empty text when none yet.</summary>
     public static (string Fill, string Text) StatusOf(JsonObject context, string nodeId)
