@@ -7,7 +7,7 @@ public static class StartupBench
 
     public static async Task RunAsync(BenchOptions opts, Report report, CancellationToken ct)
     {
-        var both = await ColdStart.MeasureAsync([opts.JitProvider, opts.AotProvider], opts.Runs * 2, ct);
+        var both = await ColdStart.MeasureAsync([opts.JitProvider!, opts.AotProvider!], opts.Runs * 2, ct);
         var (jit, aot) = (both[0], both[1]);
         report.Section("Provider start-up",
             $"Spawn of `pulumi-resource-speck` until its port line, as the engine waits for it; {opts.Runs * 2} runs each, " +
