@@ -10,6 +10,9 @@ public static class ChainBench
 {
     public const double SeedStateBytes = 754;
     public const double DeployGrowthTarget = 2;
+    /// <summary>Parallelism without a practical bound (more than all resources of the longest chain).</summary>
+    public const int Unbounded = 1000;
+    private const int ExplainRuns = 3;
 
     public static async Task<ChainResults> RunAsync(BenchOptions opts, Report report, TextWriter progress, CancellationToken ct)
     {
@@ -30,6 +33,19 @@ public static class ChainBench
                         results.Add(await OneAsync(brokers, program, 1, opts, work, ct));
                     progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] chain of {size}: run {run + 1}/{opts.Runs}: {results.Last}");
                 }
+            // Where the time goes: the smallest and the largest chain with the gRPC log on, and the largest without a bound.
+            var (small, large) = (opts.Sizes.Min(), opts.Sizes.Max());
+            foreach (var (size, parallel) in new[] { (small, opts.Parallel), (large, opts.Parallel), (large, Unbounded) })
+            {
+                var runs = new List<DeployBreakdown>();
+                for (var i = 0; i < ExplainRuns; i++)
+                {
+                    await using var sites = await ChainSites.StartSpesAsync(brokers, opts.Sites, TimeSpan.FromMilliseconds(opts.RttMs), work);
+                    runs.Add(await ChainExplain.DeployAsync(sites, ChainProgram.Random(size, opts.Sites), opts.ChainProvider, parallel, ct));
+                }
+                results.Breakdowns.Add(runs.OrderBy(b => b.WallMs).ElementAt(runs.Count / 2));
+                progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] {results.Breakdowns[^1].Describe()}");
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -60,6 +76,8 @@ public sealed class ChainResults(BenchOptions opts)
     public BenchOptions Options { get; } = opts;
     public IReadOnlyList<ChainMeasurement> All => _all;
     public bool TimedOut { get; set; }
+    /// <summary>The median (by wall time) of the explanation deploys: smallest and largest chain, then the largest unbounded.</summary>
+    public List<DeployBreakdown> Breakdowns { get; } = [];
     public string Last => _all.Count == 0 ? "" : Describe(_all[^1]);
 
     public void Add(ChainMeasurement m) => _all.Add(m);

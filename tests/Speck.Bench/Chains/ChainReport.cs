@@ -84,6 +84,20 @@ public static class ChainReport
         report.Text("Where the bytes go (inputs + outputs, per job, by top-level property):");
         report.Table(["property", "bytes / job"], largest.ByProperty.Take(10).Select(x => (IReadOnlyList<string>)[$"`{x.Property}`", $"{x.Bytes:0}"]));
 
+        if (r.Breakdowns.Count > 0)
+        {
+            report.Section("Where a deploy's time goes",
+                "One more deploy of the shortest and the longest chain with the harness's gRPC log on (timestamps and durations of every " +
+                $"provider call), and the longest once more with the parallelism unbounded ({ChainBench.Unbounded}); the median of 3 " +
+                "by wall time. The gRPC log itself costs a little time. Wall time covers both provider processes (preview and update).");
+            report.Table(["jobs", "parallelism", "wall", "first Create → last answer", "SpeSite Create", "Topic Create", "StreamJob Create (median / slowest)", "provider calls"],
+                r.Breakdowns.Select(b => (IReadOnlyList<string>)
+                [
+                    b.Jobs.ToString(), b.Parallel.ToString(), $"{b.WallMs / 1000:0.00} s", $"{b.CreateSpanMs / 1000:0.00} s",
+                    $"{b.SiteCreateMs:0} ms", $"{b.TopicCreateMs:0} ms", $"{b.JobCreateMedianMs:0} / {b.JobCreateMaxMs:0} ms", b.ProviderCalls.ToString(),
+                ]));
+        }
+
         Plot.Write(r, Path.Combine(o.OutDir, PlotFile));
         Targets(r, report, sizes);
     }
@@ -99,14 +113,16 @@ public static class ChainReport
         var worst = r.All.Where(m => m.Parallel == p).Max(m => m.Modify.UnchangedTouched);
         report.Target("SPE calls of a modify that touch jobs not changed (all runs, all sizes)", worst, 0, "jobs");
         var state = r.Of(large, p)[0].State;
+        var copies = state.ByProperty.Where(x => x.Property is "site" or "sources" or "sink").Sum(x => x.Bytes);
+        var paths = state.ByProperty.Where(x => x.Property is "jarPath" or "savepointDirectory").Sum(x => x.Bytes);
         report.Target("state per StreamJob (inputs + outputs)", state.BytesPerJob, ChainBench.SeedStateBytes, "B",
-            $"The biggest parts: {string.Join(", ", state.ByProperty.Take(3).Select(x => $"`{x.Property}` {x.Bytes:0} B"))}. " + StateWhy);
+            $"Measured: {copies:0} B of it ({copies / state.BytesPerJob:P0}) are the copies of the site's connection (`site`) and of the topic " +
+            $"endpoints (`sources`, `sink`, each with its broker endpoint), once in the inputs and again in the outputs; {paths:0} B are the " +
+            $"two local paths (`jarPath`, `savepointDirectory`). Without those copies a job's own record is {state.BytesPerJob - copies:0} B. " +
+            "The copies stay: a job's Delete, Read and Diff get only its recorded outputs and inputs, and need the engine URL (and " +
+            "credentials) and the brokers to stop, find and re-argue the job after its site or topics are gone from the program; and " +
+            "Pulumi's outputs must include the inputs, so `${job.sources}` and imports keep working.");
     }
-
-    /// <summary>Filled in by the explanation run when the bench measured where the time goes.</summary>
-    public static string WhyDeploySlowNote { get; set; } = "";
-    public static string StateWhy { get; set; } =
-        "Every job keeps a full copy of its site's connection and of each topic endpoint (with the broker endpoint) in its inputs, and the outputs repeat all inputs, as Pulumi needs them for Diff and Delete.";
 
     private static string WhyDeploySlow(ChainResults r, int small, int large)
     {
@@ -114,6 +130,17 @@ public static class ChainReport
         var calls = ChainResults.Sample(r.Of(large, p), m => m.DeployCalls, "").Median;
         return $"With parallelism {p} the {large} jobs (and {large + 1} topics) run in at least {Math.Ceiling((large * 2 + 1.0) / p)} waves of " +
                $"provider calls; the deploy of {large} made {calls:0} SPE requests against {ChainResults.Sample(r.Of(small, p), m => m.DeployCalls, "").Median:0} for {small}. " +
-               WhyDeploySlowNote;
+               Breakdown(r);
+    }
+
+    private static string Breakdown(ChainResults r)
+    {
+        if (r.Breakdowns.Count < 3) return "";
+        var (one, many, free) = (r.Breakdowns[0], r.Breakdowns[1], r.Breakdowns[2]);
+        return $"Measured (section \"Where a deploy's time goes\"): a StreamJob Create takes {one.JobCreateMedianMs:0} ms alone but " +
+               $"{many.JobCreateMedianMs:0} ms (median) when {many.Parallel} run at once on this 2-core machine, which also runs the harness, " +
+               $"{r.Options.Sites} stand-ins and 3 brokers; the Creates of the {many.Jobs}-job chain span {many.CreateSpanMs / 1000:0.00} s against " +
+               $"{one.CreateSpanMs / 1000:0.00} s for {one.Jobs}. Without the parallelism bound the {free.Jobs}-job deploy takes {free.WallMs / 1000:0.00} s " +
+               $"({free.WallMs / one.WallMs:0.0}× the {one.Jobs}-job one).";
     }
 }

@@ -85,7 +85,7 @@ public static partial class ChainRun
         }
     }
 
-    private static void WriteConfig(string dir, Dictionary<string, string> config) =>
+    internal static void WriteConfig(string dir, Dictionary<string, string> config) =>
         File.WriteAllText(Path.Combine(dir, $"Pulumi.{StackName}.yaml"),
             "config:\n" + string.Concat(config.Select(kv => $"  chain:{kv.Key}: \"{kv.Value}\"\n")));
 
