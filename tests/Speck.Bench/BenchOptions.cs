@@ -14,10 +14,12 @@ public sealed record BenchOptions
     /// <summary>The engine's parallelism (the CLI's default is 16).</summary>
     public int Parallel { get; init; } = 16;
     /// <summary>Sizes also run one resource at a time, taking turns with the parallel runs.</summary>
-    public IReadOnlyList<int> SequentialSizes { get; init; } = [1, 10, 25];
+    public IReadOnlyList<int> SequentialSizes { get; init; } = [1, 10, 25, 50, 100];
     public int SequentialRuns { get; init; } = 3;
     /// <summary>The whole run stops after this, whatever is left: every loop is bounded in count and time.</summary>
-    public int MaxMinutes { get; init; } = 28;
+    public int MaxMinutes { get; init; } = 24;
+    /// <summary>A line under the report's heading (how this run was built, when that differs from `make bench`).</summary>
+    public string? Note { get; init; }
 
     public string OutDir => Path.GetDirectoryName(Path.GetFullPath(Out))!;
     public string ChainProvider => AotProvider ?? JitProvider ?? throw new ArgumentException("--aot or --jit is required");
@@ -41,6 +43,7 @@ public sealed record BenchOptions
             SequentialSizes = Arg("--seq-sizes") is { } q ? Ints(q) : o.SequentialSizes,
             SequentialRuns = Arg("--seq-runs") is { } qr ? int.Parse(qr) : o.SequentialRuns,
             MaxMinutes = Arg("--max-minutes") is { } m ? int.Parse(m) : o.MaxMinutes,
+            Note = Arg("--note"),
         };
     }
 }
