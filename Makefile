@@ -7,7 +7,7 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema test unit wire demo install clean
+.PHONY: help build provider plugin schema test unit wire demo install clean bench
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
@@ -16,6 +16,7 @@ help:
 	@echo "make plugin    the plugin tarball for \`pulumi plugin install resource speck $(VERSION) --file ...\`"
 	@echo "make schema    regenerate schema.json from the C# resource types"
 	@echo "make install   install the plugin for a local pulumi CLI"
+	@echo "make bench     benchmarks into docs/benchmarks.md and docs/benchmarks.png (BENCH_FLAGS=--quick for a short run)"
 
 build:
 	dotnet build pulumi-speck.sln -c $(CONFIG) --nologo -v q
@@ -52,6 +53,14 @@ install: plugin
 	else \
 		mkdir -p $(PLUGIN_DIR) && cp $(OUT)/provider/* $(PLUGIN_DIR)/ && echo "installed into $(PLUGIN_DIR)"; \
 	fi
+
+# Never part of `make test`: measures the JIT build against the NativeAOT one, and chains of jobs through the harness.
+JIT_DIR := $(OUT)/provider-jit
+bench: provider
+	dotnet build provider/pulumi-resource-speck -c $(CONFIG) -o $(JIT_DIR) --nologo -v q
+	dotnet build tests/Speck.Bench -c $(CONFIG) --nologo -v q
+	dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll --jit $(JIT_DIR)/pulumi-resource-speck \
+		--aot $(PROVIDER_BIN) --out docs/benchmarks.md $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(OUT)

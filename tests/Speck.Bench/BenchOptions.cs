@@ -2,25 +2,48 @@ namespace Speck.Bench;
 
 public sealed record BenchOptions
 {
-    public required string JitProvider { get; init; }
-    public required string AotProvider { get; init; }
+    /// <summary>The JIT build (<c>dotnet build</c>); null skips the start-up comparison.</summary>
+    public string? JitProvider { get; init; }
+    /// <summary>The NativeAOT build (<c>make provider</c>): the one chains run against, as users would.</summary>
+    public string? AotProvider { get; init; }
     public string Out { get; init; } = "docs/benchmarks.md";
     public int Runs { get; init; } = 10;
+    public IReadOnlyList<int> Sizes { get; init; } = [1, 10, 25, 50, 100];
+    public int Sites { get; init; } = 6;
+    public double RttMs { get; init; } = 18.6;
+    /// <summary>The engine's parallelism (the CLI's default is 16).</summary>
+    public int Parallel { get; init; } = 16;
+    /// <summary>Sizes also run one resource at a time, taking turns with the parallel runs.</summary>
+    public IReadOnlyList<int> SequentialSizes { get; init; } = [1, 10, 25, 50, 100];
+    public int SequentialRuns { get; init; } = 3;
     /// <summary>The whole run stops after this, whatever is left: every loop is bounded in count and time.</summary>
-    public int MaxMinutes { get; init; } = 40;
+    public int MaxMinutes { get; init; } = 24;
+    /// <summary>A line under the report's heading (how this run was built, when that differs from `make bench`).</summary>
+    public string? Note { get; init; }
 
     public string OutDir => Path.GetDirectoryName(Path.GetFullPath(Out))!;
+    public string ChainProvider => AotProvider ?? JitProvider ?? throw new ArgumentException("--aot or --jit is required");
+
+    /// <summary>Quick mode: few runs and small chains, to see that everything works.</summary>
+    public BenchOptions Quick() => this with { Runs = 2, Sizes = [1, 10, 25], SequentialSizes = [1, 10], SequentialRuns = 1, MaxMinutes = 10 };
 
     public static BenchOptions Parse(string[] args)
     {
         string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        return new BenchOptions
+        static IReadOnlyList<int> Ints(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var o = new BenchOptions { JitProvider = Arg("--jit"), AotProvider = Arg("--aot") };
+        if (o.JitProvider is null && o.AotProvider is null) throw new ArgumentException("--jit <provider binary> or --aot <provider binary> is required");
+        if (args.Contains("--quick")) o = o.Quick();
+        return o with
         {
-            JitProvider = Arg("--jit") ?? throw new ArgumentException("--jit <provider binary> is required"),
-            AotProvider = Arg("--aot") ?? throw new ArgumentException("--aot <provider binary> is required"),
-            Out = Arg("--out") ?? "docs/benchmarks.md",
-            Runs = int.TryParse(Arg("--runs"), out var r) ? r : 10,
-            MaxMinutes = int.TryParse(Arg("--max-minutes"), out var m) ? m : 40,
+            Out = Arg("--out") ?? o.Out,
+            Runs = Arg("--runs") is { } r ? int.Parse(r) : o.Runs,
+            Sizes = Arg("--sizes") is { } s ? Ints(s) : o.Sizes,
+            Sites = Arg("--sites") is { } n ? int.Parse(n) : o.Sites,
+            SequentialSizes = Arg("--seq-sizes") is { } q ? Ints(q) : o.SequentialSizes,
+            SequentialRuns = Arg("--seq-runs") is { } qr ? int.Parse(qr) : o.SequentialRuns,
+            MaxMinutes = Arg("--max-minutes") is { } m ? int.Parse(m) : o.MaxMinutes,
+            Note = Arg("--note"),
         };
     }
 }

@@ -27,12 +27,20 @@ public static class ColdStart
 
     private static async Task<(double Ms, double PeakMiB)> SpawnAsync(string binary, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // "<binary> <arg>" for the baseline (`/bin/echo 0`); provider paths are taken whole.
+        var (file, arg) = binary.StartsWith("/bin/echo ", StringComparison.Ordinal) ? ("/bin/echo", binary[10..]) : (binary, null);
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (arg is not null) psi.ArgumentList.Add(arg);
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {binary}");
         var line = await p.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct);
         var ms = sw.Elapsed.TotalMilliseconds;
         if (!int.TryParse(line, out _)) throw new InvalidOperationException($"{binary} printed '{line}' instead of a port");
+        if (arg is not null)
+        {
+            await p.WaitForExitAsync(ct);
+            return (ms, double.NaN);
+        }
         var peak = PeakRssMiB(p.Id);
         Signals.Interrupt(p.Id);
         if (!p.WaitForExit(5000)) p.Kill();

@@ -1,11 +1,9 @@
 using Speck.Bench;
 
-// speck-bench --jit <provider> --aot <provider> [--out docs/benchmarks.md] [--runs 10]
+// speck-bench [--jit <provider>] [--aot <provider>] [--out docs/benchmarks.md] [--quick] [--runs 10] [--sizes 1,10,25,50,100]
+//             [--sites 6] [--seq-sizes 1,10,25,50,100] [--seq-runs 3] [--max-minutes 24] [--note TEXT]
 var opts = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(opts.MaxMinutes));
-var report = new Report($"{Environment.ProcessorCount} cores, {Environment.OSVersion}");
-
-await StartupBench.RunAsync(opts, report, cts.Token);
-
+var report = await Bench.RunAsync(opts, Console.Out, cts.Token);
 await report.WriteAsync(opts.Out);
 Console.WriteLine($"wrote {opts.Out}");

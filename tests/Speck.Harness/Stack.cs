@@ -64,7 +64,7 @@ public sealed class Stack(StackOptions options)
         FromStateAsync(Operation.Refresh, (state, calls, result, redactor) => RefreshRun.RunAsync(state, calls, options.Parallel, result, redactor), ct);
 
     public Task<DeploymentResult> DestroyAsync(CancellationToken ct = default) =>
-        FromStateAsync(Operation.Destroy, (state, calls, result, _) => DestroyRun.RunAsync(state, calls, result), ct);
+        FromStateAsync(Operation.Destroy, (state, calls, result, _) => DestroyRun.RunAsync(state, calls, options.Parallel, result), ct);
 
     private Task<DeploymentResult> UpdateAsync(bool preview, CancellationToken ct) =>
         RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>

@@ -35,7 +35,14 @@ public static class ProviderServer
     {
         var log = new EngineLog();
         log.Connect(EngineAddress(args));
-        var builder = WebApplication.CreateSlimBuilder();
+        // The engine starts plugins in the program's folder. By default the host would take that folder as its content root,
+        // read appsettings.json from it and watch it for changes: a recursive inotify walk of the whole tree (node_modules and
+        // all) before the port line. The provider reads no settings files, so it roots itself in its own folder, unwatched.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -4,9 +4,10 @@ namespace Speck.FlinkStandIn.Control;
 
 /// <summary>
 /// One request the stand-in received. <see cref="Status"/> is 0 when the connection was dropped (on purpose, or by the
-/// client). <see cref="Body"/> holds a small non-multipart request body as sent.
+/// client). <see cref="Body"/> holds a small non-multipart request body as sent; <see cref="RequestBytes"/> is the
+/// request's Content-Length (null without one), so benchmarks can count bytes uploaded.
 /// </summary>
-public sealed record RequestLogEntry(string Method, string Path, string Query, int Status, DateTimeOffset Time, string? Body = null);
+public sealed record RequestLogEntry(string Method, string Path, string Query, int Status, DateTimeOffset Time, string? Body = null, long? RequestBytes = null);
 
 /// <summary>Every request, in arrival order, so tests can assert which calls a site received.</summary>
 public sealed class RequestLog

@@ -27,7 +27,7 @@ internal sealed class RequestPipeline(Router router, RequestLog log, RequestFaul
             var fault = faults.Take(method, path);
             if (fault == FaultKind.DropConnection)
             {
-                log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow, body));
+                log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow, body, http.Request.ContentLength));
                 http.Abort();
                 return;
             }
@@ -60,7 +60,7 @@ internal sealed class RequestPipeline(Router router, RequestLog log, RequestFaul
             }
             if (fault == FaultKind.DropResponse)
             {
-                log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow, body));
+                log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow, body, http.Request.ContentLength));
                 http.Abort();
                 return;
             }
@@ -68,13 +68,13 @@ internal sealed class RequestPipeline(Router router, RequestLog log, RequestFaul
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
-            log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow));
+            log.Add(new RequestLogEntry(method, path, query, 0, DateTimeOffset.UtcNow, null, http.Request.ContentLength));
         }
     }
 
     private async Task RespondAsync(HttpContext http, string method, string path, string query, string? body, FlinkResponse response)
     {
-        log.Add(new RequestLogEntry(method, path, query, response.Status, DateTimeOffset.UtcNow, body));
+        log.Add(new RequestLogEntry(method, path, query, response.Status, DateTimeOffset.UtcNow, body, http.Request.ContentLength));
         http.Response.StatusCode = response.Status;
         http.Response.ContentType = "application/json; charset=UTF-8";
         await http.Response.WriteAsync(response.Body.ToJsonString(Wire), http.RequestAborted);

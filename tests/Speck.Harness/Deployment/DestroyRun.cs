@@ -5,10 +5,11 @@ namespace Speck.Harness.Deployment;
 /// <summary>
 /// <c>destroy</c> (protocol doc §3.5): Delete every custom resource in reverse dependency order with its old
 /// outputs and inputs. A protected resource fails the destroy before anything is deleted. A preview calls nothing.
+/// As the engine does, deletes run in parallel (bounded): each one once every resource depending on it is gone.
 /// </summary>
 internal static class DestroyRun
 {
-    public static async Task RunAsync(StateFile state, ResourceCalls? calls, DeploymentResult result)
+    public static async Task RunAsync(StateFile state, ResourceCalls? calls, int parallel, DeploymentResult result)
     {
         var resources = state.Snapshot().Where(r => r.Custom && r.Type != ProviderSession.ProviderType).ToList();
         var ordered = DeleteSteps.ReverseDependencyOrder(resources);
@@ -23,23 +24,49 @@ internal static class DestroyRun
             }
             return;
         }
-        foreach (var old in ordered)
-        {
-            if (calls is null)
-            {
-                result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
-                continue;
-            }
-            if (await DeleteSteps.DeleteAsync(calls, state, old, 0) is { } error)
-            {
-                result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
-                result.Errors.Add(error);
-                return;
-            }
-            result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
-        }
+        if (calls is null)
+            foreach (var old in ordered) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+        else if (!await DeleteInParallelAsync(state, calls, ordered, parallel, result)) return;
         foreach (var provider in state.Snapshot().Where(r => r.Type == ProviderSession.ProviderType)) state.Remove(provider);
         state.Outputs = new();
         state.Save();
+    }
+
+    /// <summary>Deletes each resource after its dependents; the first failure stops new deletes. True when all are gone.</summary>
+    private static async Task<bool> DeleteInParallelAsync(StateFile state, ResourceCalls calls, List<ResourceState> ordered, int parallel, DeploymentResult result)
+    {
+        var done = ordered.ToDictionary(r => r.Urn, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        using var slots = new SemaphoreSlim(Math.Max(1, parallel));
+        var gate = new Lock();
+        var stopped = false;
+        async Task DeleteOneAsync(ResourceState old)
+        {
+            var dependents = ordered.Where(d => d.Dependencies.Contains(old.Urn)).Select(d => done[d.Urn].Task);
+            var ok = (await Task.WhenAll(dependents)).All(x => x);
+            if (!ok || stopped) { done[old.Urn].SetResult(false); return; }
+            await slots.WaitAsync();
+            try
+            {
+                if (stopped) { done[old.Urn].SetResult(false); return; }
+                var error = await DeleteSteps.DeleteAsync(calls, state, old, 0);
+                lock (gate)
+                {
+                    if (error is null) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+                    else
+                    {
+                        stopped = true;
+                        result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
+                        result.Errors.Add(error);
+                    }
+                }
+                done[old.Urn].SetResult(error is null);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        await Task.WhenAll(ordered.Select(DeleteOneAsync));
+        return !stopped && done.Values.All(t => t.Task.Result);
     }
 }

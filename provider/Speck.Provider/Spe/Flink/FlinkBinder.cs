@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Grpc.Core;
 using Speck.Host.Resources;
@@ -14,6 +15,9 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
 {
     private const int MaxSkippedGenerations = 50;
     private const int MaxPolls = 2000;
+
+    // Jobs of one jar deployed together on one site share one lookup and upload instead of each uploading its own copy.
+    private readonly ConcurrentDictionary<string, Task<string>> _jarsInFlight = new(StringComparer.Ordinal);
 
     public SpeKind Kind => SpeKind.Flink;
 
@@ -54,7 +58,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
                     return await AwaitReadyAsync(client, d, seen.Jid, gen, await FindJarAsync(client, d.Artifact, ct), ct);
                 continue; // this generation ended before: Flink never takes its ID again
             }
-            jarId ??= await EnsureJarAsync(client, d.Artifact, ct);
+            jarId ??= await EnsureJarAsync(client, d.Endpoint.Url, d.Artifact, ct);
             var jobId = FlinkJobIds.JobId(d.Artifact.Sha256, d.Key, gen);
             var run = Run(config, jobId, d);
             while (true)
@@ -161,7 +165,39 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         RestoreMode = d.RestoreFrom is not null && !FlinkStates.AtLeast(config.FlinkVersion, 1, 20) ? "NO_CLAIM" : null,
     };
 
-    private static async Task<string> EnsureJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct) =>
+    /// <summary>
+    /// The site's copy of the jar: found, or uploaded once however many deployments ask at the same time. A caller whose
+    /// shared lookup failed (another caller's cancellation, say) tries on its own.
+    /// </summary>
+    private async Task<string> EnsureJarAsync(FlinkClient client, string siteUrl, JobArtifact artifact, CancellationToken ct)
+    {
+        var key = siteUrl.TrimEnd('/') + "|" + artifact.Sha256;
+        var mine = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _jarsInFlight.GetOrAdd(key, mine.Task);
+        if (shared != mine.Task)
+        {
+            try { return await shared.WaitAsync(ct); }
+            catch (Exception) when (!ct.IsCancellationRequested) { return await FindOrUploadJarAsync(client, artifact, ct); }
+        }
+        try
+        {
+            var jarId = await FindOrUploadJarAsync(client, artifact, ct);
+            mine.SetResult(jarId);
+            return jarId;
+        }
+        catch (Exception e)
+        {
+            mine.SetException(e);
+            _ = mine.Task.Exception; // observed here; waiting callers retry on their own
+            throw;
+        }
+        finally
+        {
+            _jarsInFlight.TryRemove(KeyValuePair.Create(key, mine.Task));
+        }
+    }
+
+    private static async Task<string> FindOrUploadJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct) =>
         await FindJarAsync(client, artifact, ct) ?? await UploadAsync(client, artifact, ct);
 
     private static async Task<string?> FindJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct)

@@ -1,0 +1,149 @@
+namespace Speck.Bench.Chains;
+
+/// <summary>The chain sections of docs/benchmarks.md, their plot, and their targets.</summary>
+public static class ChainReport
+{
+    public const string PlotFile = "benchmarks.png";
+
+    public static void Write(ChainResults r, Report report)
+    {
+        var o = r.Options;
+        var p = o.Parallel;
+        report.Section("Chains on Flink (the seed's Fig. 6)",
+            $"Chains of jobs (job *i* reads topic *i*, writes topic *i+1*) spread at random (seed {ChainProgram.Seed}) over {o.Sites} Flink " +
+            $"stand-in sites in {(o.Sites + 1) / 2} pairs, one Mosquitto broker per pair (topics live on the site of the job writing them). " +
+            $"The provider sits in pair 1; every request to a site of another pair first waits {o.RttMs} ms, the seed's round-trip time " +
+            "between pairs (the stand-in's latency knob; no netem). Each size is a fresh program and fresh stand-ins; everything runs " +
+            $"through the engine harness (`Stack.UpAsync` = preview + update, each in its own provider process; `DestroyAsync`) with " +
+            $"the CLI's default parallelism {p}, against the NativeAOT provider. Deploy includes the {o.Sites} `SpeSite`s and the " +
+            "topics; modify changes the argument of k = max(1, jobs/10) jobs (savepoint upgrade: stop with savepoint, run from it); " +
+            "delete is `destroy`. The stand-in's job clock is its default: INITIALIZING 50 ms, scheduling 150 ms, cancelling 150 ms, " +
+            $"savepoint 200 ms. {o.Runs} runs per size, min / median / max." + (r.TimedOut ? " **The run hit its time limit; sizes with fewer runs than asked are shown as measured.**" : ""));
+        var sizes = r.Sizes(p).ToList();
+        report.Table(["jobs", "runs", "deploy wall", "modify wall", "delete wall", "SPE calls / job (deploy)", "SPE calls / changed job (modify)", "SPE calls / job (delete)", "bytes uploaded (jars)", "provider calls (deploy)"],
+            sizes.Select(n =>
+            {
+                var ms = r.Of(n, p);
+                var k = ChainRun.ModifiedCount(n);
+                return (IReadOnlyList<string>)
+                [
+                    n.ToString(), ms.Count.ToString(),
+                    ChainResults.Sample(ms, m => m.DeployMs / 1000, "s").Summary("0.00"),
+                    ChainResults.Sample(ms, m => m.ModifyMs / 1000, "s").Summary("0.00"),
+                    ChainResults.Sample(ms, m => m.DeleteMs / 1000, "s").Summary("0.00"),
+                    ChainResults.Sample(ms, m => (double)m.DeployCalls / n, "").Summary("0.0"),
+                    ChainResults.Sample(ms, m => (double)m.ModifyCalls / k, "").Summary("0.0"),
+                    ChainResults.Sample(ms, m => (double)m.DeleteCalls / n, "").Summary("0.0"),
+                    $"{ms[0].UploadBytes:N0} B in {ms[0].Uploads} upload{(ms[0].Uploads == 1 ? "" : "s")}",
+                    ms[0].DeployProviderCalls.ToString(),
+                ];
+            }));
+        report.Image("Wall time against chain length", PlotFile);
+        report.Text("SPE calls per job in the deploy include each site's probe (`GET /config`) by `SpeSite`, spread over the jobs.");
+
+        report.Section("Modify: which jobs the SPE calls were about",
+            "Each SPE request of the modify is attributed to the job whose Flink job ID it names (in the path, or the run request's " +
+            "body; old and new IDs both count). \"Unchanged jobs touched\" must be 0. Calls naming no job are the jar lookups " +
+            "(`GET /jars`, `GET /config`, `GET /jobs/overview`) the changed jobs' updates make.");
+        report.Table(["jobs", "changed (k)", "update steps", "jobs touched", "unchanged jobs touched", "calls naming no job"],
+            sizes.Select(n => r.Of(n, p).Last()).Select(m => (IReadOnlyList<string>)
+            [
+                m.Jobs.ToString(), m.Modify.Changed.ToString(), m.Modify.UpdateSteps.ToString(), m.Modify.JobsTouched.ToString(),
+                m.Modify.UnchangedTouched.ToString(), m.Modify.CallsNamingNoJob.ToString(),
+            ]));
+
+        var seqSizes = r.Sizes(1).ToList();
+        if (seqSizes.Count > 0)
+        {
+            report.Section("Parallel against one at a time",
+                $"The same programs with the harness's parallelism at 1 (`--parallel 1`), taking turns with the parallel runs above " +
+                $"({o.SequentialRuns} runs per size). Ratio = median one-at-a-time ÷ median parallel ({p}).");
+            report.Table(["jobs", "deploy p1", $"deploy p{p}", "ratio", "modify p1", $"modify p{p}", "ratio", "delete p1", $"delete p{p}", "ratio"],
+                seqSizes.Select(n =>
+                {
+                    var (s, q) = (r.Of(n, 1), r.Of(n, p));
+                    string Ratio(Func<ChainMeasurement, double> f) =>
+                        $"{ChainResults.Sample(s, f, "").Median / ChainResults.Sample(q, f, "").Median:0.0}×";
+                    string Med(IReadOnlyList<ChainMeasurement> ms, Func<ChainMeasurement, double> f) => $"{ChainResults.Sample(ms, f, "").Median / 1000:0.00} s";
+                    return (IReadOnlyList<string>)
+                    [
+                        n.ToString(),
+                        Med(s, m => m.DeployMs), Med(q, m => m.DeployMs), Ratio(m => m.DeployMs),
+                        Med(s, m => m.ModifyMs), Med(q, m => m.ModifyMs), Ratio(m => m.ModifyMs),
+                        Med(s, m => m.DeleteMs), Med(q, m => m.DeleteMs), Ratio(m => m.DeleteMs),
+                    ];
+                }));
+        }
+
+        var largest = r.Of(sizes[^1], p)[0].State;
+        report.Section("State per StreamJob",
+            $"Bytes of each StreamJob's `inputs` and `outputs` in the harness's state file (compact JSON), averaged over the " +
+            $"{largest.Jobs} jobs of the longest chain, against the seed's {ChainBench.SeedStateBytes} B per job.");
+        report.Table(["inputs", "outputs", "total", "seed"],
+            [[$"{largest.InputBytesPerJob:0} B", $"{largest.OutputBytesPerJob:0} B", $"{largest.BytesPerJob:0} B", $"{ChainBench.SeedStateBytes} B"]]);
+        report.Text("Where the bytes go (inputs + outputs, per job, by top-level property):");
+        report.Table(["property", "bytes / job"], largest.ByProperty.Take(10).Select(x => (IReadOnlyList<string>)[$"`{x.Property}`", $"{x.Bytes:0}"]));
+
+        if (r.Breakdowns.Count > 0)
+        {
+            report.Section("Where a deploy's time goes",
+                "One more deploy of the shortest and the longest chain with the harness's gRPC log on (timestamps and durations of every " +
+                $"provider call), and the longest once more with the parallelism unbounded ({ChainBench.Unbounded}); the median of 3 " +
+                "by wall time. The gRPC log itself costs a little time. Wall time covers both provider processes (preview and update).");
+            report.Table(["jobs", "parallelism", "wall", "first Create → last answer", "SpeSite Create", "Topic Create", "StreamJob Create (median / slowest)", "provider calls"],
+                r.Breakdowns.Select(b => (IReadOnlyList<string>)
+                [
+                    b.Jobs.ToString(), b.Parallel.ToString(), $"{b.WallMs / 1000:0.00} s", $"{b.CreateSpanMs / 1000:0.00} s",
+                    $"{b.SiteCreateMs:0} ms", $"{b.TopicCreateMs:0} ms", $"{b.JobCreateMedianMs:0} / {b.JobCreateMaxMs:0} ms", b.ProviderCalls.ToString(),
+                ]));
+        }
+
+        Plot.Write(r, Path.Combine(o.OutDir, PlotFile));
+        Targets(r, report, sizes);
+    }
+
+    private static void Targets(ChainResults r, Report report, List<int> sizes)
+    {
+        var p = r.Options.Parallel;
+        var (small, large) = (sizes[0], sizes[^1]);
+        var d1 = ChainResults.Sample(r.Of(small, p), m => m.DeployMs, "ms").Median;
+        var dN = ChainResults.Sample(r.Of(large, p), m => m.DeployMs, "ms").Median;
+        report.Target($"deploying {large} jobs over {r.Options.Sites} sites against {small} (median wall time ratio)", dN / d1, ChainBench.DeployGrowthTarget, "×",
+            WhyDeploySlow(r, small, large));
+        var worst = r.All.Where(m => m.Parallel == p).Max(m => m.Modify.UnchangedTouched);
+        report.Target("SPE calls of a modify that touch jobs not changed (all runs, all sizes)", worst, 0, "jobs");
+        var state = r.Of(large, p)[0].State;
+        var copies = state.ByProperty.Where(x => x.Property is "site" or "sources" or "sink").Sum(x => x.Bytes);
+        var paths = state.ByProperty.Where(x => x.Property is "jarPath" or "savepointDirectory").Sum(x => x.Bytes);
+        report.Target("state per StreamJob (inputs + outputs)", state.BytesPerJob, ChainBench.SeedStateBytes, "B",
+            $"Measured: {copies:0} B of it ({copies / state.BytesPerJob:P0}) are the copies of the site's connection (`site`) and of the topic " +
+            $"endpoints (`sources`, `sink`, each with its broker endpoint), once in the inputs and again in the outputs; {paths:0} B are the " +
+            $"two local paths (`jarPath`, `savepointDirectory`). Without those copies a job's own record is {state.BytesPerJob - copies:0} B. " +
+            "The copies stay: a job's Delete, Read and Diff get only its recorded outputs and inputs, and need the engine URL (and " +
+            "credentials) and the brokers to stop, find and re-argue the job after its site or topics are gone from the program; and " +
+            "Pulumi's outputs must include the inputs, so `${job.sources}` and imports keep working.");
+    }
+
+    private static string WhyDeploySlow(ChainResults r, int small, int large)
+    {
+        var p = r.Options.Parallel;
+        var calls = ChainResults.Sample(r.Of(large, p), m => m.DeployCalls, "").Median;
+        var text = $"The deploy of {large} made {calls:0} SPE requests against {ChainResults.Sample(r.Of(small, p), m => m.DeployCalls, "").Median:0} for {small}, " +
+                   $"spread over {r.Options.Sites} sites. ";
+        if (r.Breakdowns.Count < 3) return text;
+        var (one, many, free) = (r.Breakdowns[0], r.Breakdowns[1], r.Breakdowns[2]);
+        var waves = (int)Math.Ceiling((double)many.Jobs / many.Parallel);
+        var fixedMs = one.WallMs - one.JobCreateMedianMs;
+        text += $"Measured (section \"Where a deploy's time goes\"): with parallelism {many.Parallel} the {many.Jobs} StreamJob Creates queue in " +
+                $"⌈{many.Jobs}/{many.Parallel}⌉ = {waves} waves, and a Create takes {many.JobCreateMedianMs:0} ms (median) among {many.Parallel} against " +
+                $"{one.JobCreateMedianMs:0} ms alone: mostly the stand-in's 50 ms INITIALIZING and 150 ms scheduling, plus {r.Options.RttMs} ms on each " +
+                $"request to the other pairs. {waves} × {many.JobCreateMedianMs / 1000:0.00} s = {waves * many.JobCreateMedianMs / 1000:0.0} s, against " +
+                $"{many.CreateSpanMs / 1000:0.00} s measured from the first Create to the last answer; the fixed part of a deploy (two provider " +
+                $"starts, preview, sites, topics) is about {fixedMs / 1000:0.00} s. So at parallelism {many.Parallel} the ratio is bound to about " +
+                $"({fixedMs / 1000:0.00} + {waves} × {many.JobCreateMedianMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {(fixedMs + waves * many.JobCreateMedianMs) / one.WallMs:0.0}× " +
+                $"whatever the provider does between the engine's calls. Without the bound the {free.Jobs}-job deploy takes {free.WallMs / 1000:0.00} s " +
+                $"({free.WallMs / one.WallMs:0.0}× the {one.Jobs}-job one); then the 2 cores, shared by the harness, {r.Options.Sites} stand-ins and the " +
+                $"brokers, are the limit (a Create takes {free.JobCreateMedianMs:0} ms median).";
+        return text;
+    }
+}

@@ -1,0 +1,62 @@
+using Speck.Bench;
+using Speck.Bench.Chains;
+
+namespace Speck.Tests.Bench;
+
+/// <summary>
+/// The benchmark's code paths on the smallest sizes, so `make bench` cannot rot: a chain of 2 jobs on 2 sites, one
+/// run parallel and one at a time, and the start-up measurement. Asserts structure and behaviour, never timings.
+/// </summary>
+public sealed class BenchQuickModeTests
+{
+    [Fact]
+    public async Task A_tiny_run_writes_the_report_with_every_section_and_a_plot()
+    {
+        var dir = Directory.CreateTempSubdirectory("speck-bench-test-").FullName;
+        try
+        {
+            var opts = new BenchOptions
+            {
+                JitProvider = RepoPaths.ProviderBinary, AotProvider = RepoPaths.ProviderBinary,
+                Out = Path.Combine(dir, "benchmarks.md"), Runs = 1, Sizes = [2], Sites = 2,
+                SequentialSizes = [2], SequentialRuns = 1, MaxMinutes = 5,
+            };
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var report = new Report("test");
+            var results = await ChainBench.RunAsync(opts, report, TextWriter.Null, cts.Token);
+            await StartupBench.RunAsync(opts, report, cts.Token);
+            await report.WriteAsync(opts.Out);
+
+            Assert.False(results.TimedOut);
+            var parallel = Assert.Single(results.Of(2, opts.Parallel));
+            var sequential = Assert.Single(results.Of(2, 1));
+            foreach (var m in new[] { parallel, sequential })
+            {
+                // Modify changes one job: one update step, and no SPE call names the other job.
+                Assert.Equal(1, m.Modify.Changed);
+                Assert.Equal(1, m.Modify.UpdateSteps);
+                Assert.Equal(1, m.Modify.JobsTouched);
+                Assert.Equal(0, m.Modify.UnchangedTouched);
+                Assert.Equal(2, m.State.Jobs);
+                Assert.True(m.State.OutputBytesPerJob > m.State.InputBytesPerJob, "outputs hold the inputs and the job's state");
+                Assert.InRange(m.Uploads, 1, 2); // at most one upload per site the jobs run on
+                Assert.True(m.UploadBytes > 0);
+                Assert.True(m.DeployCalls > 0 && m.ModifyCalls > 0 && m.DeleteCalls > 0);
+            }
+
+            var md = await File.ReadAllTextAsync(opts.Out);
+            foreach (var heading in new[] { "## Chains on Flink", "## Modify: which jobs", "## Parallel against one at a time", "## State per StreamJob", "## Provider start-up", "## Targets" })
+                Assert.Contains(heading, md);
+            Assert.Contains("| 2 | 1 |", md);
+            Assert.Contains("![Wall time against chain length](benchmarks.png)", md);
+            Assert.Contains("SPE calls of a modify that touch jobs not changed", md);
+            var png = new FileInfo(Path.Combine(dir, ChainReport.PlotFile));
+            Assert.True(png.Exists && png.Length > 1000);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(png.FullName)[..4]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
