@@ -118,6 +118,14 @@ public class RoadTrafficPipelineTests(RoadTrafficSites sites) : IClassFixture<Ro
             Assert.Equal("MISSING", refresh.Step("cleanJob3").Outputs?["state"]?.GetValue<string>());
             Assert.False(refresh.Step("cleanJob2").Drift);
             Assert.Contains(refresh.Warnings.Concat(refresh.Logs.Select(l => l.Message)), m => m.Contains("MISSING"));
+
+            // The next up deploys the job again; nothing else is touched.
+            var repair = await stack.UpAsync();
+            Assert.True(repair.Succeeded, string.Join("\n", repair.Errors));
+            Assert.Equal(["cleanJob3"], repair.Steps.Where(s => s.Kind != StepKind.Same).Select(s => s.Name));
+            var redeployed = Jobs(repair.Outputs)["cleanJob3"];
+            Assert.Contains(redeployed.Id, (await sites.FlowsAsync("edge3")).Keys);
+            Assert.Equal(3, (await sites.FlowsAsync("edge3")).Count);
         }
         finally
         {
