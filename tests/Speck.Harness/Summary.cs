@@ -107,6 +107,7 @@ public static class Summary
         _ when Sig.ContainsSecret(v) => "[secret]",
         null => "null",
         JsonValue jv when jv.TryGetValue<string>(out var s) => $"\"{s}\"",
-        _ => v.ToJsonString(),
+        // Nested unknowns read as the CLI shows them, not as the engine's sentinel.
+        _ => v.ToJsonString().Replace($"\"{Sig.Unknown}\"", "output<unknown>", StringComparison.Ordinal),
     };
 }
