@@ -7,7 +7,7 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema test unit wire demo install clean bench
+.PHONY: help build provider plugin schema test unit wire demo install clean bench system-deps
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
@@ -33,6 +33,12 @@ plugin: provider
 schema: provider
 	$(PROVIDER_BIN) --emit-schema > schema.json
 
+# Mosquitto (with mosquitto_ctrl for dynamic security) from Debian: the tests and the demo start their own brokers.
+system-deps:
+	@command -v mosquitto >/dev/null && command -v mosquitto_ctrl >/dev/null || { \
+		echo "installing mosquitto and mosquitto-clients from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null; }
+
 tests/wire/node_modules: tests/wire/package-lock.json
 	npm ci --prefix tests/wire --no-audit --no-fund
 	@touch $@
@@ -41,10 +47,10 @@ tests/nodered/node_modules: tests/nodered/package-lock.json
 	npm ci --prefix tests/nodered --no-audit --no-fund
 	@touch $@
 
-test: tests/wire/node_modules tests/nodered/node_modules
+test: system-deps tests/wire/node_modules tests/nodered/node_modules
 	bash tests/run-tests.sh
 
-demo: provider tests/nodered/node_modules
+demo: system-deps provider tests/nodered/node_modules
 	bash examples/demo.sh
 
 install: plugin
