@@ -3,52 +3,17 @@
 # deployed by the engine harness (or a real `pulumi` CLI when one is on PATH), topics shown working through their
 # roles, a refresh, and a destroy that leaves the brokers clean. Part 2 (issue 4): examples/road-traffic/demo.sh,
 # the seed's road-traffic pipeline on four sites with data flowing, adapted, and torn down.
-#
-# TODO(flink): the example's sites run Node-RED for now (tests/nodered). When branch wt-flink-standin is merged
-# and the provider has a Flink binder, offer `--engine flink` here (speck-testbed sites --engine flink) and add the
-# stream jobs of the pipeline to the example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 program=examples/sites-and-topics
 stack=local
 work=$(mktemp -d)
-export SPECK_PROVIDER="$root/out/provider/pulumi-resource-speck"
-
-[ -x "$SPECK_PROVIDER" ] || { echo "build the provider first: make provider"; exit 1; }
-[ -f tests/nodered/node_modules/node-red/red.js ] || npm ci --prefix tests/nodered --no-audit --no-fund
-dotnet build tests/Speck.Testbed -c Release --nologo -v q >/dev/null
-dotnet build tests/Speck.Harness -c Release --nologo -v q >/dev/null
-testbed="$root/tests/Speck.Testbed/bin/Release/net10.0/speck-testbed"
-engine() { "$root/tests/Speck.Harness/bin/Release/net10.0/speck-engine" "$@" --cwd "$program" --stack "$stack"; }
-if command -v pulumi >/dev/null; then
-  echo "== using the pulumi CLI found on PATH (local backend in $work)"
-  export PULUMI_BACKEND_URL="file://$work" PULUMI_CONFIG_PASSPHRASE="demo"
-  mkdir -p "$work/bin" && cp "$root"/out/provider/* "$work/bin/" && export PATH="$work/bin:$PATH"
-  (cd "$program" && pulumi stack select --create "$stack" >/dev/null)
-  engine() {
-    case "$1" in
-      output:*) (cd "$program" && pulumi stack output "${1#output:}" --stack "$stack") ;;
-      *) (cd "$program" && pulumi "$1" --yes --stack "$stack") ;;
-    esac
-  }
-fi
+source examples/demo-lib.sh
 
 rm -f "$program/.speck-state/$stack".*   # state of an earlier run names sites that are gone
 echo "== starting sites edge and cloud"
-"$testbed" sites --program "$program" --stack "$stack" --sites edge,cloud --ready "$work/ready" &
-sites=$!
-cleanup() { kill "$sites" 2>/dev/null && wait "$sites" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-for _ in $(seq 1 600); do [ -f "$work/ready" ] && break; kill -0 "$sites" 2>/dev/null || exit 1; sleep 0.1; done
-[ -f "$work/ready" ] || { echo "sites did not start"; exit 1; }
-if command -v pulumi >/dev/null; then
-  # The real CLI wants declared-secret config set as secrets; speck-engine takes the plain values as they are.
-  for key in edgeAdminPassword cloudAdminPassword; do
-    value=$(sed -nE "s/^  [^:]+:$key: \"(.*)\"$/\1/p" "$program/Pulumi.$stack.yaml")
-    (cd "$program" && pulumi config set --secret --stack "$stack" "$key" "$value")
-  done
-fi
+start_sites edge,cloud
 
 echo; echo "== speck-engine up"
 engine up --yes
@@ -66,7 +31,7 @@ echo; echo "== destroy"
 engine destroy --yes
 
 echo; echo "== stopping sites"
-kill "$sites" 2>/dev/null && wait "$sites" 2>/dev/null || true
+stop_sites
 
 echo; echo "== part 2: the road-traffic pipeline"
 bash examples/road-traffic/demo.sh

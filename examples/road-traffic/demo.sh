@@ -12,42 +12,11 @@ program="$work/road-traffic"   # a working copy: the adaptation replaces its Pul
 stack=local
 seconds=${DEMO_SECONDS:-15}
 rate=${DEMO_RATE:-10}
-export SPECK_PROVIDER="$root/out/provider/pulumi-resource-speck"
-
-[ -x "$SPECK_PROVIDER" ] || { echo "build the provider first: make provider"; exit 1; }
-[ -f tests/nodered/node_modules/node-red/red.js ] || npm ci --prefix tests/nodered --no-audit --no-fund
-dotnet build tests/Speck.Testbed -c Release --nologo -v q >/dev/null
-dotnet build tests/Speck.Harness -c Release --nologo -v q >/dev/null
-testbed="$root/tests/Speck.Testbed/bin/Release/net10.0/speck-testbed"
 mkdir -p "$program" && cp examples/road-traffic/Pulumi.yaml "$program/"
-
-engine() { "$root/tests/Speck.Harness/bin/Release/net10.0/speck-engine" "$@" --cwd "$program" --stack "$stack"; }
-if command -v pulumi >/dev/null; then
-  echo "== using the pulumi CLI found on PATH (local backend in $work)"
-  export PULUMI_BACKEND_URL="file://$work" PULUMI_CONFIG_PASSPHRASE="demo"
-  mkdir -p "$work/bin" && cp "$root"/out/provider/* "$work/bin/" && export PATH="$work/bin:$PATH"
-  (cd "$program" && pulumi stack select --create "$stack" >/dev/null)
-  engine() {
-    case "$1" in
-      output:*) (cd "$program" && pulumi stack output "${1#output:}" --json --stack "$stack") ;;
-      *) (cd "$program" && pulumi "$1" --yes --stack "$stack") ;;
-    esac
-  }
-fi
+source examples/demo-lib.sh
 
 echo "== starting sites edge1, edge2, edge3 and cloud"
-"$testbed" sites --program "$program" --stack "$stack" --sites edge1,edge2,edge3,cloud --ready "$work/ready" &
-sites=$!
-cleanup() { kill "$sites" 2>/dev/null && wait "$sites" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-for _ in $(seq 1 600); do [ -f "$work/ready" ] && break; kill -0 "$sites" 2>/dev/null || exit 1; sleep 0.1; done
-[ -f "$work/ready" ] || { echo "sites did not start"; exit 1; }
-if command -v pulumi >/dev/null; then
-  for site in edge1 edge2 edge3 cloud; do
-    value=$(sed -nE "s/^  [^:]+:${site}AdminPassword: \"(.*)\"$/\1/p" "$program/Pulumi.$stack.yaml")
-    (cd "$program" && pulumi config set --secret --stack "$stack" "${site}AdminPassword" "$value")
-  done
-fi
+start_sites edge1,edge2,edge3,cloud
 
 echo; echo "== up: 4 sites, 11 topics, 10 stream jobs (one Node-RED flow each)"
 engine up --yes
@@ -71,3 +40,4 @@ echo; echo "== destroy"
 engine destroy --yes
 
 echo; echo "== stopping sites"
+stop_sites

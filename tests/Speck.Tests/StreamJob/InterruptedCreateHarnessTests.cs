@@ -9,38 +9,7 @@ namespace Speck.Tests.StreamJob;
 
 public sealed class InterruptedCreateHarnessTests
 {
-    private const string Program = """
-        name: interrupted
-        runtime: yaml
-        config:
-          speUrl: { type: string }
-          brokerUrl: { type: string }
-        resources:
-          site:
-            type: speck:index:SpeSite
-            properties:
-              tier: fog
-              spe: { kind: flink, url: "${speUrl}" }
-              broker: { kind: mqtt, url: "${brokerUrl}" }
-          in:
-            type: speck:index:Topic
-            properties: { site: "${site.connection}", name: sensors/in }
-          out:
-            type: speck:index:Topic
-            properties: { site: "${site.connection}", name: sensors/out }
-          job:
-            type: speck:index:StreamJob
-            properties:
-              site: ${site.connection}
-              artifact:
-                fn::fileAsset: filter.jar
-              entryClass: org.speck.jobs.Filter
-              sources: ["${in.endpoint}"]
-              sink: ${out.endpoint}
-              upgradeMode: stateless
-        outputs:
-          jobId: ${job.jobId}
-        """;
+    private static readonly string Program = OneJobProgram.Yaml("interrupted", "      upgradeMode: stateless", "  jobId: ${job.jobId}");
 
     [Fact]
     public async Task An_up_stopped_while_the_job_starts_leaves_no_duplicate_after_the_next_up()

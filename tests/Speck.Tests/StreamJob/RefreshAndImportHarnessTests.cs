@@ -28,43 +28,9 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         Directory.Delete(_savepointDir, recursive: true);
     }
 
-    private string Program(string jobOptions = "", string mode = "stateless", string args = "[]") => $$"""
-        name: {{Project}}
-        runtime: yaml
-        config:
-          speUrl: { type: string }
-          brokerUrl: { type: string }
-        resources:
-          site:
-            type: speck:index:SpeSite
-            properties:
-              tier: fog
-              spe: { kind: flink, url: "${speUrl}" }
-              broker: { kind: mqtt, url: "${brokerUrl}" }
-          in:
-            type: speck:index:Topic
-            properties: { site: "${site.connection}", name: sensors/in }
-          out:
-            type: speck:index:Topic
-            properties: { site: "${site.connection}", name: sensors/out }
-          job:
-            type: speck:index:StreamJob
-            properties:
-              site: ${site.connection}
-              artifact:
-                fn::fileAsset: filter.jar
-              entryClass: org.speck.jobs.Filter
-              sources: ["${in.endpoint}"]
-              sink: ${out.endpoint}
-              upgradeMode: {{mode}}
-              savepointDirectory: {{_savepointDir}}
-              readinessSeconds: 1
-              arguments: {{args}}
-        {{jobOptions}}
-        outputs:
-          jobId: ${job.jobId}
-          state: ${job.state}
-        """;
+    private string Program(string jobOptions = "", string mode = "stateless", string args = "[]") => OneJobProgram.Yaml(Project,
+        $"      upgradeMode: {mode}\n      savepointDirectory: {_savepointDir}\n      readinessSeconds: 1\n      arguments: {args}\n{jobOptions}",
+        "  jobId: ${job.jobId}\n  state: ${job.state}");
 
     private ProgramDir Dir(string program, string stack, byte[] jar)
     {
