@@ -65,67 +65,68 @@ public sealed class ResourceProviderService(ProviderDefinition provider, EngineL
     public override Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
     {
         var news = StructCodec.Decode(request.News);
-        var ctx = Context(request.Urn, request.Name, request.Type, "", false, 0, context, news);
-        return Run("Check", ctx, async () => ToResponse(await Handler(ctx).CheckAsync(ctx, StructCodec.Decode(request.Olds), news)), new SecretScrubber(news));
+        var ctx = Context(request.Urn, request.Name, request.Type, "", false, 0, context, out var scrubber, news);
+        return Run("Check", ctx, async () => ToResponse(await Handler(ctx).CheckAsync(ctx, StructCodec.Decode(request.Olds), news)), scrubber);
     }
 
     public override Task<DiffResponse> Diff(DiffRequest request, ServerCallContext context)
     {
         var (olds, oldInputs, news) = (StructCodec.Decode(request.Olds), StructCodec.Decode(request.OldInputs), StructCodec.Decode(request.News));
-        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, false, 0, context, olds, news);
+        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, false, 0, context, out var scrubber, olds, oldInputs, news);
         return Run("Diff", ctx, async () => ToResponse(await Handler(ctx).DiffAsync(ctx, olds, oldInputs, news, request.IgnoreChanges)),
-            new SecretScrubber(olds, news));
+            scrubber);
     }
 
     public override Task<CreateResponse> Create(CreateRequest request, ServerCallContext context)
     {
         var inputs = StructCodec.Decode(request.Properties);
-        var ctx = Context(request.Urn, request.Name, request.Type, "", request.Preview, request.Timeout, context, inputs);
+        var ctx = Context(request.Urn, request.Name, request.Type, "", request.Preview, request.Timeout, context, out var scrubber, inputs);
         return Run("Create", ctx, async () =>
         {
             var r = await Handler(ctx).CreateAsync(ctx, inputs);
             if (!ctx.Preview && string.IsNullOrEmpty(r.Id)) throw new InvalidOperationException("resource returned an empty ID");
             return new CreateResponse { Id = r.Id, Properties = StructCodec.Encode(r.Outputs) };
-        }, new SecretScrubber(inputs));
+        }, scrubber);
     }
 
     public override Task<ReadResponse> Read(ReadRequest request, ServerCallContext context)
     {
         var (props, inputs) = (StructCodec.Decode(request.Properties), StructCodec.Decode(request.Inputs));
-        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, false, request.Timeout, context, props, inputs);
+        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, false, request.Timeout, context, out var scrubber, props, inputs);
         return Run("Read", ctx, async () =>
         {
             var r = await Handler(ctx).ReadAsync(ctx, props, inputs);
             return r is null
                 ? new ReadResponse { Id = "" }
                 : new ReadResponse { Id = r.Id, Properties = StructCodec.Encode(r.Outputs), Inputs = StructCodec.Encode(r.Inputs) };
-        }, new SecretScrubber(props, inputs));
+        }, scrubber);
     }
 
     public override Task<UpdateResponse> Update(UpdateRequest request, ServerCallContext context)
     {
         var (olds, oldInputs, news) = (StructCodec.Decode(request.Olds), StructCodec.Decode(request.OldInputs), StructCodec.Decode(request.News));
-        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, request.Preview, request.Timeout, context, olds, news);
+        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, request.Preview, request.Timeout, context, out var scrubber, olds, oldInputs, news);
         return Run("Update", ctx, async () =>
             new UpdateResponse { Properties = StructCodec.Encode(await Handler(ctx).UpdateAsync(ctx, olds, oldInputs, news)) },
-            new SecretScrubber(olds, oldInputs, news));
+            scrubber);
     }
 
     public override Task<Empty> Delete(DeleteRequest request, ServerCallContext context)
     {
         var (olds, oldInputs) = (StructCodec.Decode(request.Properties), StructCodec.Decode(request.OldInputs));
-        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, false, request.Timeout, context, olds, oldInputs);
+        var ctx = Context(request.Urn, request.Name, request.Type, request.Id, false, request.Timeout, context, out var scrubber, olds, oldInputs);
         return Run("Delete", ctx, async () =>
         {
             await Handler(ctx).DeleteAsync(ctx, olds, oldInputs);
             return new Empty();
-        }, new SecretScrubber(olds, oldInputs));
+        }, scrubber);
     }
 
     private ResourceContext Context(string urn, string name, string type, string id, bool preview, double timeout,
-        ServerCallContext call, params PropertyMap[] secretsFrom)
+        ServerCallContext call, out SecretScrubber scrubber, params PropertyMap[] secretsFrom)
     {
         var parsed = Urn.Parse(urn);
+        var secrets = scrubber = new SecretScrubber(secretsFrom);
         return new ResourceContext
         {
             Urn = urn,
@@ -134,7 +135,8 @@ public sealed class ResourceProviderService(ProviderDefinition provider, EngineL
             Id = id,
             Preview = preview,
             Timeout = timeout > 0 ? TimeSpan.FromSeconds(timeout) : null,
-            Log = new ScrubbingLog(log, new SecretScrubber(secretsFrom)),
+            Log = new ScrubbingLog(log, secrets),
+            KeepSecret = secrets.Add,
             CancellationToken = lifetime.Link(call.CancellationToken),
         };
     }

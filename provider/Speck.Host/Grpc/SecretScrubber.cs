@@ -2,10 +2,14 @@ using Speck.Host.Values;
 
 namespace Speck.Host.Grpc;
 
-/// <summary>Knows the secret strings of one request and removes them from any text leaving the provider.</summary>
+/// <summary>
+/// Knows the secret strings of one request, and those the resource made while serving it (a generated password),
+/// and removes them from any text leaving the provider.
+/// </summary>
 public sealed class SecretScrubber
 {
-    private readonly List<string> _secrets = [];
+    private readonly Lock _lock = new();
+    private List<string> _secrets = [];
 
     public SecretScrubber(params PropertyMap?[] maps)
     {
@@ -24,6 +28,12 @@ public sealed class SecretScrubber
             case PropertyKind.Array: foreach (var i in v.AsArray) Collect(i, secret); break;
             case PropertyKind.Object: foreach (var i in v.AsObject.Values) Collect(i, secret); break;
         }
+    }
+
+    public void Add(string secret)
+    {
+        if (secret.Length < 3) return;
+        lock (_lock) _secrets = [.. _secrets.Append(secret).Distinct().OrderByDescending(s => s.Length)];
     }
 
     public string Scrub(string text)

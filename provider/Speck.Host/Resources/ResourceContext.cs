@@ -19,6 +19,8 @@ public sealed class ResourceContext
     /// <summary>The engine's timeout for this operation (customTimeouts), or null for the resource's default.</summary>
     public TimeSpan? Timeout { get; init; }
     public required IEngineLog Log { get; init; }
+    /// <summary>Tells the host of a secret the resource made (a generated password): it never leaves in a message.</summary>
+    public Action<string> KeepSecret { get; init; } = _ => { };
     public CancellationToken CancellationToken { get; init; }
 
     public Task InfoAsync(string message) => Log.LogAsync(LogLevel.Info, message, Urn, CancellationToken);

@@ -75,7 +75,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         using var deadline = Deadline(ctx);
         if (args.DesiredState == DesiredState.Suspended)
             return (SuspendedId(args, ctx), Record(args, await ArtifactAsync(args, ctx, [], deadline.Token)) with { State = JobStates.Suspended, Generation = 0 });
-        var logins = await Logins.GrantAsync(ctx.Urn, ctx.Name, args, null, rotate: false, deadline.Token);
+        var logins = await Logins.GrantAsync(ctx, args, null, rotate: false, deadline.Token);
         JobArtifact artifact;
         DeployedJob job;
         try

@@ -1,3 +1,4 @@
+using Speck.Host.Resources;
 using System.Security.Cryptography;
 using System.Text;
 using Speck.Provider.Brokers;
@@ -29,14 +30,15 @@ internal sealed class StreamJobLogins(Binders binders)
     /// Makes sure every planned login exists as planned. Passwords of <paramref name="previous"/> are kept for the same
     /// broker unless <paramref name="rotate"/>; logins of brokers no longer used are revoked by <see cref="RevokeAsync"/>.
     /// </summary>
-    public async Task<List<BrokerLogin>> GrantAsync(string urn, string resourceName, StreamJobArgs args,
+    public async Task<List<BrokerLogin>> GrantAsync(ResourceContext ctx, StreamJobArgs args,
         IReadOnlyList<BrokerLogin>? previous, bool rotate, CancellationToken ct)
     {
         var logins = new List<BrokerLogin>();
-        foreach (var (broker, access) in Plan(urn, resourceName, args))
+        foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args))
         {
             var kept = rotate ? null : previous?.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username)?.Password;
             var password = kept ?? NewPassword();
+            ctx.KeepSecret(password); // an engine's error may echo the job's arguments, which carry it
             if (Credentials(broker) is not { } credentials) continue;
             await credentials.GrantAsync(broker, access, password, ct);
             logins.Add(new BrokerLogin { BrokerUrl = broker.Url, Username = access.Username, Password = password });

@@ -23,7 +23,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     {
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
-        _logins = await resource.Logins.GrantAsync(ctx.Urn, ctx.Name, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
+        _logins = await resource.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
         var artifact = await resource.ArtifactAsync(news, ctx, _logins, ct);
         var oldBinder = resource.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
@@ -106,7 +106,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         // The previous version connects with its own logins again: their roles and passwords as they were.
-        var oldLogins = await resource.Logins.GrantAsync(ctx.Urn, ctx.Name, olds, olds.BrokerLogins, rotate: false, ct);
+        var oldLogins = await resource.Logins.GrantAsync(ctx, olds, olds.BrokerLogins, rotate: false, ct);
         await RevokeUnusedAsync(_logins, oldLogins, news, ct);
         var previous = await resource.ArtifactAsync(olds, ctx, oldLogins, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
