@@ -18,6 +18,12 @@ public sealed record BenchOptions
     public int SequentialRuns { get; init; } = 3;
     /// <summary>The whole run stops after this, whatever is left: every loop is bounded in count and time.</summary>
     public int MaxMinutes { get; init; } = 24;
+    /// <summary>Real Node-RED sites for the Node-RED chains (0 skips them).</summary>
+    public int NodeRedSites { get; init; } = 3;
+    public IReadOnlyList<int> NodeRedSizes { get; init; } = [1, 10, 25, 50, 100];
+    public int NodeRedRuns { get; init; } = 3;
+    /// <summary>The Node-RED chains' own limit, so the Flink chains running out of time still leave them measured.</summary>
+    public int NodeRedMaxMinutes { get; init; } = 5;
     /// <summary>A line under the report's heading (how this run was built, when that differs from `make bench`).</summary>
     public string? Note { get; init; }
 
@@ -25,7 +31,8 @@ public sealed record BenchOptions
     public string ChainProvider => AotProvider ?? JitProvider ?? throw new ArgumentException("--aot or --jit is required");
 
     /// <summary>Quick mode: few runs and small chains, to see that everything works.</summary>
-    public BenchOptions Quick() => this with { Runs = 2, Sizes = [1, 10, 25], SequentialSizes = [1, 10], SequentialRuns = 1, MaxMinutes = 10 };
+    public BenchOptions Quick() => this with { Runs = 2, Sizes = [1, 10, 25], SequentialSizes = [1, 10], SequentialRuns = 1, MaxMinutes = 10,
+        NodeRedSizes = [1, 10], NodeRedRuns = 2, NodeRedMaxMinutes = 3 };
 
     public static BenchOptions Parse(string[] args)
     {
@@ -43,6 +50,10 @@ public sealed record BenchOptions
             SequentialSizes = Arg("--seq-sizes") is { } q ? Ints(q) : o.SequentialSizes,
             SequentialRuns = Arg("--seq-runs") is { } qr ? int.Parse(qr) : o.SequentialRuns,
             MaxMinutes = Arg("--max-minutes") is { } m ? int.Parse(m) : o.MaxMinutes,
+            NodeRedSites = Arg("--nodered-sites") is { } ns ? int.Parse(ns) : o.NodeRedSites,
+            NodeRedSizes = Arg("--nodered-sizes") is { } nz ? Ints(nz) : o.NodeRedSizes,
+            NodeRedRuns = Arg("--nodered-runs") is { } nr ? int.Parse(nr) : o.NodeRedRuns,
+            NodeRedMaxMinutes = Arg("--nodered-max-minutes") is { } nm ? int.Parse(nm) : o.NodeRedMaxMinutes,
             Note = Arg("--note"),
         };
     }

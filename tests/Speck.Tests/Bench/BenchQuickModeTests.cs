@@ -1,11 +1,12 @@
 using Speck.Bench;
 using Speck.Bench.Chains;
+using Speck.Bench.Chains.NodeRed;
 
 namespace Speck.Tests.Bench;
 
 /// <summary>
 /// The benchmark's code paths on the smallest sizes, so `make bench` cannot rot: a chain of 2 jobs on 2 sites, one
-/// run parallel and one at a time, and the start-up measurement. Asserts structure and behaviour, never timings.
+/// run parallel and one at a time, the same chain on 2 real Node-RED sites, and the start-up measurement. Asserts structure and behaviour, never timings.
 /// </summary>
 public sealed class BenchQuickModeTests
 {
@@ -20,10 +21,13 @@ public sealed class BenchQuickModeTests
                 JitProvider = RepoPaths.ProviderBinary, AotProvider = RepoPaths.ProviderBinary,
                 Out = Path.Combine(dir, "benchmarks.md"), Runs = 1, Sizes = [2], Sites = 2,
                 SequentialSizes = [2], SequentialRuns = 1, MaxMinutes = 5,
+                NodeRedSites = 2, NodeRedSizes = [2], NodeRedRuns = 1,
             };
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             var report = new Report("test");
             var results = await ChainBench.RunAsync(opts, report, TextWriter.Null, cts.Token);
+            var nodeRed = await NodeRedChainBench.RunAsync(opts, TextWriter.Null, cts.Token);
+            NodeRedChainReport.Write(nodeRed, report);
             await StartupBench.RunAsync(opts, report, cts.Token);
             await report.WriteAsync(opts.Out);
 
@@ -44,12 +48,19 @@ public sealed class BenchQuickModeTests
                 Assert.True(m.DeployCalls > 0 && m.ModifyCalls > 0 && m.DeleteCalls > 0);
             }
 
+            // Node-RED: the modify rewrote the one changed job's flow in place and left the other's untouched; destroy left none.
+            Assert.False(nodeRed.TimedOut);
+            var flows = Assert.Single(nodeRed.Of(2));
+            Assert.Equal(new FlowCheck(Changed: 1, UpdateSteps: 1, FlowsRewritten: 1, ChangedKeptId: 1, UnchangedRewritten: 0, UnchangedMoved: 0), flows.Modify);
+            Assert.Equal(0, flows.FlowsLeft);
+
             var md = await File.ReadAllTextAsync(opts.Out);
-            foreach (var heading in new[] { "## Chains on Flink", "## Modify: which jobs", "## Parallel against one at a time", "## State per StreamJob", "## Provider start-up", "## Targets" })
+            foreach (var heading in new[] { "## Chains on Flink", "## Modify: which jobs", "## Parallel against one at a time", "## State per StreamJob", "## Chains on Node-RED", "## Provider start-up", "## Targets" })
                 Assert.Contains(heading, md);
             Assert.Contains("| 2 | 1 |", md);
             Assert.Contains("![Wall time against chain length](benchmarks.png)", md);
             Assert.Contains("SPE calls of a modify that touch jobs not changed", md);
+            Assert.Contains("Node-RED flows of unchanged jobs rewritten or moved by a modify", md);
             var png = new FileInfo(Path.Combine(dir, ChainReport.PlotFile));
             Assert.True(png.Exists && png.Length > 1000);
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(png.FullName)[..4]);
