@@ -48,8 +48,8 @@ public static partial class ChainRun
 
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), program.Yaml(), ct);
             sites.ClearRequestLogs();
-            var (deploy, deployMs) = await TimedAsync(() => stack.UpAsync(ct));
-            Ensure(deploy, "deploy", program.Jobs);
+            var (deploy, deployMs) = await ChainSteps.TimedAsync(() => stack.UpAsync(ct));
+            ChainSteps.Ensure(deploy, "deploy", "chain", program.Jobs);
             var deployRequests = sites.Requests();
             var state = StateSize.Of(stack.StatePath);
             var before = JobIds(stack);
@@ -58,14 +58,14 @@ public static partial class ChainRun
             var (modified, changed) = program.Modify(k);
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), modified.Yaml(), ct);
             sites.ClearRequestLogs();
-            var (modify, modifyMs) = await TimedAsync(() => stack.UpAsync(ct));
-            Ensure(modify, "modify", program.Jobs);
+            var (modify, modifyMs) = await ChainSteps.TimedAsync(() => stack.UpAsync(ct));
+            ChainSteps.Ensure(modify, "modify", "chain", program.Jobs);
             var modifyRequests = sites.Requests();
             var check = Attribute(modifyRequests, before, JobIds(stack), changed, modify);
 
             sites.ClearRequestLogs();
-            var (delete, deleteMs) = await TimedAsync(() => stack.DestroyAsync(ct));
-            Ensure(delete, "delete", program.Jobs);
+            var (delete, deleteMs) = await ChainSteps.TimedAsync(() => stack.DestroyAsync(ct));
+            ChainSteps.Ensure(delete, "delete", "chain", program.Jobs);
             var deleteRequests = sites.Requests();
 
             var uploads = deployRequests.Where(r => r.Method == "POST" && FlinkStandIn.Control.PathPattern.Matches("/jars/upload", r.Path)).ToList();
@@ -89,18 +89,6 @@ public static partial class ChainRun
         File.WriteAllText(Path.Combine(dir, $"Pulumi.{StackName}.yaml"),
             "config:\n" + string.Concat(config.Select(kv => $"  chain:{kv.Key}: \"{kv.Value}\"\n")));
 
-    private static async Task<(DeploymentResult, double)> TimedAsync(Func<Task<DeploymentResult>> op)
-    {
-        var sw = Stopwatch.StartNew();
-        var r = await op();
-        return (r, sw.Elapsed.TotalMilliseconds);
-    }
-
-    private static void Ensure(DeploymentResult r, string what, int jobs)
-    {
-        if (!r.Succeeded)
-            throw new InvalidOperationException($"{what} of a chain of {jobs} failed: {string.Join("; ", r.Errors.Take(3))}\n{r.ProviderStderr}");
-    }
 
     /// <summary>Job ID (Flink's) → resource name, from the stack's state.</summary>
     private static Dictionary<string, string> JobIds(Stack stack) =>

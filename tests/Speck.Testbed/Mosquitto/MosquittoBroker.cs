@@ -69,7 +69,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             // A picked port can be taken by someone else before mosquitto binds it; pick again then.
             for (var attempt = 1; ; attempt++)
             {
-                broker.Port = options.Port ?? PickFreePort();
+                broker.Port = options.Port ?? LoopbackPorts.PickFree();
                 broker.WriteConfig();
                 try
                 {
@@ -125,10 +125,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public override string ToString() => $"mosquitto {Url} (pid {Pid}{(HasDynsec ? ", dynsec" : "")}, dir {Directory})";
 
     public static string? FindMosquitto() =>
-        FindExecutable("SPECK_MOSQUITTO", "mosquitto", ["/usr/sbin", "/usr/local/sbin", "/opt/homebrew/sbin"]);
+        Executables.Find("SPECK_MOSQUITTO", "mosquitto", ["/usr/sbin", "/usr/local/sbin", "/opt/homebrew/sbin"]);
 
     public static string? FindMosquittoCtrl() =>
-        FindExecutable("SPECK_MOSQUITTO_CTRL", "mosquitto_ctrl", ["/usr/bin", "/usr/local/bin", "/opt/homebrew/bin"]);
+        Executables.Find("SPECK_MOSQUITTO_CTRL", "mosquitto_ctrl", ["/usr/bin", "/usr/local/bin", "/opt/homebrew/bin"]);
 
     /// <summary>
     /// The plugin lives under the multiarch directory on Debian (/usr/lib/x86_64-linux-gnu, /usr/lib/aarch64-linux-gnu);
@@ -316,34 +316,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
-    private static int PickFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
     private static bool MosquittoUserExists() =>
         File.Exists("/etc/passwd") && File.ReadLines("/etc/passwd").Any(l => l.StartsWith("mosquitto:", StringComparison.Ordinal));
-
-    private static string? FindExecutable(string envVar, string name, string[] extraDirs)
-    {
-        var fromEnv = Environment.GetEnvironmentVariable(envVar);
-        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv))
-        {
-            return fromEnv;
-        }
-
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        return path.Concat(extraDirs).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-    }
 
     private static async Task<(int Exit, string Output)> RunAsync(string file, IEnumerable<string> args, CancellationToken ct)
     {

@@ -41,7 +41,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
     public static async Task<NodeRedEngine> StartAsync(NodeRedEngineOptions? options = null, CancellationToken ct = default)
     {
         options ??= new NodeRedEngineOptions();
-        var node = options.NodePath ?? NodeRedProcess.FindOnPath("SPECK_NODE", "node")
+        var node = options.NodePath ?? Executables.Find("SPECK_NODE", "node", ["/usr/bin", "/usr/local/bin"])
             ?? throw new InvalidOperationException("node was not found on PATH (Node.js 20 runs Node-RED 4.1.15)");
         var install = options.InstallDirectory ?? NodeRedProcess.FindInstallDirectory()
             ?? throw new InvalidOperationException("tests/nodered was not found; set SPECK_NODERED_DIR");
@@ -56,7 +56,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
             // A picked port can be taken before Node-RED binds it; Node-RED then exits, and we pick again.
             for (var attempt = 1; ; attempt++)
             {
-                engine.Port = options.Port ?? NodeRedProcess.PickFreePort();
+                engine.Port = options.Port ?? LoopbackPorts.PickFree();
                 await File.WriteAllTextAsync(engine.SettingsPath,
                     NodeRedSettingsFile.Render(options, engine.UserDirectory, engine.Port, install), ct);
                 try

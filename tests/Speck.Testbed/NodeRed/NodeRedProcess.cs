@@ -1,34 +1,10 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Speck.Testbed.NodeRed;
 
-/// <summary>Process chores for local engines: free ports, finding executables, stopping by PID gently then firmly.</summary>
+/// <summary>Process chores for local engines: stopping by PID gently then firmly.</summary>
 public static class NodeRedProcess
 {
-    public static int PickFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    public static string? FindOnPath(string envVar, string name)
-    {
-        var fromEnv = Environment.GetEnvironmentVariable(envVar);
-        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv)) return fromEnv;
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        return path.Concat(["/usr/bin", "/usr/local/bin"]).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-    }
-
     /// <summary>tests/nodered with Node-RED installed, searched upward from this assembly (or SPECK_NODERED_DIR).</summary>
     public static string? FindInstallDirectory()
     {

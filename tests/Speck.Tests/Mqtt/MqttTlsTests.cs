@@ -46,7 +46,7 @@ public sealed class MqttTlsTests : IAsyncLifetime
             File.SetUnixFileMode(keyFile, (UnixFileMode)0b110_100_100);
         }
 
-        tlsPort = FreePort();
+        tlsPort = Speck.Testbed.LoopbackPorts.PickFree();
         broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
         {
             ExtraConfig = [$"listener {tlsPort} 127.0.0.1", $"certfile {certFile}", $"keyfile {keyFile}"],
@@ -101,14 +101,5 @@ public sealed class MqttTlsTests : IAsyncLifetime
         Assert.False(result.Connected);
         Assert.NotNull(result.Error);
         Assert.Contains($"127.0.0.1:{broker.Port}", result.Error);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

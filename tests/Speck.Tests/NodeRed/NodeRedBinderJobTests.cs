@@ -71,7 +71,7 @@ public sealed class NodeRedBinderJobTests(NodeRedSiteFixture site) : IClassFixtu
     [Fact]
     public async Task An_unreachable_broker_gives_a_job_that_is_not_running_with_the_reason()
     {
-        var closed = MqttUrl.Parse($"mqtt://127.0.0.1:{Speck.Testbed.NodeRed.NodeRedProcess.PickFreePort()}");
+        var closed = MqttUrl.Parse($"mqtt://127.0.0.1:{Speck.Testbed.LoopbackPorts.PickFree()}");
         var flow = NodeRedFlowBuilder.Build(NodeRedTest.UpperCaseJob(site, MqttTest.Unique("job"), "in", "out", closed));
         var job = await Binder.DeployAsync(Deployment(flow, TimeSpan.FromSeconds(2)), CancellationToken.None);
 

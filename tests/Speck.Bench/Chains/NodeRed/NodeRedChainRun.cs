@@ -35,18 +35,18 @@ public static class NodeRedChainRun
             var urls = Enumerable.Range(0, program.Sites).Select(s => sites[$"site{s}"].EngineUrl).ToList();
 
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), program.Yaml(), ct);
-            var (deploy, deployMs) = await TimedAsync(() => stack.UpAsync(ct));
-            Ensure(deploy, "deploy", program.Jobs);
+            var (deploy, deployMs) = await ChainSteps.TimedAsync(() => stack.UpAsync(ct));
+            ChainSteps.Ensure(deploy, "deploy", "Node-RED chain", program.Jobs);
             var before = await SnapshotAsync(stack, program, urls, ct);
 
             var (modified, changed) = program.Modify(ChainRun.ModifiedCount(program.Jobs));
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), modified.Yaml(), ct);
-            var (modify, modifyMs) = await TimedAsync(() => stack.UpAsync(ct));
-            Ensure(modify, "modify", program.Jobs);
+            var (modify, modifyMs) = await ChainSteps.TimedAsync(() => stack.UpAsync(ct));
+            ChainSteps.Ensure(modify, "modify", "Node-RED chain", program.Jobs);
             var after = await SnapshotAsync(stack, program, urls, ct);
 
-            var (delete, deleteMs) = await TimedAsync(() => stack.DestroyAsync(ct));
-            Ensure(delete, "delete", program.Jobs);
+            var (delete, deleteMs) = await ChainSteps.TimedAsync(() => stack.DestroyAsync(ct));
+            ChainSteps.Ensure(delete, "delete", "Node-RED chain", program.Jobs);
             var left = 0;
             foreach (var f in before.Values.Concat(after.Values).DistinctBy(f => (f.Url, f.FlowId)))
                 if (await GetAsync($"{f.Url}/flow/{f.FlowId}", ct) is not null) left++;
@@ -105,16 +105,4 @@ public static class NodeRedChainRun
         return JsonNode.Parse(await res.Content.ReadAsStringAsync(ct));
     }
 
-    private static async Task<(DeploymentResult, double)> TimedAsync(Func<Task<DeploymentResult>> op)
-    {
-        var sw = Stopwatch.StartNew();
-        var r = await op();
-        return (r, sw.Elapsed.TotalMilliseconds);
-    }
-
-    private static void Ensure(DeploymentResult r, string what, int jobs)
-    {
-        if (!r.Succeeded)
-            throw new InvalidOperationException($"{what} of a Node-RED chain of {jobs} failed: {string.Join("; ", r.Errors.Take(3))}\n{r.ProviderStderr}");
-    }
 }
