@@ -41,6 +41,10 @@ public sealed class DiffContext<TArgs, TState>(ResourceContext resource, TState?
 /// A custom resource written against plain C# records, like pulumi-go-provider's infer package:
 /// <typeparamref name="TArgs"/> are the inputs, <typeparamref name="TState"/> the outputs (inputs plus what the
 /// provider learns). The base class does the property-value work; subclasses do Check/Diff/CRUD in their own terms.
+/// With <c>outputsRepeatInputs: false</c> the recorded outputs hold what the provider learns, and an input only where
+/// what is deployed differs from the inputs the engine records with them (after a rolled-back update, say). The engine
+/// hands the recorded inputs back with every Diff, Update, Read and Delete, and the base class joins the two again,
+/// so subclasses still see a whole <typeparamref name="TState"/>.
 /// </summary>
 public abstract class CustomResource<TArgs, TState> : IResourceHandler
     where TArgs : class
@@ -50,8 +54,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     private readonly JsonTypeInfo<TState> _state;
     private readonly JsonTypeInfo<TArgs> _lenientArgs;
     private readonly JsonTypeInfo<TState> _lenientState;
+    private readonly ObjectShape _stateShape;
+    private readonly bool _outputsRepeatInputs;
 
-    protected CustomResource(string token, string description, TypeContracts contracts)
+    protected CustomResource(string token, string description, TypeContracts contracts, bool outputsRepeatInputs = true)
     {
         Token = token;
         Description = description;
@@ -60,7 +66,13 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         _lenientArgs = contracts.Lenient<TArgs>();
         _lenientState = contracts.Lenient<TState>();
         Inputs = contracts.Shapes.Object(typeof(TArgs), token);
-        Outputs = contracts.Shapes.Object(typeof(TState), token);
+        _stateShape = contracts.Shapes.Object(typeof(TState), token);
+        _outputsRepeatInputs = outputsRepeatInputs;
+        Outputs = outputsRepeatInputs ? _stateShape : new ObjectShape
+        {
+            Token = _stateShape.Token, Description = _stateShape.Description,
+            Properties = _stateShape.Properties.Where(p => Inputs.Find(p.Name) is null).ToList(),
+        };
     }
 
     public string Token { get; }
@@ -104,7 +116,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
         var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges);
-        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(oldOutputs, _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
+        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(Recorded(oldOutputs, oldInputs), _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
         CustomizeDiff(diff);
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();
@@ -113,42 +125,70 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     public async Task<CreateOutcome> CreateAsync(ResourceContext ctx, PropertyMap inputs)
     {
-        if (ctx.Preview) return new CreateOutcome("", inputs); // computed outputs left out: the engine shows them as unknown
+        // Computed outputs left out: the engine shows them as unknown.
+        if (ctx.Preview) return new CreateOutcome("", _outputsRepeatInputs ? inputs : PropertyMap.Empty);
         var secrets = new HashSet<string>();
         var args = TypedBridge.Decode(inputs, _args, secrets);
-        var (id, state) = await Guard(() => CreateAsync(args, ctx), secrets);
-        return new CreateOutcome(id, TypedBridge.Encode(state, _state, Outputs, secrets));
+        var (id, state) = await Guard(() => CreateAsync(args, ctx), args, secrets);
+        return new CreateOutcome(id, EncodeOutputs(state, args, secrets));
     }
 
     public async Task<ReadOutcome?> ReadAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
-        var olds = importing ? null : TypedBridge.Decode(oldOutputs, _lenientState, secrets);
+        var olds = importing ? null : TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
         var oldArgs = importing ? null : TypedBridge.Decode(oldInputs.Count > 0 ? oldInputs : oldOutputs, _lenientArgs, secrets);
-        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
+        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), oldArgs, secrets);
         if (found is not { } r) return null;
-        return new ReadOutcome(ctx.Id, TypedBridge.Encode(r.State, _state, Outputs, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
+        return new ReadOutcome(ctx.Id, EncodeOutputs(r.State, r.Inputs, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
     }
 
     public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
-        if (ctx.Preview) return new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is null).Concat(news));
+        var learned = oldOutputs.Where(kv => Inputs.Find(kv.Key) is null);
+        if (ctx.Preview) return new PropertyMap(_outputsRepeatInputs ? learned.Concat(news) : learned);
         var secrets = new HashSet<string>();
-        var olds = TypedBridge.Decode(oldOutputs, _lenientState, secrets);
+        var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
         var args = TypedBridge.Decode(news, _args, secrets);
-        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets);
-        return TypedBridge.Encode(state, _state, Outputs, secrets);
+        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), args, secrets);
+        return EncodeOutputs(state, args, secrets);
     }
 
     public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
-        var olds = TypedBridge.Decode(oldOutputs, _lenientState, secrets);
-        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets);
+        if (!_outputsRepeatInputs && oldInputs.Count == 0 && Inputs.Properties.Any(p => p.Required && !oldOutputs.ContainsKey(p.Name)))
+            throw ProviderException.Precondition($"the engine sent no recorded inputs with this Delete, and a {Token}'s outputs do not repeat them: use a Pulumi CLI that sends old inputs to Delete");
+        var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, null, secrets);
     }
 
-    private async Task<T> Guard<T>(Func<Task<T>> op, HashSet<string> secrets)
+    /// <summary>
+    /// The resource as recorded: outputs that hold inputs are a complete record (see <see cref="EncodeOutputs"/>);
+    /// outputs without any are joined with the recorded inputs.
+    /// </summary>
+    private PropertyMap Recorded(PropertyMap oldOutputs, PropertyMap oldInputs) =>
+        _outputsRepeatInputs || oldInputs.Count == 0 || oldOutputs.Keys.Any(k => Inputs.Find(k) is not null)
+            ? oldOutputs
+            : new PropertyMap(oldOutputs.Concat(oldInputs.Where(kv => Inputs.Find(kv.Key) is not null)));
+
+    /// <summary>
+    /// The outputs of <paramref name="state"/>, to be recorded next to <paramref name="recordedInputs"/>. Without
+    /// repetition the outputs leave the inputs out when the state holds exactly those inputs; otherwise (what is
+    /// deployed is not what the recorded inputs ask for) they carry all of the state's inputs, as a complete record.
+    /// </summary>
+    private PropertyMap EncodeOutputs(TState state, TArgs? recordedInputs, HashSet<string> secrets)
+    {
+        var all = TypedBridge.Encode(state, _state, _stateShape, secrets);
+        if (_outputsRepeatInputs) return all;
+        var inputs = recordedInputs is null ? null : TypedBridge.Encode(recordedInputs, _args, Inputs, new HashSet<string>(secrets));
+        var same = inputs is not null && Inputs.Properties.All(p => Equals(all.Get(p.Name), inputs.Get(p.Name)));
+        return same ? new PropertyMap(all.Where(kv => Inputs.Find(kv.Key) is null)) : all;
+    }
+
+    /// <summary>Runs a CRUD operation; an unhealthy resource's state is recorded next to <paramref name="recordedInputs"/>.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> op, TArgs? recordedInputs, HashSet<string> secrets)
     {
         try
         {
@@ -156,7 +196,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         }
         catch (ResourceInitFailedException e) when (e.State is TState state)
         {
-            throw new InitFailure(e.Id, TypedBridge.Encode(state, _state, Outputs, secrets), e.Reasons);
+            throw new InitFailure(e.Id, EncodeOutputs(state, recordedInputs, secrets), e.Reasons);
         }
     }
 

@@ -19,8 +19,12 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
         "`arguments`, unless `argumentTemplate` gives another layout. Import with `<site name>/<Flink job ID>`: Flink does not " +
         "report a job's jar, entry class or arguments, so an import takes those (and the sources and sink) from the program " +
-        "as given and lists them in `adoptedInputs`; the first update after an import redeploys the job from a savepoint.",
-        contracts)
+        "as given and lists them in `adoptedInputs`; the first update after an import redeploys the job from a savepoint. " +
+        "Its outputs are what the provider learned (job ID, state, savepoints, logins); they repeat the inputs only while " +
+        "the job that runs is not the one the inputs ask for (after a rolled-back update).",
+        // A job's inputs are mostly copies of its site's and topics' outputs; repeating them would double the state of
+        // the most numerous resource. The engine passes the recorded inputs back to every call.
+        contracts, outputsRepeatInputs: false)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
     private readonly StreamJobComposition _composition = new();
@@ -38,10 +42,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
     {
-        news = StreamJobNodeRed.ApplyDefaults(news);
-        if (news.Get("upgradeMode") is null) news = news.With("upgradeMode", PropertyValue.Of("savepoint"));
-        if (news.Get("desiredState") is null) news = news.With("desiredState", PropertyValue.Of("running"));
-        return news;
+        // The schema's defaults (`savepoint`, `running`) are not written in: absent means them everywhere, and the
+        // state stays smaller. Node-RED's own default is, as it differs from the schema's.
+        return StreamJobNodeRed.ApplyDefaults(news);
     }
 
     protected override void Validate(StreamJobArgs args, CheckContext check)
@@ -91,7 +94,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             throw;
         }
         var id = $"{args.Site.SiteName}/{job.JobId}";
-        var state = Record(args, artifact, job) with { BrokerLogins = logins, LoginsInSync = true };
+        var state = WithLogins(Record(args, artifact, job), logins);
         if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' is {job.State}: {job.Problem}"]);
         return (id, state);
     }
@@ -112,7 +115,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         var observed = found?.State ?? JobStates.Missing;
         if (suspended && !(found?.Live ?? false)) return (oldInputs, oldState);
         if (observed != oldState.State)
-            await ctx.WarnAsync($"job {jobId} on site '{oldState.SiteName}' is {observed} (recorded {oldState.State}){(found?.Problem is { } p ? ": " + p : "")}");
+            await ctx.WarnAsync($"job {jobId} on site '{oldState.Site.SiteName}' is {observed} (recorded {oldState.State}){(found?.Problem is { } p ? ": " + p : "")}");
         return (oldInputs, oldState with
         {
             State = observed,
@@ -132,10 +135,10 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         {
             var withSavepoint = olds.SavepointOnDelete == true;
             var savepoint = await binder.StopAsync(olds.Site.Spe, jobId, new JobStop(withSavepoint, olds.SavepointDirectory), deadline.Token);
-            if (savepoint is not null) await ctx.InfoAsync($"job {jobId} on site '{olds.SiteName}' stopped with a final savepoint at {savepoint}");
+            if (savepoint is not null) await ctx.InfoAsync($"job {jobId} on site '{olds.Site.SiteName}' stopped with a final savepoint at {savepoint}");
         }
         else if (olds.LastSavepoint is { } last)
-            await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' was not running; its last savepoint is at {last}");
+            await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' was not running; its last savepoint is at {last}");
         // After the job: a login deleted first would make a still-running job fail on its broker.
         await Logins.RevokeAsync(ctx.Urn, olds.BrokerLogins, [], Topics(olds), deadline.Token);
         await ReleaseAsync(olds.Site, ctx, deadline.Token);
@@ -211,6 +214,10 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         }
     }
 
+    /// <summary>The job's logins; a job without any (no broker with access control) records none.</summary>
+    internal static StreamJobState WithLogins(StreamJobState state, IReadOnlyList<BrokerLogin> logins) =>
+        state with { BrokerLogins = logins.Count > 0 ? [.. logins] : null, LoginsInSync = logins.Count > 0 ? true : null };
+
     /// <summary>The state of a job deployed from <paramref name="args"/> (inputs copied, so the state says what runs).</summary>
     internal static StreamJobState Record(StreamJobArgs args, JobArtifact? artifact, DeployedJob? job = null, string? lastSavepoint = null) => new()
     {
@@ -233,7 +240,6 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         PasswordRotation = args.PasswordRotation,
         JobId = job?.JobId,
         State = job?.State ?? JobStates.Missing,
-        JarId = job?.ArtifactId,
         ArtifactSha256 = artifact?.Sha256,
         StartTime = job?.StartTime,
         Generation = job?.Generation ?? 0,

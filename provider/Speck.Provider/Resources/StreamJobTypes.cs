@@ -86,9 +86,6 @@ public sealed record StreamJobState : StreamJobArgs
     [Description("The job's state as last seen: Flink's (`RUNNING`, `FAILED`, `CANCELED`, `FINISHED`…), `SUSPENDED` when stopped on purpose, or `MISSING` when the engine no longer knows it.")]
     public required string State { get; init; }
 
-    [Description("The engine's ID of the uploaded artifact the job runs.")]
-    public string? JarId { get; init; }
-
     [Description("sha256 of the artifact the job runs.")]
     public string? ArtifactSha256 { get; init; }
 
@@ -104,13 +101,13 @@ public sealed record StreamJobState : StreamJobArgs
     [Description("The savepoints updates, suspensions and moves took, oldest first (at most 10). The provider never disposes of them.")]
     public List<string>? SavepointHistory { get; init; }
 
-    [Description("The site the job runs on.")]
+    [Description("The site the job runs on now (the resource ID keeps the site it was created on).")]
     public required string SiteName { get; init; }
 
     [Description("Why the job is not running, when it is not.")]
     public string? Problem { get; init; }
 
-    [Description("The job's own broker logins, one per broker with access control that its topics are on. Broker URL arguments carry them as URL user info (`mqtt://user:password@host:port`); on Node-RED they are the MQTT nodes' credentials.")]
+    [Description("The job's own broker logins, one per broker with access control that its topics are on (absent when there is none). Broker URL arguments carry them as URL user info (`mqtt://user:password@host:port`); on Node-RED they are the MQTT nodes' credentials.")]
     public List<BrokerLogin>? BrokerLogins { get; init; }
 
     [Description("False when a broker login was changed or deleted outside Pulumi; the next update restores it.")]

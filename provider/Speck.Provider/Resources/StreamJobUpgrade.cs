@@ -50,7 +50,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             if (savepoint is not null)
             {
                 _history = [.. (olds.SavepointHistory ?? []).TakeLast(HistoryLength - 1), savepoint];
-                await ctx.InfoAsync($"job {olds.JobId} on site '{olds.SiteName}' stopped with a savepoint at {savepoint}");
+                await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' stopped with a savepoint at {savepoint}");
             }
         }
         var restoreFrom = _stateful ? savepoint ?? olds.LastSavepoint : null;
@@ -60,11 +60,11 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         {
             await resource.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
-            return StreamJob.Record(news, artifact, null, stopped.LastSavepoint) with
+            return StreamJob.WithLogins(StreamJob.Record(news, artifact, null, stopped.LastSavepoint) with
             {
-                JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation, JarId = olds.JarId,
-                ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, BrokerLogins = _logins, LoginsInSync = true,
-            };
+                JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation,
+                ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
+            }, _logins);
         }
         if (!live && restoreFrom is not null)
             await ctx.InfoAsync($"starting job from the last recorded savepoint {restoreFrom}");
@@ -88,9 +88,9 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         {
             await resource.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
-            if (olds.SiteName != news.Site.SiteName)
-                await ctx.InfoAsync($"job moved from site '{olds.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
-            return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint) with { BrokerLogins = _logins, LoginsInSync = true };
+            if (olds.Site.SiteName != news.Site.SiteName)
+                await ctx.InfoAsync($"job moved from site '{olds.Site.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
+            return StreamJob.WithLogins(StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint), _logins);
         }
         return await RollBackAsync(job, restoreFrom, stopped, ct);
     }
@@ -119,22 +119,19 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         {
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"rolling back failed too: {e.Message}"]);
         }
-        var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint) with
-        {
-            AdoptedInputs = olds.AdoptedInputs, BrokerLogins = oldLogins, LoginsInSync = true,
-        };
+        var state = StreamJob.WithLogins(StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint) with { AdoptedInputs = olds.AdoptedInputs }, oldLogins);
         await resource.ReleaseAsync(news.Site, ctx, ct);
         throw back.Running
             ? Failed(state, [reason, $"rolled back: the previous version runs again as job {back.JobId}{Where(restoreFrom)}"])
             : Failed(state, [reason, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
     }
 
-    private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
+    private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.WithLogins(StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
     {
-        JobId = olds.JobId, State = current.State, Generation = olds.Generation, JarId = olds.JarId,
+        JobId = olds.JobId, State = current.State, Generation = olds.Generation,
         ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
-        AdoptedInputs = null, BrokerLogins = _logins, LoginsInSync = true,
-    };
+        AdoptedInputs = null,
+    }, _logins);
 
     /// <summary>Revokes the logins of <paramref name="from"/> that <paramref name="keep"/> does not hold, on the brokers of <paramref name="topicsOf"/>.</summary>
     private Task RevokeUnusedAsync(IReadOnlyList<BrokerLogin>? from, IReadOnlyList<BrokerLogin> keep, StreamJobArgs topicsOf, CancellationToken ct) =>

@@ -78,7 +78,10 @@ public static class ChainReport
         var largest = r.Of(sizes[^1], p)[0].State;
         report.Section("State per StreamJob",
             $"Bytes of each StreamJob's `inputs` and `outputs` in the harness's state file (compact JSON), averaged over the " +
-            $"{largest.Jobs} jobs of the longest chain, against the seed's {ChainBench.SeedStateBytes} B per job.");
+            $"{largest.Jobs} jobs of the longest chain, against the seed's {ChainBench.SeedStateBytes} B per job. A job's outputs hold what the " +
+            "provider learned (job ID, state, generation, start time, the artifact's hash, the site it runs on); its inputs, most of them " +
+            "copies of its site's connection and its topics' endpoints, are recorded once, as inputs, which the engine hands back to every call. " +
+            "The outputs repeat the inputs only while the job that runs is not the one the inputs ask for (after a rolled-back update).");
         report.Table(["inputs", "outputs", "total", "seed"],
             [[$"{largest.InputBytesPerJob:0} B", $"{largest.OutputBytesPerJob:0} B", $"{largest.BytesPerJob:0} B", $"{ChainBench.SeedStateBytes} B"]]);
         report.Text("Where the bytes go (inputs + outputs, per job, by top-level property):");
@@ -116,12 +119,9 @@ public static class ChainReport
         var copies = state.ByProperty.Where(x => x.Property is "site" or "sources" or "sink").Sum(x => x.Bytes);
         var paths = state.ByProperty.Where(x => x.Property is "jarPath" or "savepointDirectory").Sum(x => x.Bytes);
         report.Target("state per StreamJob (inputs + outputs)", state.BytesPerJob, ChainBench.SeedStateBytes, "B",
-            $"Measured: {copies:0} B of it ({copies / state.BytesPerJob:P0}) are the copies of the site's connection (`site`) and of the topic " +
-            $"endpoints (`sources`, `sink`, each with its broker endpoint), once in the inputs and again in the outputs; {paths:0} B are the " +
-            $"two local paths (`jarPath`, `savepointDirectory`). Without those copies a job's own record is {state.BytesPerJob - copies:0} B. " +
-            "The copies stay: a job's Delete, Read and Diff get only its recorded outputs and inputs, and need the engine URL (and " +
-            "credentials) and the brokers to stop, find and re-argue the job after its site or topics are gone from the program; and " +
-            "Pulumi's outputs must include the inputs, so `${job.sources}` and imports keep working.");
+            $"Measured: the outputs are {state.OutputBytesPerJob:0} B; of the inputs, {copies:0} B are the site's connection (`site`) and the " +
+            $"topic endpoints (`sources`, `sink`, each with its broker endpoint), which Delete and Read need after the site or topics have left " +
+            $"the program, and {paths:0} B the two local paths (`jarPath`, `savepointDirectory`).");
     }
 
     private static string WhyDeploySlow(ChainResults r, int small, int large)

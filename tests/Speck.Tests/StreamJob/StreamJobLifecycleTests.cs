@@ -22,10 +22,13 @@ public sealed class StreamJobLifecycleTests
         var job = Assert.Single(w.Sites[0].Jobs);
         Assert.Equal(d.JobId, job.JobId);
         Assert.Equal(JobStatus.RUNNING, job.State);
-        Assert.Equal(d.Outputs["jarId"].AsString, job.JarId);
+        Assert.Equal(Path.GetFileName(Assert.Single(Directory.GetFiles(w.Sites[0].UploadDirectory))), job.JarId);
         Assert.Equal(FlinkSites.V1, job.EntryClass);
         Assert.Equal(["mqtt://127.0.0.1:1883", "in", "mqtt://127.0.0.1:1883", "out", "--window", "10"], job.ProgramArgs);
         Assert.StartsWith("speck-", job.JarId[(job.JarId.IndexOf('_') + 1)..]);
+        // The outputs are what the provider learned: the inputs (connections, jar, arguments) are recorded once, as inputs.
+        Assert.Empty(d.Outputs.Keys.Intersect(d.Inputs.Keys));
+        Assert.Equal(["artifactSha256", "generation", "jobId", "siteName", "startTime", "state"], d.Outputs.Keys.Order());
     }
 
     [Fact]
@@ -63,7 +66,6 @@ public sealed class StreamJobLifecycleTests
         var second = await w.CreateAsync("retry", w.Job());
 
         Assert.Equal(first.JobId, second.JobId);
-        Assert.Equal(first.Outputs["jarId"], second.Outputs["jarId"]);
         Assert.Single(w.Sites[0].Jobs);
         Assert.Single(w.Sites[0].Requests.Matching("POST", "/jars/*/run"));
         Assert.Single(w.Sites[0].Requests.Matching("POST", "/jars/upload"));
@@ -136,7 +138,7 @@ public sealed class StreamJobLifecycleTests
         var b = await w.CreateAsync("b", w.Job());
 
         Assert.Single(w.Sites[0].Requests.Matching("POST", "/jars/upload"));
-        Assert.Equal(a.Outputs["jarId"], b.Outputs["jarId"]);
+        Assert.Equal(w.Sites[0].Job(a.JobId)!.JarId, w.Sites[0].Job(b.JobId)!.JarId);
         await w.DeleteAsync(a);
         Assert.Single(Directory.GetFiles(w.Sites[0].UploadDirectory));
         await w.DeleteAsync(b);
@@ -156,7 +158,7 @@ public sealed class StreamJobArtifactTests
         var v1 = w.Job().Without("jarPath").With("artifact", Asset(w.Jar()));
         var d = await w.CreateAsync("asset", v1);
 
-        Assert.Equal(PropertyKind.Asset, d.Outputs["artifact"].Kind);
+        Assert.Equal(PropertyKind.Asset, d.Inputs["artifact"].Kind);
         Assert.Equal(d.Inputs["artifact"].AsAsset.Hash, d.Outputs["artifactSha256"].AsString);
         Assert.Empty(await w.DiffChanges(d, v1));
         var v2 = w.Job().Without("jarPath").With("artifact", Asset(w.Jar(version: 2)));

@@ -75,6 +75,13 @@ public sealed class StreamJobUpgradeTests
         // The engine records the new inputs with these outputs: the next preview still shows the change pending.
         var recorded = v1 with { Inputs = await w.CheckAsync("rb", news), Outputs = e.Properties };
         Assert.Equal(["arguments", "jarPath"], (await w.DiffChanges(recorded, news)).Order());
+
+        // The next update starts from the job that runs (the outputs name it), not from the inputs that failed.
+        var fixedNews = w.Job(version: 2, extra: ("readinessSeconds", PropertyValue.Of(1)));
+        var v3 = await w.UpdateAsync(recorded, fixedNews);
+        var stopped = w.Sites[0].Job(back.JobId)!;
+        Assert.Equal(JobStatus.FINISHED, stopped.State);
+        Assert.Equal(Assert.Single(stopped.Savepoints), w.Sites[0].Job(v3.JobId)!.RestoredFrom);
     }
 
     [Fact]
@@ -148,7 +155,21 @@ public sealed class StreamJobUpgradeTests
 
         Assert.Equal(v1.JobId, v2.JobId);
         Assert.DoesNotContain(w.Sites[0].Requests.Entries, r => r.Method != "GET");
-        Assert.Equal("stateless", v2.Outputs["upgradeMode"].AsString);
+        Assert.Equal("stateless", v2.Inputs["upgradeMode"].AsString);
+    }
+
+    [Fact]
+    public async Task Writing_the_default_modes_in_or_out_is_no_change()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var v1 = await w.CreateAsync("dflt", w.Job());
+        Assert.False(v1.Inputs.ContainsKey("upgradeMode"));
+        var spelled = w.Job(extra: [("upgradeMode", S("savepoint")), ("desiredState", S("running"))]);
+
+        Assert.Empty(await w.DiffChanges(v1, spelled));
+        var recorded = v1 with { Inputs = await w.CheckAsync("dflt", spelled) };
+        Assert.Empty(await w.DiffChanges(recorded, w.Job()));
+        Assert.Equal(["upgradeMode"], await w.DiffChanges(recorded, w.Job(extra: ("upgradeMode", S("stateless")))));
     }
 
     [Fact]
