@@ -45,6 +45,7 @@ public static class ChainBench
                 }
                 results.Breakdowns.Add(runs.OrderBy(b => b.WallMs).ElementAt(runs.Count / 2));
                 progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] {results.Breakdowns[^1].Describe()}");
+                if (size == small) progress.WriteLine($"  its first StreamJob Create: {string.Join("; ", results.Breakdowns[^1].FirstJobTimeline)}");
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

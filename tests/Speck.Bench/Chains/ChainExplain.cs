@@ -11,6 +11,9 @@ namespace Speck.Bench.Chains;
 public sealed record DeployBreakdown(int Jobs, int Parallel, double WallMs, double CreateSpanMs, double SiteCreateMs, double TopicCreateMs,
     double JobCreateMedianMs, double JobCreateMaxMs, int ProviderCalls)
 {
+    /// <summary>The stand-ins' answers during the first StreamJob Create, from its start (for the progress log).</summary>
+    public IReadOnlyList<string> FirstJobTimeline { get; init; } = [];
+
     public string Describe() =>
         $"{Jobs} job(s), parallelism {Parallel}: wall {WallMs / 1000:0.00} s, of which {CreateSpanMs / 1000:0.00} s from the first Create to the " +
         $"last one's answer; a Create takes (median) {SiteCreateMs:0} ms for a SpeSite, {TopicCreateMs:0} ms for a Topic, " +
@@ -32,6 +35,7 @@ public static class ChainExplain
             var up = await stack.UpAsync(ct);
             var wall = sw.Elapsed.TotalMilliseconds;
             if (!up.Succeeded) throw new InvalidOperationException($"explain deploy failed: {string.Join("; ", up.Errors.Take(3))}");
+            var requests = sites.Requests();
             await stack.DestroyAsync(ct);
 
             var creates = File.ReadLines(log).Select(l => JsonNode.Parse(l)!.AsObject())
@@ -50,9 +54,15 @@ public static class ChainExplain
                 foreach (var c in creates.Where(c => c.Type == type)) s.Add(c.Ms);
                 return s.Values.Count == 0 ? double.NaN : s.Median;
             }
+            var firstJob = creates.Where(c => c.Type == "speck:index:StreamJob").MinBy(c => c.Start);
+            var timeline = requests.Where(r => r.Time >= firstJob.Start && r.Time <= firstJob.End).OrderBy(r => r.Time)
+                .Select(r => $"+{(r.Time - firstJob.Start).TotalMilliseconds:0} ms {r.Method} {r.Path} {r.Status}").ToList();
             return new DeployBreakdown(program.Jobs, parallel, wall, (creates.Max(c => c.End) - creates.Min(c => c.Start)).TotalMilliseconds,
                 Median("speck:index:SpeSite"), Median("speck:index:Topic"), Median("speck:index:StreamJob"),
-                creates.Where(c => c.Type == "speck:index:StreamJob").Max(c => c.Ms), up.Calls.Count + (up.Preview?.Calls.Count ?? 0));
+                creates.Where(c => c.Type == "speck:index:StreamJob").Max(c => c.Ms), up.Calls.Count + (up.Preview?.Calls.Count ?? 0))
+            {
+                FirstJobTimeline = timeline,
+            };
         }
         finally
         {
