@@ -191,15 +191,19 @@ public static class ChainReport
             text += $"With parallelism {many.Parallel} all {many.Jobs} Creates run at once (one wave): a Create takes {many.JobCreateMedianMs:0} ms " +
                     $"(median) and the slowest {many.JobCreateMaxMs:0} ms among {atOnce}, against {one.JobCreateMedianMs:0} ms alone; " +
                     $"{many.CreateSpanMs / 1000:0.00} s from the first Create to the last answer, so about ({fixedMs / 1000:0.00} + " +
-                    $"{many.CreateSpanMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {(fixedMs + many.CreateSpanMs) / one.WallMs:0.0}×. ";
+                    $"{many.CreateSpanMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {(fixedMs + many.CreateSpanMs) / one.WallMs:0.0}×. A Create " +
+                    $"spends (median) {many.JobToRunMs:0} ms until its first poll's answer (the job lookup, the site's one jar upload, " +
+                    $"shared, and the run request; {one.JobToRunMs:0} ms alone) and {many.JobAfterRunMs:0} ms after it ({one.JobAfterRunMs:0} ms " +
+                    "alone; the stand-in's scheduling takes 150 ms). ";
         }
         text += $"CPU during that deploy: the provider processes {many.Cpu.ChildrenMs / 1000:0.00} s, the harness and {r.Options.Sites} stand-ins " +
                 $"{many.Cpu.SelfMs / 1000:0.00} s, {many.CpuShare:P0} of the {Environment.ProcessorCount} cores over its {many.WallMs / 1000:0.00} s; " +
                 $"the cores were {many.Cpu.MachineBusyShare:P0} busy (everything on the machine)" +
-                (many.Cpu.MachineBusyShare >= 0.8
-                    ? many.CpuShare >= 0.5 * many.Cpu.MachineBusyShare
-                        ? ": the cores are the limit, and the harness, the stand-ins and the provider used most of them."
-                        : ": the cores are the limit, and most of their time went to other work on the machine than this bench."
+                (many.Cpu.MachineBusyShare >= 0.8 && many.JobCreateMedianMs > 1.2 * one.JobCreateMedianMs
+                    ? ": the Creates slow down because the cores are the limit, " + (many.CpuShare >= 0.5 * many.Cpu.MachineBusyShare
+                        ? "and the harness, the stand-ins and the provider used most of them."
+                        : "and most of their time went to other processes than the harness, stand-ins and providers (the brokers, and " +
+                          "anything else running on the machine).")
                     : ".");
         return text;
     }
