@@ -183,8 +183,8 @@ public static class ChainReport
                     $"{waves * many.JobCreateMedianMs / 1000:0.00} s, against {many.CreateSpanMs / 1000:0.00} s measured from the first Create to the " +
                     $"last answer. So at parallelism {many.Parallel} the ratio is bound to about ({fixedMs / 1000:0.00} + {waves} × " +
                     $"{many.JobCreateMedianMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {bound:0.0}× whatever the provider does between the " +
-                    $"engine's calls; {ChainBench.DeployGrowthTarget}× would need a Create of at most {Math.Max(0, needed):0} ms, below the stand-in's " +
-                    "own 200 ms from run request to a running job. ";
+                    $"engine's calls; {ChainBench.DeployGrowthTarget}× would need a Create of at most {Math.Max(0, needed):0} ms" +
+                    (needed < 200 ? ", below the stand-in's own 200 ms from run request to a running job. " : ". ");
         }
         else
         {
