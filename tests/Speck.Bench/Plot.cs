@@ -30,6 +30,7 @@ public static class Plot
         Line(p, m => m.DeployMs, $"deploy (parallel {p})");
         Line(p, m => m.ModifyMs, $"modify k = max(1, n/10) (parallel {p})");
         Line(p, m => m.DeleteMs, $"delete (parallel {p})");
+        if (r.Options.MeasuresRaised) Line(r.Options.RaisedParallel, m => m.DeployMs, $"deploy (parallel {r.Options.RaisedParallel})");
         // One at a time is an order of magnitude slower: on its own axis (right) so the parallel lines stay readable.
         Line(1, m => m.DeployMs, "deploy, one at a time (right axis)", dashed: true, right: true);
         Line(1, m => m.DeleteMs, "delete, one at a time (right axis)", dashed: true, right: true);

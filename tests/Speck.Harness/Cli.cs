@@ -3,8 +3,9 @@ using Speck.Harness;
 // speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
 // Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview]
 //                     [--grpc-log FILE] [--parallel N] [-v=N]
+// --parallel defaults as the CLI's does: PULUMI_PARALLEL if positive, else 4 × processors.
 var (command, dir, stack, provider, grpcLog, parallel, flags) = ("", ".", "dev", Environment.GetEnvironmentVariable("SPECK_PROVIDER"),
-    Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), 16, new List<string>());
+    Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), StackOptions.DefaultParallel(), new List<string>());
 var skipPreview = false;
 for (var i = 0; i < args.Length; i++)
 {

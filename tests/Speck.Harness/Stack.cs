@@ -17,8 +17,18 @@ public sealed record StackOptions
     /// <summary>Append PULUMI_DEBUG_GRPC-style JSON lines of every provider call here.</summary>
     public string? GrpcLogPath { get; init; }
 
-    /// <summary>How many resource steps run at once (the CLI's default parallelism is 16).</summary>
-    public int Parallel { get; init; } = 16;
+    /// <summary>How many resource steps run at once; the CLI's default (<see cref="DefaultParallel"/>) unless set.</summary>
+    public int Parallel { get; init; } = DefaultParallel();
+
+    /// <summary>
+    /// The default of <c>pulumi up/preview/destroy/refresh --parallel</c>: <c>PULUMI_PARALLEL</c> when it is a
+    /// positive number, otherwise 4 × the processors the process may use (pulumi/pulumi#15016, #18782; the CLI
+    /// takes Go's GOMAXPROCS, which like <see cref="Environment.ProcessorCount"/> follows CPU affinity and limits).
+    /// </summary>
+    public static int DefaultParallel(string? pulumiParallel) =>
+        long.TryParse(pulumiParallel?.Trim(), out var p) && p > 0 ? (int)Math.Min(p, int.MaxValue) : 4 * Environment.ProcessorCount;
+
+    public static int DefaultParallel() => DefaultParallel(Environment.GetEnvironmentVariable("PULUMI_PARALLEL"));
 
     /// <summary>Flags placed before the engine address, e.g. <c>--logtostderr</c>, <c>-v=9</c>.</summary>
     public IReadOnlyList<string> ProviderFlags { get; init; } = [];

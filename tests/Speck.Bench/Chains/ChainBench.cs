@@ -10,8 +10,6 @@ public static class ChainBench
 {
     public const double SeedStateBytes = 754;
     public const double DeployGrowthTarget = 2;
-    /// <summary>Parallelism without a practical bound (more than all resources of the longest chain).</summary>
-    public const int Unbounded = 1000;
     private const int ExplainRuns = 3;
 
     public static async Task<ChainResults> RunAsync(BenchOptions opts, Report report, TextWriter progress, CancellationToken ct)
@@ -29,13 +27,16 @@ public static class ChainBench
                 {
                     var program = ChainProgram.Random(size, opts.Sites);
                     results.Add(await OneAsync(brokers, program, opts.Parallel, opts, work, ct));
+                    if (opts.MeasuresRaised) results.Add(await OneAsync(brokers, program, opts.RaisedParallel, opts, work, ct));
                     if (opts.SequentialSizes.Contains(size) && run < opts.SequentialRuns)
                         results.Add(await OneAsync(brokers, program, 1, opts, work, ct));
                     progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] chain of {size}: run {run + 1}/{opts.Runs}: {results.Last}");
                 }
-            // Where the time goes: the smallest and the largest chain with the gRPC log on, and the largest without a bound.
+            // Where the time goes: the smallest and the largest chain with the gRPC log on, the largest also at the raised parallelism.
             var (small, large) = (opts.Sizes.Min(), opts.Sizes.Max());
-            foreach (var (size, parallel) in new[] { (small, opts.Parallel), (large, opts.Parallel), (large, Unbounded) })
+            var explained = new List<(int, int)> { (small, opts.Parallel), (large, opts.Parallel) };
+            if (opts.MeasuresRaised) explained.Add((large, opts.RaisedParallel));
+            foreach (var (size, parallel) in explained)
             {
                 var runs = new List<DeployBreakdown>();
                 for (var i = 0; i < ExplainRuns; i++)
@@ -45,6 +46,7 @@ public static class ChainBench
                 }
                 results.Breakdowns.Add(runs.OrderBy(b => b.WallMs).ElementAt(runs.Count / 2));
                 progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] {results.Breakdowns[^1].Describe()}");
+                if (size == small && parallel == opts.Parallel) progress.WriteLine($"  its first StreamJob Create: {string.Join("; ", results.Breakdowns[^1].FirstJobTimeline)}");
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -76,8 +78,10 @@ public sealed class ChainResults(BenchOptions opts)
     public BenchOptions Options { get; } = opts;
     public IReadOnlyList<ChainMeasurement> All => _all;
     public bool TimedOut { get; set; }
-    /// <summary>The median (by wall time) of the explanation deploys: smallest and largest chain, then the largest unbounded.</summary>
+    /// <summary>The median (by wall time) of the explanation deploys: smallest and largest chain, then the largest at the raised parallelism.</summary>
     public List<DeployBreakdown> Breakdowns { get; } = [];
+
+    public DeployBreakdown? Breakdown(int jobs, int parallel) => Breakdowns.FirstOrDefault(b => b.Jobs == jobs && b.Parallel == parallel);
     public string Last => _all.Count == 0 ? "" : Describe(_all[^1]);
 
     public void Add(ChainMeasurement m) => _all.Add(m);

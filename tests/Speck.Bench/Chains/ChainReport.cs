@@ -15,11 +15,34 @@ public static class ChainReport
             $"The provider sits in pair 1; every request to a site of another pair first waits {o.RttMs} ms, the seed's round-trip time " +
             "between pairs (the stand-in's latency knob; no netem). Each size is a fresh program and fresh stand-ins; everything runs " +
             $"through the engine harness (`Stack.UpAsync` = preview + update, each in its own provider process; `DestroyAsync`) with " +
-            $"the CLI's default parallelism {p}, against the NativeAOT provider. Deploy includes the {o.Sites} `SpeSite`s and the " +
+            $"the CLI's default parallelism {p} ({DefaultParallelText()}), against the NativeAOT provider. Deploy includes the {o.Sites} `SpeSite`s and the " +
             "topics; modify changes the argument of k = max(1, jobs/10) jobs (savepoint upgrade: stop with savepoint, run from it); " +
             "delete is `destroy`. The stand-in's job clock is its default: INITIALIZING 50 ms, scheduling 150 ms, cancelling 150 ms, " +
             $"savepoint 200 ms. {o.Runs} runs per size, min / median / max." + (r.TimedOut ? " **The run hit its time limit; sizes with fewer runs than asked are shown as measured.**" : ""));
         var sizes = r.Sizes(p).ToList();
+        ChainTable(r, p, sizes, report);
+        report.Image("Wall time against chain length", PlotFile);
+        report.Text("SPE calls per job in the deploy include each site's probe (`GET /config`) by `SpeSite`, spread over the jobs.");
+
+        var raisedSizes = o.MeasuresRaised ? r.Sizes(o.RaisedParallel).ToList() : [];
+        if (raisedSizes.Count > 0)
+        {
+            report.Section($"Chains on Flink at a raised parallelism ({o.RaisedParallel})",
+                $"The same programs with `--parallel {o.RaisedParallel}` (or `PULUMI_PARALLEL={o.RaisedParallel}`), as users of wide programs " +
+                $"raise it: at least every resource of the longest chain ({sizes[^1]} jobs, {sizes[^1] + 1} topics, {o.Sites} sites), so no " +
+                $"step waits for a slot. Each run takes turns with the default's run of the same program above; {o.Runs} runs per size.");
+            ChainTable(r, o.RaisedParallel, raisedSizes, report);
+        }
+
+        BelowTables(r, report, sizes);
+    }
+
+    private static string DefaultParallelText() =>
+        Speck.Harness.StackOptions.DefaultParallel() != Speck.Harness.StackOptions.DefaultParallel(null)
+            ? $"from `PULUMI_PARALLEL`, which sets the CLI's default"
+            : $"4 × {Environment.ProcessorCount} processors, as `pulumi up` sets it since pulumi/pulumi#15016";
+
+    private static void ChainTable(ChainResults r, int p, List<int> sizes, Report report) =>
         report.Table(["jobs", "runs", "deploy wall", "modify wall", "delete wall", "SPE calls / job (deploy)", "SPE calls / changed job (modify)", "SPE calls / job (delete)", "bytes uploaded (jars)", "provider calls (deploy)"],
             sizes.Select(n =>
             {
@@ -38,9 +61,11 @@ public static class ChainReport
                     ms[0].DeployProviderCalls.ToString(),
                 ];
             }));
-        report.Image("Wall time against chain length", PlotFile);
-        report.Text("SPE calls per job in the deploy include each site's probe (`GET /config`) by `SpeSite`, spread over the jobs.");
 
+    private static void BelowTables(ChainResults r, Report report, List<int> sizes)
+    {
+        var o = r.Options;
+        var p = o.Parallel;
         report.Section("Modify: which jobs the SPE calls were about",
             "Each SPE request of the modify is attributed to the job whose Flink job ID it names (in the path, or the run request's " +
             "body; old and new IDs both count). \"Unchanged jobs touched\" must be 0. Calls naming no job are the jar lookups " +
@@ -91,13 +116,18 @@ public static class ChainReport
         {
             report.Section("Where a deploy's time goes",
                 "One more deploy of the shortest and the longest chain with the harness's gRPC log on (timestamps and durations of every " +
-                $"provider call), and the longest once more with the parallelism unbounded ({ChainBench.Unbounded}); the median of 3 " +
-                "by wall time. The gRPC log itself costs a little time. Wall time covers both provider processes (preview and update).");
-            report.Table(["jobs", "parallelism", "wall", "first Create → last answer", "SpeSite Create", "Topic Create", "StreamJob Create (median / slowest)", "provider calls"],
+                $"provider call), the longest at the default parallelism ({p})" + (o.MeasuresRaised ? $" and at the raised one ({o.RaisedParallel})" : "") +
+                "; the median of 3 by wall time. The gRPC log itself costs a little time. Wall time covers both provider processes " +
+                "(preview and update). CPU: the two provider processes, and this process (the harness and the stand-ins; not the " +
+                $"brokers), as a share of the {Environment.ProcessorCount} cores' time over the wall time; and how busy the cores were, by " +
+                "anything on the machine (`/proc/stat`).");
+            report.Table(["jobs", "parallelism", "wall", "first Create → last answer", "SpeSite Create", "Topic Create", "StreamJob Create (median / slowest)", "… until its first poll's answer / after it (polls)", "provider calls", "CPU providers / harness+stand-ins (share)", "cores busy"],
                 r.Breakdowns.Select(b => (IReadOnlyList<string>)
                 [
                     b.Jobs.ToString(), b.Parallel.ToString(), $"{b.WallMs / 1000:0.00} s", $"{b.CreateSpanMs / 1000:0.00} s",
-                    $"{b.SiteCreateMs:0} ms", $"{b.TopicCreateMs:0} ms", $"{b.JobCreateMedianMs:0} / {b.JobCreateMaxMs:0} ms", b.ProviderCalls.ToString(),
+                    $"{b.SiteCreateMs:0} ms", $"{b.TopicCreateMs:0} ms", $"{b.JobCreateMedianMs:0} / {b.JobCreateMaxMs:0} ms",
+                    $"{b.JobToRunMs:0} / {b.JobAfterRunMs:0} ms ({b.JobPolls:0})", b.ProviderCalls.ToString(),
+                    $"{b.Cpu.ChildrenMs / 1000:0.00} / {b.Cpu.SelfMs / 1000:0.00} s ({b.CpuShare:P0})", $"{b.Cpu.MachineBusyShare:P0}",
                 ]));
         }
 
@@ -109,10 +139,9 @@ public static class ChainReport
     {
         var p = r.Options.Parallel;
         var (small, large) = (sizes[0], sizes[^1]);
-        var d1 = ChainResults.Sample(r.Of(small, p), m => m.DeployMs, "ms").Median;
-        var dN = ChainResults.Sample(r.Of(large, p), m => m.DeployMs, "ms").Median;
-        report.Target($"deploying {large} jobs over {r.Options.Sites} sites against {small} (median wall time ratio)", dN / d1, ChainBench.DeployGrowthTarget, "×",
-            WhyDeploySlow(r, small, large));
+        DeployTarget(r, report, small, large, p, $"at the CLI's default parallelism {p}");
+        if (r.Options.MeasuresRaised && r.Of(small, r.Options.RaisedParallel).Count > 0 && r.Of(large, r.Options.RaisedParallel).Count > 0)
+            DeployTarget(r, report, small, large, r.Options.RaisedParallel, $"with `--parallel {r.Options.RaisedParallel}`");
         var worst = r.All.Where(m => m.Parallel == p).Max(m => m.Modify.UnchangedTouched);
         report.Target("SPE calls of a modify that touch jobs not changed (all runs, all sizes)", worst, 0, "jobs");
         var state = r.Of(large, p)[0].State;
@@ -124,26 +153,58 @@ public static class ChainReport
             $"the program, and {paths:0} B the two local paths (`jarPath`, `savepointDirectory`).");
     }
 
-    private static string WhyDeploySlow(ChainResults r, int small, int large)
+    private static void DeployTarget(ChainResults r, Report report, int small, int large, int p, string how)
     {
-        var p = r.Options.Parallel;
+        var d1 = ChainResults.Sample(r.Of(small, p), m => m.DeployMs, "ms").Median;
+        var dN = ChainResults.Sample(r.Of(large, p), m => m.DeployMs, "ms").Median;
+        report.Target($"deploying {large} jobs over {r.Options.Sites} sites against {small} {how} (median wall time ratio)", dN / d1, ChainBench.DeployGrowthTarget, "×",
+            WhyDeploy(r, small, large, p, d1, dN));
+    }
+
+    /// <summary>The deploy ratio explained from this run's measurements: waves of Creates, a Create's time, the fixed part, the CPU.</summary>
+    private static string WhyDeploy(ChainResults r, int small, int large, int p, double d1, double dN)
+    {
         var calls = ChainResults.Sample(r.Of(large, p), m => m.DeployCalls, "").Median;
-        var text = $"The deploy of {large} made {calls:0} SPE requests against {ChainResults.Sample(r.Of(small, p), m => m.DeployCalls, "").Median:0} for {small}, " +
-                   $"spread over {r.Options.Sites} sites. ";
-        if (r.Breakdowns.Count < 3) return text;
-        var (one, many, free) = (r.Breakdowns[0], r.Breakdowns[1], r.Breakdowns[2]);
+        var text = $"The deploy of {large} took {dN / 1000:0.00} s against {d1 / 1000:0.00} s for {small} (medians at parallelism {p}) and made " +
+                   $"{calls:0} SPE requests against {ChainResults.Sample(r.Of(small, p), m => m.DeployCalls, "").Median:0}, spread over {r.Options.Sites} sites. ";
+        if (r.Breakdown(small, r.Options.Parallel) is not { } one || r.Breakdown(large, p) is not { } many) return text;
         var waves = (int)Math.Ceiling((double)many.Jobs / many.Parallel);
         var fixedMs = one.WallMs - one.JobCreateMedianMs;
-        text += $"Measured (section \"Where a deploy's time goes\"): with parallelism {many.Parallel} the {many.Jobs} StreamJob Creates queue in " +
-                $"⌈{many.Jobs}/{many.Parallel}⌉ = {waves} waves, and a Create takes {many.JobCreateMedianMs:0} ms (median) among {many.Parallel} against " +
-                $"{one.JobCreateMedianMs:0} ms alone: mostly the stand-in's 50 ms INITIALIZING and 150 ms scheduling, plus {r.Options.RttMs} ms on each " +
-                $"request to the other pairs. {waves} × {many.JobCreateMedianMs / 1000:0.00} s = {waves * many.JobCreateMedianMs / 1000:0.0} s, against " +
-                $"{many.CreateSpanMs / 1000:0.00} s measured from the first Create to the last answer; the fixed part of a deploy (two provider " +
-                $"starts, preview, sites, topics) is about {fixedMs / 1000:0.00} s. So at parallelism {many.Parallel} the ratio is bound to about " +
-                $"({fixedMs / 1000:0.00} + {waves} × {many.JobCreateMedianMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {(fixedMs + waves * many.JobCreateMedianMs) / one.WallMs:0.0}× " +
-                $"whatever the provider does between the engine's calls. Without the bound the {free.Jobs}-job deploy takes {free.WallMs / 1000:0.00} s " +
-                $"({free.WallMs / one.WallMs:0.0}× the {one.Jobs}-job one); then the 2 cores, shared by the harness, {r.Options.Sites} stand-ins and the " +
-                $"brokers, are the limit (a Create takes {free.JobCreateMedianMs:0} ms median).";
+        var atOnce = Math.Min(many.Jobs, many.Parallel);
+        text += $"Measured (section \"Where a deploy's time goes\"): a StreamJob Create takes {one.JobCreateMedianMs:0} ms alone: mostly the " +
+                $"stand-in's 50 ms INITIALIZING and 150 ms scheduling, plus {r.Options.RttMs} ms on each request to the other pairs; the fixed " +
+                $"part of a deploy (two provider starts, preview, sites, topics) is about {fixedMs / 1000:0.00} s. ";
+        if (waves > 1)
+        {
+            var bound = (fixedMs + waves * many.JobCreateMedianMs) / one.WallMs;
+            var needed = (ChainBench.DeployGrowthTarget * one.WallMs - fixedMs) / waves;
+            text += $"With parallelism {many.Parallel} the {many.Jobs} Creates queue in ⌈{many.Jobs}/{many.Parallel}⌉ = {waves} waves, and a Create " +
+                    $"takes {many.JobCreateMedianMs:0} ms (median) among {atOnce}: {waves} × {many.JobCreateMedianMs / 1000:0.00} s = " +
+                    $"{waves * many.JobCreateMedianMs / 1000:0.00} s, against {many.CreateSpanMs / 1000:0.00} s measured from the first Create to the " +
+                    $"last answer. So at parallelism {many.Parallel} the ratio is bound to about ({fixedMs / 1000:0.00} + {waves} × " +
+                    $"{many.JobCreateMedianMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {bound:0.0}× whatever the provider does between the " +
+                    $"engine's calls; {ChainBench.DeployGrowthTarget}× would need a Create of at most {Math.Max(0, needed):0} ms" +
+                    (needed < 200 ? ", below the stand-in's own 200 ms from run request to a running job. " : ". ");
+        }
+        else
+        {
+            text += $"With parallelism {many.Parallel} all {many.Jobs} Creates run at once (one wave): a Create takes {many.JobCreateMedianMs:0} ms " +
+                    $"(median) and the slowest {many.JobCreateMaxMs:0} ms among {atOnce}, against {one.JobCreateMedianMs:0} ms alone; " +
+                    $"{many.CreateSpanMs / 1000:0.00} s from the first Create to the last answer, so about ({fixedMs / 1000:0.00} + " +
+                    $"{many.CreateSpanMs / 1000:0.00}) ÷ {one.WallMs / 1000:0.00} ≈ {(fixedMs + many.CreateSpanMs) / one.WallMs:0.0}×. A Create " +
+                    $"spends (median) {many.JobToRunMs:0} ms until its first poll's answer (the job lookup, the site's one jar upload, " +
+                    $"shared, and the run request; {one.JobToRunMs:0} ms alone) and {many.JobAfterRunMs:0} ms after it ({one.JobAfterRunMs:0} ms " +
+                    "alone; the stand-in's scheduling takes 150 ms). ";
+        }
+        text += $"CPU during that deploy: the provider processes {many.Cpu.ChildrenMs / 1000:0.00} s, the harness and {r.Options.Sites} stand-ins " +
+                $"{many.Cpu.SelfMs / 1000:0.00} s, {many.CpuShare:P0} of the {Environment.ProcessorCount} cores over its {many.WallMs / 1000:0.00} s; " +
+                $"the cores were {many.Cpu.MachineBusyShare:P0} busy (everything on the machine)" +
+                (many.Cpu.MachineBusyShare >= 0.8 && many.JobCreateMedianMs > 1.2 * one.JobCreateMedianMs
+                    ? ": the Creates slow down because the cores are the limit, " + (many.CpuShare >= 0.5 * many.Cpu.MachineBusyShare
+                        ? "and the harness, the stand-ins and the provider used most of them."
+                        : "and most of their time went to other processes than the harness, stand-ins and providers (the brokers, and " +
+                          "anything else running on the machine).")
+                    : ".");
         return text;
     }
 }

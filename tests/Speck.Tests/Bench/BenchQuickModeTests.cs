@@ -20,7 +20,7 @@ public sealed class BenchQuickModeTests
             {
                 JitProvider = RepoPaths.ProviderBinary, AotProvider = RepoPaths.ProviderBinary,
                 Out = Path.Combine(dir, "benchmarks.md"), Runs = 1, Sizes = [2], Sites = 2,
-                SequentialSizes = [2], SequentialRuns = 1, MaxMinutes = 5,
+                SequentialSizes = [2], SequentialRuns = 1, MaxMinutes = 5, Parallel = 4, RaisedParallel = 16,
                 NodeRedSites = 2, NodeRedSizes = [2], NodeRedRuns = 1,
             };
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -34,7 +34,8 @@ public sealed class BenchQuickModeTests
             Assert.False(results.TimedOut);
             var parallel = Assert.Single(results.Of(2, opts.Parallel));
             var sequential = Assert.Single(results.Of(2, 1));
-            foreach (var m in new[] { parallel, sequential })
+            var raised = Assert.Single(results.Of(2, opts.RaisedParallel));
+            foreach (var m in new[] { parallel, sequential, raised })
             {
                 // Modify changes one job: one update step, and no SPE call names the other job.
                 Assert.Equal(1, m.Modify.Changed);
@@ -60,6 +61,9 @@ public sealed class BenchQuickModeTests
             Assert.Contains("| 2 | 1 |", md);
             Assert.Contains("![Wall time against chain length](benchmarks.png)", md);
             Assert.Contains("SPE calls of a modify that touch jobs not changed", md);
+            Assert.Contains("## Chains on Flink at a raised parallelism (16)", md);
+            Assert.Contains("against 2 at the CLI's default parallelism 4 (median wall time ratio)", md);
+            Assert.Contains("against 2 with `--parallel 16` (median wall time ratio)", md);
             Assert.Contains("Node-RED flows of unchanged jobs rewritten or moved by a modify", md);
             var png = new FileInfo(Path.Combine(dir, ChainReport.PlotFile));
             Assert.True(png.Exists && png.Length > 1000);

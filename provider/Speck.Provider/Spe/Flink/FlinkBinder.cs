@@ -19,6 +19,13 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
     // Jobs of one jar deployed together on one site share one lookup and upload instead of each uploading its own copy.
     private readonly ConcurrentDictionary<string, Task<string>> _jarsInFlight = new(StringComparer.Ordinal);
 
+    // GET /config per site, for this provider process's life (one preview or update). It is the JobManager's
+    // configuration (version, web submission), fixed while the cluster runs, so the jobs of a site need not each ask
+    // again: on a site across the WAN that is a round trip per deployment. Only answers are kept, never failures; a
+    // site probe always asks anew. A cluster restarted mid-operation with jar submission turned off still refuses
+    // the run request (its /jars routes are gone), a clean error.
+    private readonly ConcurrentDictionary<string, FlinkConfig> _configs = new(StringComparer.Ordinal);
+
     public SpeKind Kind => SpeKind.Flink;
 
     public FlinkClient Client(SpeEndpoint endpoint) =>
@@ -30,6 +37,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
             try
             {
                 var config = await Client(endpoint).GetConfigAsync(ct);
+                _configs[SiteKey(endpoint.Url)] = config;
                 var version = config.FlinkVersion ?? "unknown";
                 var submit = config.Features?.WebSubmit == false ? ", jar submission disabled (web.submit.enable=false)" : "";
                 return new SpeProbe(version, $"Flink {version}{submit}");
@@ -43,7 +51,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
     public Task<DeployedJob> DeployAsync(JobDeployment d, CancellationToken ct) => Guard(d.Endpoint, async () =>
     {
         var client = Client(d.Endpoint);
-        var config = await client.GetConfigAsync(ct);
+        var config = await ConfigAsync(client, d.Endpoint.Url, ct);
         if (config.Features?.WebSubmit == false)
             throw ProviderException.Precondition($"Flink at {d.Endpoint.Url} does not accept jars (web.submit.enable=false)");
         var jobs = (await client.ListJobsAsync(ct)).Jobs;
@@ -139,7 +147,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
     public Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => Guard(endpoint, async () =>
     {
         var client = Client(endpoint);
-        var config = await client.GetConfigAsync(ct);
+        var config = await ConfigAsync(client, endpoint.Url, ct);
         if (config.Features?.WebSubmit == false) return (IReadOnlyList<string>)[];
         var jars = (await client.ListJarsAsync(ct)).Files;
         var used = (await client.ListJobsAsync(ct)).Jobs.Where(j => !FlinkStates.IsGloballyTerminal(j.State)).Select(j => j.Jid[..8]).ToHashSet();
@@ -151,6 +159,16 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         }
         return (IReadOnlyList<string>)released;
     });
+
+    private async Task<FlinkConfig> ConfigAsync(FlinkClient client, string siteUrl, CancellationToken ct)
+    {
+        if (_configs.TryGetValue(SiteKey(siteUrl), out var known)) return known;
+        var config = await client.GetConfigAsync(ct);
+        _configs[SiteKey(siteUrl)] = config;
+        return config;
+    }
+
+    private static string SiteKey(string siteUrl) => siteUrl.TrimEnd('/');
 
     private static FlinkJarRunRequest Run(FlinkConfig config, string jobId, JobDeployment d) => new()
     {
@@ -171,7 +189,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
     /// </summary>
     private async Task<string> EnsureJarAsync(FlinkClient client, string siteUrl, JobArtifact artifact, CancellationToken ct)
     {
-        var key = siteUrl.TrimEnd('/') + "|" + artifact.Sha256;
+        var key = SiteKey(siteUrl) + "|" + artifact.Sha256;
         var mine = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _jarsInFlight.GetOrAdd(key, mine.Task);
         if (shared != mine.Task)
@@ -220,7 +238,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         ready.CancelAfter(d.ReadyTimeout);
         FlinkJobDetails? job = null;
         DateTimeOffset? runningSince = null;
-        var pause = TimeSpan.FromMilliseconds(25);
+        var pauses = PollPauses.ForFlink();
         try
         {
             for (var i = 0; i < MaxPolls; i++)
@@ -235,8 +253,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
                     if (DateTimeOffset.UtcNow - runningSince >= d.Stabilization) return new DeployedJob(jobId, gen, job.State, jarId, job.StartTime, null);
                 }
                 else runningSince = null;
-                await Task.Delay(pause, ready.Token);
-                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 1.5, 500));
+                await Task.Delay(pauses.Next(), ready.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
@@ -252,13 +269,12 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
 
     private static async Task AwaitEndAsync(FlinkClient client, string jobId, CancellationToken ct)
     {
-        var pause = TimeSpan.FromMilliseconds(25);
+        var pauses = PollPauses.ForFlink();
         for (var i = 0; i < MaxPolls; i++)
         {
             var job = await client.GetJobAsync(jobId, ct);
             if (job is null || FlinkStates.IsGloballyTerminal(job.State)) return;
-            await Task.Delay(pause, ct);
-            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 1.5, 500));
+            await Task.Delay(pauses.Next(), ct);
         }
         throw new TimeoutException($"Flink job {jobId} did not end after {MaxPolls} polls");
     }

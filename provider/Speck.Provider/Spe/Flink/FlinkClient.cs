@@ -84,12 +84,12 @@ public sealed class FlinkClient(HttpClient http, string? token = null, string? u
         GetAsync($"jobs/{jobId}/savepoints/{triggerId}", Json.FlinkAsyncResult, ct);
 
     /// <summary>
-    /// Polls a savepoint operation until it completes, with growing pauses, at most <paramref name="maxPolls"/> times
+    /// Polls a savepoint operation until it completes, with growing pauses (<see cref="PollPauses"/>), at most <paramref name="maxPolls"/> times
     /// and never past <paramref name="ct"/>. Returns the savepoint location.
     /// </summary>
     public async Task<string> AwaitSavepointAsync(string jobId, string triggerId, CancellationToken ct, int maxPolls = 1000)
     {
-        var pause = TimeSpan.FromMilliseconds(50);
+        var pauses = new PollPauses(TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(1000));
         for (var i = 0; i < maxPolls; i++)
         {
             var result = await GetSavepointStatusAsync(jobId, triggerId, ct);
@@ -102,8 +102,7 @@ public sealed class FlinkClient(HttpClient http, string? token = null, string? u
                 throw new FlinkSavepointFailedException(jobId, cause is null ? "no location reported"
                     : FlinkRestException.Summarize(cause.StackTrace ?? cause.Class ?? "unknown cause"));
             }
-            await Task.Delay(pause, ct);
-            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 1.5, 1000));
+            await Task.Delay(pauses.Next(), ct);
         }
         throw new TimeoutException($"savepoint {triggerId} of Flink job {jobId} still in progress after {maxPolls} polls");
     }
