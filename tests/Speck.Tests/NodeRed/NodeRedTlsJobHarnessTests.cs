@@ -172,9 +172,12 @@ public sealed class NodeRedTlsJobHarnessTests(SitesFixture sites)
             Assert.Equal(StepKind.Create, up.Step("site").Kind);
             var job = up.Step("job");
             var error = Assert.Single(job.InitErrors);
-            Assert.Contains("not connected", error);
-            Assert.Contains($"source '{inTopic}' on {tls.TlsUrl}", error);
-            Assert.Contains($"sink '{outTopic}' on {tls.TlsUrl}", error);
+            Assert.Contains("runs but is not ready", error);
+            Assert.Contains($"source '{inTopic}' on {tls.TlsUrl} is connecting", error);
+            Assert.Contains($"sink '{outTopic}' on {tls.TlsUrl} is connecting", error);
+            // Node-RED never says why; the provider's own try with the job's settings does.
+            Assert.Contains($"TLS handshake with {tls.TlsUrl} failed", error);
+            Assert.Contains("does not chain to the configured CA", error);
             // The job exists (unhealthy) and is recorded, so nothing is orphaned: destroy removes its flow.
             var recorded = dir.Stack.LoadState().Resources.Single(r => r.Name == "job");
             var flowId = recorded.Outputs["jobId"]!.GetValue<string>();
