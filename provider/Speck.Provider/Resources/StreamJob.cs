@@ -95,7 +95,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         }
         var id = $"{args.Site.SiteName}/{job.JobId}";
         var state = WithLogins(Record(args, artifact, job), logins);
-        if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' is {job.State}: {job.Problem}"]);
+        if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' {Condition(job)}"]);
         return (id, state);
     }
 
@@ -179,6 +179,10 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         };
         return (inputs, state);
     }
+
+    /// <summary>What is wrong with a job that does not run as it should: its state, or that it runs but is not ready yet.</summary>
+    internal static string Condition(DeployedJob job) =>
+        job.State == JobStates.Running ? $"runs but is not ready: {job.Problem}" : $"is {job.State}: {job.Problem}";
 
     internal ISpeBinder Binder(StreamJobArgs args) => binders.Spe(args.Site.Spe.Kind);
 

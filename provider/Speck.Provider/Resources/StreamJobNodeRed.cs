@@ -100,9 +100,14 @@ internal static class StreamJobNodeRed
         }
     }
 
-    /// <summary>A Node-RED job is updated in place (its flow replaced, only changed nodes restart) unless it moves.</summary>
-    public static bool UpdatesInPlace(StreamJobArgs olds, StreamJobArgs news) =>
-        Runs(olds) && Runs(news) && olds.NodeRed is not null && olds.Site.Spe.Url == news.Site.Spe.Url && olds.Site.SiteName == news.Site.SiteName;
+    /// <summary>
+    /// A Node-RED job is updated in place (its flow replaced, only changed nodes restart) unless it moves, or it was
+    /// imported: an adopted flow's node ids derive from another job key, so a deploy would not find it and would add a
+    /// second flow beside it; it is stopped (its sessions cleaned) and deployed anew instead.
+    /// </summary>
+    public static bool UpdatesInPlace(StreamJobState olds, StreamJobArgs news) =>
+        Runs(olds) && Runs(news) && olds.NodeRed is not null && olds.AdoptedInputs is not { Count: > 0 }
+        && olds.Site.Spe.Url == news.Site.Spe.Url && olds.Site.SiteName == news.Site.SiteName;
 
     public static bool Same(NodeRedProcessing? a, NodeRedProcessing? b) =>
         a is null || b is null ? a is null && b is null

@@ -101,7 +101,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         var newBinder = resource.Binder(news);
         if (!JobStates.IsEnded(failed.State))
             await newBinder.StopAsync(news.Site.Spe, failed.JobId, new JobStop(false, null), ct);
-        var reason = $"the new version (job {failed.JobId} on site '{news.Site.SiteName}') is {failed.State}: {failed.Problem}";
+        var reason = $"the new version (job {failed.JobId} on site '{news.Site.SiteName}') {StreamJob.Condition(failed)}";
         if (olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 is null)
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 

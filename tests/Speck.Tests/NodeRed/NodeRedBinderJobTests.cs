@@ -77,6 +77,9 @@ public sealed class NodeRedBinderJobTests(NodeRedSiteFixture site) : IClassFixtu
 
         Assert.False(job.Running);
         Assert.Contains($"source 'in' on {closed.Url} is", job.Problem);
+        // Node-RED shows only "connecting"; the provider's own try with the flow's settings names the cause.
+        Assert.Contains("the provider, connecting as the job would, fails too: ", job.Problem);
+        Assert.Contains(closed.Url, job.Problem![job.Problem!.IndexOf("fails too", StringComparison.Ordinal)..]);
         await Binder.StopAsync(Endpoint, job.JobId, new JobStop(false, null), CancellationToken.None);
     }
 

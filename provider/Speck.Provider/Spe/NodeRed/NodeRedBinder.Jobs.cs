@@ -29,6 +29,9 @@ public sealed partial class NodeRedBinder
         }
 
         var context = await Client(deployment.Endpoint).GetFlowContextAsync(deployed.FlowId, ct) ?? [];
+        if (problem is not null)
+            problem += await NodeRedBrokerCheck.ExplainAsync(flow.Body,
+                flow.MqttNodes.Keys.Where(id => NodeRedJobs.StatusOf(context, id).Text != NodeRedJobs.Connected), ct);
         return new DeployedJob(deployed.FlowId, deployment.Generation, JobStates.Running, deployed.Hash, NodeRedJobs.StartedAt(context), problem);
     });
 

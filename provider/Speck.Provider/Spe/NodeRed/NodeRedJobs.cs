@@ -62,6 +62,7 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// <summary>Replaces only this flow. Throws <see cref="NodeRedFlowGoneException"/> when it was deleted.</summary>
     public async Task<NodeRedDeployment> UpdateAsync(string flowId, NodeRedFlow flow, CancellationToken ct)
     {
+        if (flowId == GlobalFlowId) throw new NodeRedFlowGoneException(flowId);
         await ValidateAsync(flow, ct);
         var holder = await FlowHoldingAsync(flow, ct);
         if (holder is not null && holder != flowId)
@@ -75,7 +76,7 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// </summary>
     public async Task<NodeRedFlowReading> ReadAsync(string flowId, string? deployedHash, CancellationToken ct)
     {
-        var live = await client.GetFlowAsync(flowId, ct);
+        var live = await GetJobFlowAsync(flowId, ct);
         if (live is null) return new NodeRedFlowReading(flowId, NodeRedFlowState.Missing, null, null);
         var hash = NodeRedFlowHash.Of(live);
         deployedHash ??= NodeRedFlowHash.Recorded(live);
@@ -85,7 +86,7 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// <summary>Adopts an existing flow by id: its current content becomes the deployed baseline. Null when absent.</summary>
     public async Task<NodeRedFlowReading?> ImportAsync(string flowId, CancellationToken ct)
     {
-        var live = await client.GetFlowAsync(flowId, ct);
+        var live = await GetJobFlowAsync(flowId, ct);
         return live is null ? null : new NodeRedFlowReading(flowId, NodeRedFlowState.InSync, NodeRedFlowHash.Of(live), live);
     }
 
@@ -100,7 +101,7 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// <inheritdoc cref="DeleteAsync(string, CancellationToken)"/>
     public async Task<bool> DeleteAsync(string flowId, TimeSpan cleanupTimeout, CancellationToken ct)
     {
-        var live = await client.GetFlowAsync(flowId, ct);
+        var live = await GetJobFlowAsync(flowId, ct);
         if (live is null) return false;
         var persistent = NodeRedFlowHash.AllNodes(live)
             .Where(n => n["type"]?.ToString() == "mqtt-broker" && n["cleansession"]?.GetValueKind() == JsonValueKind.False).ToList();
@@ -183,6 +184,15 @@ public sealed class NodeRedJobs(NodeRedClient client)
     /// <summary>Context values come as <c>{"msg": "&lt;JSON text&gt;", "format": "Object"}</c>.</summary>
     private static JsonObject? Value(JsonObject context, string key) =>
         context[key]?["msg"] is JsonValue m && m.GetValueKind() == JsonValueKind.String ? JsonNode.Parse(m.GetValue<string>()) as JsonObject : null;
+
+    /// <summary>
+    /// A flow by id, or null. <c>GET /flow/global</c> answers with the engine's global config nodes and subflows
+    /// (nodered.md §4.5), which are no job: imported, a PUT over it would rewrite every flow's shared configs.
+    /// </summary>
+    private async Task<JsonObject?> GetJobFlowAsync(string flowId, CancellationToken ct) =>
+        flowId == GlobalFlowId ? null : await client.GetFlowAsync(flowId, ct);
+
+    public const string GlobalFlowId = "global";
 
     private async Task<NodeRedDeployment> PutAsync(string flowId, NodeRedFlow flow, CancellationToken ct) =>
         await client.PutFlowAsync(flowId, flow.Body, ct)

@@ -1,0 +1,107 @@
+using Speck.Host.Resources;
+using Speck.Host.Values;
+using Speck.Provider.Spe.NodeRed;
+using Speck.Tests.Mqtt;
+using Speck.Tests.Resources;
+using static Speck.Tests.Resources.ResourceDriver;
+
+namespace Speck.Tests.NodeRed;
+
+/// <summary>
+/// Import of a Node-RED StreamJob by <c>&lt;site&gt;/&lt;flow ID&gt;</c> at the resource level, on a real Node-RED and
+/// Mosquitto: one provider deploys the job, a fresh one (no state) reads it by ID as <c>pulumi import</c> would.
+/// </summary>
+public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClassFixture<NodeRedSiteFixture>
+{
+    private const string Type = "speck:index:StreamJob";
+    private const string Upper = "msg.payload = String(msg.payload).toUpperCase(); return msg;";
+
+    private PropertyValue Site() => Obj(("siteName", S("edge")), ("tier", S("edge")),
+        ("spe", Obj(("kind", S("nodered")), ("url", S(site.Engine.Url)))),
+        ("broker", Obj(("kind", S("mqtt")), ("url", S(site.Broker.Url)))));
+
+    private PropertyValue Topic(string name) => Obj(("siteName", S("edge")), ("name", S(name)),
+        ("broker", Obj(("kind", S("mqtt")), ("url", S(site.Broker.Url)))));
+
+    private PropertyMap Job(string inTopic, string outTopic) => Map(("site", Site()), ("sources", PropertyValue.Of([Topic(inTopic)])),
+        ("sink", Topic(outTopic)), ("nodeRed", Obj(("function", S(Upper)))));
+
+    private static ResourceContext Ctx(ResourceDriver driver, string name, string id = "") => new()
+    {
+        Urn = $"urn:pulumi:test::speck::{Type}::{name}", Name = name, Type = Type, Id = id,
+        Timeout = NodeRedTest.ConnectTimeout, Log = driver.Context(Type, name).Log,
+    };
+
+    /// <summary>A fresh provider that knows the site, as a program declaring the SpeSite tells it.</summary>
+    private async Task<ResourceDriver> AdopterAsync()
+    {
+        var adopter = new ResourceDriver();
+        await adopter.CheckAsync("speck:index:SpeSite", "edge", Site().AsObject.Aggregate(PropertyMap.Empty, (m, kv) => m.With(kv.Key, kv.Value)));
+        return adopter;
+    }
+
+    [Fact]
+    public async Task Import_by_flow_id_reads_the_running_job_and_the_program_that_describes_it_shows_no_change()
+    {
+        var (inTopic, outTopic) = (MqttTest.Unique("in"), MqttTest.Unique("out"));
+        var owner = new ResourceDriver();
+        var inputs = await owner.CheckAsync(Type, "job", Job(inTopic, outTopic));
+        var created = await owner.Handler(Type).CreateAsync(Ctx(owner, "job"), inputs);
+        var flowId = created.Outputs["jobId"].AsString;
+        Assert.Equal($"edge/{flowId}", created.Id);
+        var adopter = await AdopterAsync();
+
+        var imported = await adopter.Handler(Type).ReadAsync(Ctx(adopter, "adopted", created.Id), PropertyMap.Empty, PropertyMap.Empty);
+
+        Assert.NotNull(imported);
+        Assert.Equal(created.Id, imported.Id);
+        Assert.Equal(flowId, imported.Outputs["jobId"].AsString);
+        Assert.Equal("RUNNING", imported.Outputs["state"].AsString);
+        Assert.True(imported.Outputs.Get("problem") is null or { IsNull: true }, imported.Outputs.Get("problem")?.ToString());
+        Assert.Equal(created.Outputs["startTime"], imported.Outputs["startTime"]);
+        var adopted = imported.Outputs["adoptedInputs"].AsArray.Select(v => v.AsString).ToList();
+        Assert.Contains("nodeRed", adopted);
+        Assert.Contains("sources", adopted);
+        Assert.Contains("sink", adopted);
+        // What Read could learn: the site (from the import ID) and Node-RED's only upgrade mode; no sink, so the next
+        // diff knows it follows an import.
+        Assert.Equal("edge", imported.Inputs["site"].AsObject["siteName"].AsString);
+        Assert.Equal(site.Engine.Url, imported.Inputs["site"].AsObject["spe"].AsObject["url"].AsString);
+        Assert.Equal("stateless", imported.Inputs["upgradeMode"].AsString);
+        Assert.Null(imported.Inputs.Get("sink"));
+        Assert.Null(imported.Inputs.Get("nodeRed"));
+
+        // The program that describes the job: no change, so `pulumi import` accepts it and nothing is redeployed.
+        var program = await adopter.CheckAsync(Type, "adopted", Job(inTopic, outTopic));
+        var diff = await adopter.Handler(Type).DiffAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, imported.Inputs, program, []);
+        Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed.Keys));
+        // Once recorded with the program's inputs, later previews see no change either, and a refresh finds the flow in sync.
+        var again = await adopter.Handler(Type).DiffAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, program, program, []);
+        Assert.False(again.HasChanges, string.Join(", ", again.Detailed.Keys));
+        var refreshed = await adopter.Handler(Type).ReadAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, program);
+        Assert.Equal("RUNNING", refreshed!.Outputs["state"].AsString);
+        Assert.True(refreshed.Outputs.Get("problem") is null or { IsNull: true }, refreshed.Outputs.Get("problem")?.ToString());
+
+        // The job still runs as it did: data flows through the one flow, untouched by the import.
+        var (sink, received) = await NodeRedTest.SinkAsync(site.Broker, outTopic);
+        using var publisher = await MqttTest.ConnectAsync(site.Broker);
+        using (sink)
+            Assert.True(await NodeRedTest.FlowsThroughAsync(publisher, inTopic, "adopted", received, "ADOPTED"));
+        Assert.Equal(NodeRedFlowState.InSync, (await site.Jobs().ReadAsync(flowId, null, CancellationToken.None)).State);
+
+        // The adopter now owns the job: its delete removes the flow.
+        await adopter.Handler(Type).DeleteAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, program);
+        Assert.Null(await site.Client().GetFlowAsync(flowId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_unknown_flow_id_does_not_exist_and_global_is_not_a_job()
+    {
+        var adopter = await AdopterAsync();
+
+        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "a", "edge/0123456789abcdef"), PropertyMap.Empty, PropertyMap.Empty));
+        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "b", "edge/no such flow"), PropertyMap.Empty, PropertyMap.Empty));
+        // `GET /flow/global` answers with the engine's global configuration (nodered.md), which is no job.
+        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "c", "edge/global"), PropertyMap.Empty, PropertyMap.Empty));
+    }
+}
