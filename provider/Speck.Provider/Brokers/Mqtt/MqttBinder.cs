@@ -18,6 +18,8 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
 
     public IJobCredentials? JobCredentials { get; } = new MqttJobCredentials(config);
 
+    private readonly MqttTopicChecks _topicChecks = new();
+
     public string? ValidateUrl(string url) => MqttUrl.TryParse(url, out _, out var error) ? null : error;
 
     public string? ValidateTopicName(string name) => MqttTopicName.Validate(name);
@@ -40,7 +42,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
         var (name, ownerTag) = (request.Name, request.OwnerTag);
         if (Admin(endpoint) is not { } admin)
         {
-            var check = await Guard(endpoint, () => MqttProbe.CheckTopicAcceptedAsync(User(endpoint), name, ct));
+            var check = await Guard(endpoint, () => _topicChecks.CheckAsync(User(endpoint), name, ProbeOptions().Connection, ct));
             if (!check.Accepted)
                 throw ProviderException.Precondition($"the broker at {MqttUrl.Redact(endpoint.Url)} refused topic '{name}': {check.Reason} ({check.ReasonCode})");
             return new TopicRecord(name, ownerTag, null, null, []);

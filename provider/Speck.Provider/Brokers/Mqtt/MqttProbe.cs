@@ -133,22 +133,7 @@ public static class MqttProbe
             .ConfigureAwait(false);
         try
         {
-            var sub = await client.SubscribeAsync(
-                new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(f => f.WithTopic(topic).WithAtMostOnceQoS().WithRetainHandling(MqttRetainHandling.DoNotSendOnSubscribe))
-                    .Build(),
-                ct).ConfigureAwait(false);
-            var code = sub.Items.First().ResultCode;
-            if ((int)code >= 0x80)
-            {
-                var text = string.IsNullOrEmpty(sub.ReasonString) ? "" : $" ({sub.ReasonString})";
-                return new MqttTopicCheckResult(topic, false, (int)code,
-                    $"broker {endpoint.Url} refused a subscription to '{topic}': SUBACK {(int)code} {code}{text}");
-            }
-
-            await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topic).Build(), ct)
-                .ConfigureAwait(false);
-            return new MqttTopicCheckResult(topic, true, (int)code, null);
+            return await SubscribeCheckAsync(client, endpoint, topic, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -156,7 +141,28 @@ public static class MqttProbe
         }
     }
 
-    private static async Task DisconnectQuietlyAsync(IMqttClient client)
+    /// <summary>The check itself on a connected client: subscribe (the v5 SUBACK decides), then unsubscribe.</summary>
+    internal static async Task<MqttTopicCheckResult> SubscribeCheckAsync(IMqttClient client, MqttEndpoint endpoint, string topic, CancellationToken ct)
+    {
+        var sub = await client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(topic).WithAtMostOnceQoS().WithRetainHandling(MqttRetainHandling.DoNotSendOnSubscribe))
+                .Build(),
+            ct).ConfigureAwait(false);
+        var code = sub.Items.First().ResultCode;
+        if ((int)code >= 0x80)
+        {
+            var text = string.IsNullOrEmpty(sub.ReasonString) ? "" : $" ({sub.ReasonString})";
+            return new MqttTopicCheckResult(topic, false, (int)code,
+                $"broker {endpoint.Url} refused a subscription to '{topic}': SUBACK {(int)code} {code}{text}");
+        }
+
+        await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topic).Build(), ct)
+            .ConfigureAwait(false);
+        return new MqttTopicCheckResult(topic, true, (int)code, null);
+    }
+
+    internal static async Task DisconnectQuietlyAsync(IMqttClient client)
     {
         if (!client.IsConnected)
         {
