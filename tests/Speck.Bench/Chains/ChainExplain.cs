@@ -19,6 +19,9 @@ public sealed record DeployBreakdown(int Jobs, int Parallel, double WallMs, doub
     public double JobPolls { get; init; } = double.NaN;
     /// <summary>CPU used during the deploy: this process (harness, stand-ins) and the two provider processes.</summary>
     public CpuTimes Cpu { get; init; }
+    /// <summary>The harness's state-file writes during the deploy (the engine writes the whole state before and after every step).</summary>
+    public long StateWrites { get; init; }
+    public double StateWriteMs { get; init; }
     /// <summary>The share of all cores' time over the wall time the deploy used (brokers not counted).</summary>
     public double CpuShare => (Cpu.SelfMs + Cpu.ChildrenMs) / (WallMs * Environment.ProcessorCount);
 
@@ -27,7 +30,7 @@ public sealed record DeployBreakdown(int Jobs, int Parallel, double WallMs, doub
         $"last one's answer; a Create takes (median) {SiteCreateMs:0} ms for a SpeSite, {TopicCreateMs:0} ms for a Topic, " +
         $"{JobCreateMedianMs:0} ms for a StreamJob (slowest {JobCreateMaxMs:0} ms; median {JobToRunMs:0} ms to the first poll's answer, {JobAfterRunMs:0} ms " +
         $"after it, {JobPolls:0} polls); {ProviderCalls} provider calls; CPU: providers " +
-        $"{Cpu.ChildrenMs:0} ms, harness and stand-ins {Cpu.SelfMs:0} ms ({CpuShare:P0} of {Environment.ProcessorCount} cores; all cores busy {Cpu.MachineBusyShare:P0})";
+        $"{Cpu.ChildrenMs:0} ms, harness and stand-ins {Cpu.SelfMs:0} ms (state file written {StateWrites} times in {StateWriteMs:0} ms) ({CpuShare:P0} of {Environment.ProcessorCount} cores; all cores busy {Cpu.MachineBusyShare:P0})";
 }
 
 public static class ChainExplain
@@ -42,10 +45,12 @@ public static class ChainExplain
             ChainRun.WriteConfig(dir, sites.Config());
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), program.Yaml(), ct);
             var cpu = CpuTimes.Now();
+            var writes = Harness.State.StateWrites.Total;
             var sw = Stopwatch.StartNew();
             var up = await stack.UpAsync(ct);
             var wall = sw.Elapsed.TotalMilliseconds;
             cpu = CpuTimes.Now() - cpu;
+            var written = Harness.State.StateWrites.Total;
             if (!up.Succeeded) throw new InvalidOperationException($"explain deploy failed: {string.Join("; ", up.Errors.Take(3))}");
             var requests = sites.Requests();
             await stack.DestroyAsync(ct);
@@ -88,6 +93,7 @@ public static class ChainExplain
                 creates.Where(c => c.Type == "speck:index:StreamJob").Max(c => c.Ms), up.Calls.Count + (up.Preview?.Calls.Count ?? 0))
             {
                 FirstJobTimeline = timeline, Cpu = cpu,
+                StateWrites = written.Count - writes.Count, StateWriteMs = (written.Elapsed - writes.Elapsed).TotalMilliseconds,
                 JobToRunMs = toRun.Values.Count == 0 ? double.NaN : toRun.Median,
                 JobAfterRunMs = afterRun.Values.Count == 0 ? double.NaN : afterRun.Median,
                 JobPolls = polls.Values.Count == 0 ? double.NaN : polls.Median,
