@@ -30,6 +30,12 @@ public sealed record StackOptions
 
     public static int DefaultParallel() => DefaultParallel(Environment.GetEnvironmentVariable("PULUMI_PARALLEL"));
 
+    /// <summary>
+    /// Write the state only when the operation ends, not before and after every step: the CLI's
+    /// <c>PULUMI_SKIP_CHECKPOINTS</c>, which wide stacks use because the engine's checkpoints are written one at a time.
+    /// </summary>
+    public bool SkipCheckpoints { get; init; } = Environment.GetEnvironmentVariable("PULUMI_SKIP_CHECKPOINTS")?.Trim().ToLowerInvariant() is "1" or "true" or "yes";
+
     /// <summary>Flags placed before the engine address, e.g. <c>--logtostderr</c>, <c>-v=9</c>.</summary>
     public IReadOnlyList<string> ProviderFlags { get; init; } = [];
 
@@ -114,13 +120,15 @@ public sealed class Stack(StackOptions options)
         var redactor = new Redactor();
         var log = new GrpcCallLog(options.GrpcLogPath, redactor);
         ProviderSession? session = null;
+        StateFile? state = null;
         try
         {
             var program = YamlProgram.Load(options.ProgramDirectory);
             var config = StackConfig.Load(program, options.Stack);
             redactor.Learn(config.Provider);
             redactor.Learn(config.Program);
-            var state = StateFile.Load(options.ProgramDirectory, options.Stack);
+            state = StateFile.Load(options.ProgramDirectory, options.Stack);
+            state.SkipCheckpoints = options.SkipCheckpoints;
             foreach (var r in state.Snapshot()) { redactor.Learn(r.Inputs); redactor.Learn(r.Outputs); }
             session = await ProviderSession.StartAsync(options, program.Name, config.Provider, log, redactor, Interlocked.Increment(ref _processes), ct);
             await body(program, config, state, session, result, redactor);
@@ -135,6 +143,8 @@ public sealed class Stack(StackOptions options)
         }
         finally
         {
+            // Without checkpoints the state reaches the disk here, however the operation ended (as the CLI writes its final snapshot).
+            if (state is { SkipCheckpoints: true } && op != Operation.Preview) state.Save();
             if (session is not null)
             {
                 result.Logs.AddRange(session.Engine.Entries);

@@ -35,19 +35,21 @@ internal static class DestroyRun
     /// <summary>Deletes each resource after its dependents; the first failure stops new deletes. True when all are gone.</summary>
     private static async Task<bool> DeleteInParallelAsync(StateFile state, ResourceCalls calls, List<ResourceState> ordered, int parallel, DeploymentResult result)
     {
-        var done = ordered.ToDictionary(r => r.Urn, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // By entry, not URN: an old resource a replace left waiting for its delete shares its URN with the new one.
+        var done = new Dictionary<ResourceState, TaskCompletionSource<bool>>(ReferenceEqualityComparer.Instance);
+        foreach (var r in ordered) done[r] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var slots = new SemaphoreSlim(Math.Max(1, parallel));
         var gate = new Lock();
         var stopped = false;
         async Task DeleteOneAsync(ResourceState old)
         {
-            var dependents = ordered.Where(d => d.Dependencies.Contains(old.Urn)).Select(d => done[d.Urn].Task);
+            var dependents = ordered.Where(d => d.Dependencies.Contains(old.Urn)).Select(d => done[d].Task);
             var ok = (await Task.WhenAll(dependents)).All(x => x);
-            if (!ok || stopped) { done[old.Urn].SetResult(false); return; }
+            if (!ok || stopped) { done[old].SetResult(false); return; }
             await slots.WaitAsync();
             try
             {
-                if (stopped) { done[old.Urn].SetResult(false); return; }
+                if (stopped) { done[old].SetResult(false); return; }
                 var error = await DeleteSteps.DeleteAsync(calls, state, old, 0);
                 lock (gate)
                 {
@@ -59,7 +61,7 @@ internal static class DestroyRun
                         result.Errors.Add(error);
                     }
                 }
-                done[old.Urn].SetResult(error is null);
+                done[old].SetResult(error is null);
             }
             finally
             {

@@ -75,7 +75,7 @@ public sealed class StateFile
         lock (_lock)
         {
             Resources.Remove(resource);
-            Save();
+            Checkpoint();
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class StateFile
         lock (_lock)
         {
             Resources.Add(resource);
-            Save();
+            Checkpoint();
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class StateFile
         {
             var i = Resources.IndexOf(old);
             if (i >= 0) Resources[i] = @new; else Resources.Add(@new);
-            Save();
+            Checkpoint();
         }
     }
 
@@ -104,7 +104,7 @@ public sealed class StateFile
         lock (_lock)
         {
             PendingOperations.Add(op);
-            Save();
+            Checkpoint();
         }
         return op;
     }
@@ -114,8 +114,17 @@ public sealed class StateFile
         lock (_lock)
         {
             PendingOperations.Remove(op);
-            Save();
+            Checkpoint();
         }
+    }
+
+    /// <summary>Written only when the operation ends (<see cref="Save"/>), like the CLI's <c>PULUMI_SKIP_CHECKPOINTS</c>.</summary>
+    public bool SkipCheckpoints { get; set; }
+
+    /// <summary>The engine's checkpoint around a step: the whole state, unless checkpoints are skipped.</summary>
+    private void Checkpoint()
+    {
+        if (!SkipCheckpoints) Save();
     }
 
     public void Save()

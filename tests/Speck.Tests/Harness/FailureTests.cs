@@ -58,4 +58,27 @@ public class FailureTests(SitesFixture sites)
             await dir.Stack.DestroyAsync();
         }
     }
+
+    [Fact]
+    public async Task A_destroy_after_an_interrupted_replace_deletes_the_old_and_the_new_resource()
+    {
+        const string project = "interrupted-replace-test";
+        using var dir = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", Programs.Unique("irep/t"))), Programs.Config(project, sites, sites.Lab));
+        Assert.True((await dir.Stack.UpAsync()).Succeeded);
+        // A new name replaces the topic (create before delete); a site that fails stops the update before the old one's delete.
+        const string unreachable = "site2:\n  type: speck:index:SpeSite\n  properties:\n    tier: edge\n" +
+            "    spe: { kind: nodered, url: \"${speUrl}\" }\n    broker: { kind: mqtt, url: \"mqtt://127.0.0.1:1\" }\n";
+        dir.WriteProgram(Programs.WithSite(project, Programs.Topic("t", Programs.Unique("irep/t")) + unreachable));
+        var failed = await dir.Stack.UpAsync(skipPreview: true);
+        Assert.False(failed.Succeeded);
+        var topics = dir.Stack.LoadState().Resources.Where(r => r.Name == "t").ToList();
+        Assert.Equal(2, topics.Count);
+        Assert.Single(topics, r => r.Delete);
+
+        var destroy = await dir.Stack.DestroyAsync();
+
+        Assert.True(destroy.Succeeded, string.Join("\n", destroy.Errors));
+        Assert.Equal(2, destroy.Steps.Count(st => st.Name == "t" && st.Kind == StepKind.Delete));
+        Assert.Empty(dir.Stack.LoadState().Resources);
+    }
 }
