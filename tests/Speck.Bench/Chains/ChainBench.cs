@@ -22,27 +22,29 @@ public static class ChainBench
         {
             // One discarded run first: the bench's own JIT, the page cache and the brokers' first connections.
             await OneAsync(brokers, ChainProgram.Random(Math.Min(2, opts.Sizes.Min()), opts.Sites), opts.Parallel, opts, work, ct);
+            var (small, large) = (opts.Sizes.Min(), opts.Sizes.Max());
             foreach (var size in opts.Sizes)
                 for (var run = 0; run < opts.Runs && !ct.IsCancellationRequested; run++)
                 {
                     var program = ChainProgram.Random(size, opts.Sites);
                     results.Add(await OneAsync(brokers, program, opts.Parallel, opts, work, ct));
                     if (opts.MeasuresRaised) results.Add(await OneAsync(brokers, program, opts.RaisedParallel, opts, work, ct));
+                    if (opts.MeasuresRaised && (size == small || size == large))
+                        results.Add(await OneAsync(brokers, program, opts.RaisedParallel, opts, work, ct, skipCheckpoints: true));
                     if (opts.SequentialSizes.Contains(size) && run < opts.SequentialRuns)
                         results.Add(await OneAsync(brokers, program, 1, opts, work, ct));
                     progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] chain of {size}: run {run + 1}/{opts.Runs}: {results.Last}");
                 }
             // Where the time goes: the smallest and the largest chain with the gRPC log on, the largest also at the raised parallelism.
-            var (small, large) = (opts.Sizes.Min(), opts.Sizes.Max());
-            var explained = new List<(int, int)> { (small, opts.Parallel), (large, opts.Parallel) };
-            if (opts.MeasuresRaised) explained.Add((large, opts.RaisedParallel));
-            foreach (var (size, parallel) in explained)
+            var explained = new List<(int, int, bool)> { (small, opts.Parallel, false), (large, opts.Parallel, false) };
+            if (opts.MeasuresRaised) explained.AddRange([(large, opts.RaisedParallel, false), (large, opts.RaisedParallel, true)]);
+            foreach (var (size, parallel, skip) in explained)
             {
                 var runs = new List<DeployBreakdown>();
                 for (var i = 0; i < ExplainRuns; i++)
                 {
                     await using var sites = await ChainSites.StartSpesAsync(brokers, opts.Sites, TimeSpan.FromMilliseconds(opts.RttMs), work);
-                    runs.Add(await ChainExplain.DeployAsync(sites, ChainProgram.Random(size, opts.Sites), opts.ChainProvider, parallel, ct));
+                    runs.Add(await ChainExplain.DeployAsync(sites, ChainProgram.Random(size, opts.Sites), opts.ChainProvider, parallel, skip, ct));
                 }
                 results.Breakdowns.Add(runs.OrderBy(b => b.WallMs).ElementAt(runs.Count / 2));
                 progress.WriteLine($"[{sw.Elapsed:mm\\:ss}] {results.Breakdowns[^1].Describe()}");
@@ -64,10 +66,10 @@ public static class ChainBench
     }
 
     private static async Task<ChainMeasurement> OneAsync(IReadOnlyList<Testbed.Mosquitto.MosquittoBroker> brokers, ChainProgram program, int parallel,
-        BenchOptions opts, string work, CancellationToken ct)
+        BenchOptions opts, string work, CancellationToken ct, bool skipCheckpoints = false)
     {
         await using var sites = await ChainSites.StartSpesAsync(brokers, opts.Sites, TimeSpan.FromMilliseconds(opts.RttMs), work);
-        return await ChainRun.RunAsync(sites, program, opts.ChainProvider, parallel, ct);
+        return await ChainRun.RunAsync(sites, program, opts.ChainProvider, parallel, skipCheckpoints, ct);
     }
 }
 
@@ -81,14 +83,17 @@ public sealed class ChainResults(BenchOptions opts)
     /// <summary>The median (by wall time) of the explanation deploys: smallest and largest chain, then the largest at the raised parallelism.</summary>
     public List<DeployBreakdown> Breakdowns { get; } = [];
 
-    public DeployBreakdown? Breakdown(int jobs, int parallel) => Breakdowns.FirstOrDefault(b => b.Jobs == jobs && b.Parallel == parallel);
+    public DeployBreakdown? Breakdown(int jobs, int parallel, bool skipCheckpoints = false) =>
+        Breakdowns.FirstOrDefault(b => b.Jobs == jobs && b.Parallel == parallel && b.SkipCheckpoints == skipCheckpoints);
     public string Last => _all.Count == 0 ? "" : Describe(_all[^1]);
 
     public void Add(ChainMeasurement m) => _all.Add(m);
 
-    public IReadOnlyList<ChainMeasurement> Of(int jobs, int parallel) => _all.Where(m => m.Jobs == jobs && m.Parallel == parallel).ToList();
+    public IReadOnlyList<ChainMeasurement> Of(int jobs, int parallel, bool skipCheckpoints = false) =>
+        _all.Where(m => m.Jobs == jobs && m.Parallel == parallel && m.SkipCheckpoints == skipCheckpoints).ToList();
 
-    public IEnumerable<int> Sizes(int parallel) => _all.Where(m => m.Parallel == parallel).Select(m => m.Jobs).Distinct().Order();
+    public IEnumerable<int> Sizes(int parallel, bool skipCheckpoints = false) =>
+        _all.Where(m => m.Parallel == parallel && m.SkipCheckpoints == skipCheckpoints).Select(m => m.Jobs).Distinct().Order();
 
     public static Sample Sample(IEnumerable<ChainMeasurement> ms, Func<ChainMeasurement, double> f, string unit)
     {
@@ -98,6 +103,6 @@ public sealed class ChainResults(BenchOptions opts)
     }
 
     private static string Describe(ChainMeasurement m) =>
-        $"p{m.Parallel} deploy {m.DeployMs:0} ms, modify {m.ModifyMs:0} ms, delete {m.DeleteMs:0} ms, " +
+        $"p{m.Parallel}{(m.SkipCheckpoints ? " without checkpoints" : "")} deploy {m.DeployMs:0} ms, modify {m.ModifyMs:0} ms, delete {m.DeleteMs:0} ms, " +
         $"SPE calls {m.DeployCalls}/{m.ModifyCalls}/{m.DeleteCalls}, state {m.State.BytesPerJob:0} B/job";
 }

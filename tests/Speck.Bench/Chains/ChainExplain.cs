@@ -19,6 +19,8 @@ public sealed record DeployBreakdown(int Jobs, int Parallel, double WallMs, doub
     public double JobPolls { get; init; } = double.NaN;
     /// <summary>CPU used during the deploy: this process (harness, stand-ins) and the two provider processes.</summary>
     public CpuTimes Cpu { get; init; }
+    /// <summary>Deployed with <c>PULUMI_SKIP_CHECKPOINTS</c>.</summary>
+    public bool SkipCheckpoints { get; init; }
     /// <summary>The harness's state-file writes during the deploy (the engine writes the whole state before and after every step).</summary>
     public long StateWrites { get; init; }
     public double StateWriteMs { get; init; }
@@ -26,7 +28,7 @@ public sealed record DeployBreakdown(int Jobs, int Parallel, double WallMs, doub
     public double CpuShare => (Cpu.SelfMs + Cpu.ChildrenMs) / (WallMs * Environment.ProcessorCount);
 
     public string Describe() =>
-        $"{Jobs} job(s), parallelism {Parallel}: wall {WallMs / 1000:0.00} s, of which {CreateSpanMs / 1000:0.00} s from the first Create to the " +
+        $"{Jobs} job(s), parallelism {Parallel}{(SkipCheckpoints ? " without checkpoints" : "")}: wall {WallMs / 1000:0.00} s, of which {CreateSpanMs / 1000:0.00} s from the first Create to the " +
         $"last one's answer; a Create takes (median) {SiteCreateMs:0} ms for a SpeSite, {TopicCreateMs:0} ms for a Topic, " +
         $"{JobCreateMedianMs:0} ms for a StreamJob (slowest {JobCreateMaxMs:0} ms; median {JobToRunMs:0} ms to the first poll's answer, {JobAfterRunMs:0} ms " +
         $"after it, {JobPolls:0} polls); {ProviderCalls} provider calls; CPU: providers " +
@@ -35,13 +37,13 @@ public sealed record DeployBreakdown(int Jobs, int Parallel, double WallMs, doub
 
 public static class ChainExplain
 {
-    public static async Task<DeployBreakdown> DeployAsync(ChainSites sites, ChainProgram program, string providerBinary, int parallel, CancellationToken ct)
+    public static async Task<DeployBreakdown> DeployAsync(ChainSites sites, ChainProgram program, string providerBinary, int parallel, bool skipCheckpoints, CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("speck-bench-explain-").FullName;
         try
         {
             var log = Path.Combine(dir, "grpc.jsonl");
-            var stack = new Stack(new StackOptions { ProgramDirectory = dir, Stack = ChainRun.StackName, ProviderBinary = providerBinary, Parallel = parallel, GrpcLogPath = log });
+            var stack = new Stack(new StackOptions { ProgramDirectory = dir, Stack = ChainRun.StackName, ProviderBinary = providerBinary, Parallel = parallel, SkipCheckpoints = skipCheckpoints, GrpcLogPath = log });
             ChainRun.WriteConfig(dir, sites.Config());
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), program.Yaml(), ct);
             var cpu = CpuTimes.Now();
@@ -92,7 +94,7 @@ public static class ChainExplain
                 Median("speck:index:SpeSite"), Median("speck:index:Topic"), Median("speck:index:StreamJob"),
                 creates.Where(c => c.Type == "speck:index:StreamJob").Max(c => c.Ms), up.Calls.Count + (up.Preview?.Calls.Count ?? 0))
             {
-                FirstJobTimeline = timeline, Cpu = cpu,
+                FirstJobTimeline = timeline, Cpu = cpu, SkipCheckpoints = skipCheckpoints,
                 StateWrites = written.Count - writes.Count, StateWriteMs = (written.Elapsed - writes.Elapsed).TotalMilliseconds,
                 JobToRunMs = toRun.Values.Count == 0 ? double.NaN : toRun.Median,
                 JobAfterRunMs = afterRun.Values.Count == 0 ? double.NaN : afterRun.Median,

@@ -32,6 +32,15 @@ public static class ChainReport
                 $"raise it: at least every resource of the longest chain ({sizes[^1]} jobs, {sizes[^1] + 1} topics, {o.Sites} sites), so no " +
                 $"step waits for a slot. Each run takes turns with the default's run of the same program above; {o.Runs} runs per size.");
             ChainTable(r, o.RaisedParallel, raisedSizes, report);
+            var unchecked_ = r.Sizes(o.RaisedParallel, skipCheckpoints: true).ToList();
+            if (unchecked_.Count > 0)
+            {
+                report.Text($"The shortest and the longest chain once more in each of those turns, with `--parallel {o.RaisedParallel}` and " +
+                    "`PULUMI_SKIP_CHECKPOINTS=true`: the engine (here the harness) then writes the state once, when the operation ends, " +
+                    "instead of the whole state before and after every step, one write at a time, which every step waits for. Pulumi offers it " +
+                    "(and, lately, journaling) for wide stacks; it trades the record of a deployment cut short for speed.");
+                ChainTable(r, o.RaisedParallel, unchecked_, report, skipCheckpoints: true);
+            }
         }
 
         BelowTables(r, report, sizes);
@@ -42,11 +51,11 @@ public static class ChainReport
             ? $"from `PULUMI_PARALLEL`, which sets the CLI's default"
             : $"4 × {Environment.ProcessorCount} processors, as `pulumi up` sets it since pulumi/pulumi#15016";
 
-    private static void ChainTable(ChainResults r, int p, List<int> sizes, Report report) =>
+    private static void ChainTable(ChainResults r, int p, List<int> sizes, Report report, bool skipCheckpoints = false) =>
         report.Table(["jobs", "runs", "deploy wall", "modify wall", "delete wall", "SPE calls / job (deploy)", "SPE calls / changed job (modify)", "SPE calls / job (delete)", "bytes uploaded (jars)", "provider calls (deploy)"],
             sizes.Select(n =>
             {
-                var ms = r.Of(n, p);
+                var ms = r.Of(n, p, skipCheckpoints);
                 var k = ChainRun.ModifiedCount(n);
                 return (IReadOnlyList<string>)
                 [
@@ -125,7 +134,7 @@ public static class ChainReport
             report.Table(["jobs", "parallelism", "wall", "first Create → last answer", "SpeSite Create", "Topic Create", "StreamJob Create (median / slowest)", "… until its first poll's answer / after it (polls)", "provider calls", "CPU providers / harness+stand-ins (share)", "harness state writes", "cores busy"],
                 r.Breakdowns.Select(b => (IReadOnlyList<string>)
                 [
-                    b.Jobs.ToString(), b.Parallel.ToString(), $"{b.WallMs / 1000:0.00} s", $"{b.CreateSpanMs / 1000:0.00} s",
+                    b.Jobs.ToString(), b.Parallel + (b.SkipCheckpoints ? ", no checkpoints" : ""), $"{b.WallMs / 1000:0.00} s", $"{b.CreateSpanMs / 1000:0.00} s",
                     $"{b.SiteCreateMs:0} ms", $"{b.TopicCreateMs:0} ms", $"{b.JobCreateMedianMs:0} / {b.JobCreateMaxMs:0} ms",
                     $"{b.JobToRunMs:0} / {b.JobAfterRunMs:0} ms ({b.JobPolls:0})", b.ProviderCalls.ToString(),
                     $"{b.Cpu.ChildrenMs / 1000:0.00} / {b.Cpu.SelfMs / 1000:0.00} s ({b.CpuShare:P0})", $"{b.StateWrites} in {b.StateWriteMs / 1000:0.00} s",
@@ -144,6 +153,8 @@ public static class ChainReport
         DeployTarget(r, report, small, large, p, $"at the CLI's default parallelism {p}");
         if (r.Options.MeasuresRaised && r.Of(small, r.Options.RaisedParallel).Count > 0 && r.Of(large, r.Options.RaisedParallel).Count > 0)
             DeployTarget(r, report, small, large, r.Options.RaisedParallel, $"with `--parallel {r.Options.RaisedParallel}`");
+        if (r.Options.MeasuresRaised && r.Of(small, r.Options.RaisedParallel, true).Count > 0 && r.Of(large, r.Options.RaisedParallel, true).Count > 0)
+            DeployTarget(r, report, small, large, r.Options.RaisedParallel, $"with `--parallel {r.Options.RaisedParallel}` and `PULUMI_SKIP_CHECKPOINTS`", skipCheckpoints: true);
         var worst = r.All.Where(m => m.Parallel == p).Max(m => m.Modify.UnchangedTouched);
         report.Target("SPE calls of a modify that touch jobs not changed (all runs, all sizes)", worst, 0, "jobs");
         var state = r.Of(large, p)[0].State;
@@ -155,21 +166,21 @@ public static class ChainReport
             $"the program, and {paths:0} B the two local paths (`jarPath`, `savepointDirectory`).");
     }
 
-    private static void DeployTarget(ChainResults r, Report report, int small, int large, int p, string how)
+    private static void DeployTarget(ChainResults r, Report report, int small, int large, int p, string how, bool skipCheckpoints = false)
     {
-        var d1 = ChainResults.Sample(r.Of(small, p), m => m.DeployMs, "ms").Median;
-        var dN = ChainResults.Sample(r.Of(large, p), m => m.DeployMs, "ms").Median;
+        var d1 = ChainResults.Sample(r.Of(small, p, skipCheckpoints), m => m.DeployMs, "ms").Median;
+        var dN = ChainResults.Sample(r.Of(large, p, skipCheckpoints), m => m.DeployMs, "ms").Median;
         report.Target($"deploying {large} jobs over {r.Options.Sites} sites against {small} {how} (median wall time ratio)", dN / d1, ChainBench.DeployGrowthTarget, "×",
-            WhyDeploy(r, small, large, p, d1, dN));
+            WhyDeploy(r, small, large, p, skipCheckpoints, d1, dN));
     }
 
     /// <summary>The deploy ratio explained from this run's measurements: waves of Creates, a Create's time, the fixed part, the CPU.</summary>
-    private static string WhyDeploy(ChainResults r, int small, int large, int p, double d1, double dN)
+    private static string WhyDeploy(ChainResults r, int small, int large, int p, bool skipCheckpoints, double d1, double dN)
     {
-        var calls = ChainResults.Sample(r.Of(large, p), m => m.DeployCalls, "").Median;
+        var calls = ChainResults.Sample(r.Of(large, p, skipCheckpoints), m => m.DeployCalls, "").Median;
         var text = $"The deploy of {large} took {dN / 1000:0.00} s against {d1 / 1000:0.00} s for {small} (medians at parallelism {p}) and made " +
-                   $"{calls:0} SPE requests against {ChainResults.Sample(r.Of(small, p), m => m.DeployCalls, "").Median:0}, spread over {r.Options.Sites} sites. ";
-        if (r.Breakdown(small, r.Options.Parallel) is not { } one || r.Breakdown(large, p) is not { } many) return text;
+                   $"{calls:0} SPE requests against {ChainResults.Sample(r.Of(small, p, skipCheckpoints), m => m.DeployCalls, "").Median:0}, spread over {r.Options.Sites} sites. ";
+        if (r.Breakdown(small, r.Options.Parallel) is not { } one || r.Breakdown(large, p, skipCheckpoints) is not { } many) return text;
         var waves = (int)Math.Ceiling((double)many.Jobs / many.Parallel);
         var fixedMs = one.WallMs - one.JobCreateMedianMs;
         var atOnce = Math.Min(many.Jobs, many.Parallel);

@@ -11,6 +11,8 @@ public sealed record ChainMeasurement
 {
     public required int Jobs { get; init; }
     public required int Parallel { get; init; }
+    /// <summary>Run with <c>PULUMI_SKIP_CHECKPOINTS</c>: the harness writes the state once per operation, not around every step.</summary>
+    public bool SkipCheckpoints { get; init; }
     public double DeployMs { get; init; }
     public double ModifyMs { get; init; }
     public double DeleteMs { get; init; }
@@ -38,12 +40,12 @@ public static partial class ChainRun
 
     public static int ModifiedCount(int jobs) => Math.Max(1, jobs / 10);
 
-    public static async Task<ChainMeasurement> RunAsync(ChainSites sites, ChainProgram program, string providerBinary, int parallel, CancellationToken ct)
+    public static async Task<ChainMeasurement> RunAsync(ChainSites sites, ChainProgram program, string providerBinary, int parallel, bool skipCheckpoints, CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("speck-bench-chain-").FullName;
         try
         {
-            var stack = new Stack(new StackOptions { ProgramDirectory = dir, Stack = StackName, ProviderBinary = providerBinary, Parallel = parallel });
+            var stack = new Stack(new StackOptions { ProgramDirectory = dir, Stack = StackName, ProviderBinary = providerBinary, Parallel = parallel, SkipCheckpoints = skipCheckpoints });
             WriteConfig(dir, sites.Config());
 
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), program.Yaml(), ct);
@@ -71,7 +73,7 @@ public static partial class ChainRun
             var uploads = deployRequests.Where(r => r.Method == "POST" && FlinkStandIn.Control.PathPattern.Matches("/jars/upload", r.Path)).ToList();
             return new ChainMeasurement
             {
-                Jobs = program.Jobs, Parallel = parallel,
+                Jobs = program.Jobs, Parallel = parallel, SkipCheckpoints = skipCheckpoints,
                 DeployMs = deployMs, ModifyMs = modifyMs, DeleteMs = deleteMs,
                 DeployCalls = deployRequests.Count, ModifyCalls = modifyRequests.Count, DeleteCalls = deleteRequests.Count,
                 Uploads = uploads.Count, UploadBytes = uploads.Sum(u => u.RequestBytes ?? 0),

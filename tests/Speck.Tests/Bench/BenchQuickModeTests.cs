@@ -64,6 +64,10 @@ public sealed class BenchQuickModeTests
             Assert.Contains("## Chains on Flink at a raised parallelism (16)", md);
             Assert.Contains("against 2 at the CLI's default parallelism 4 (median wall time ratio)", md);
             Assert.Contains("against 2 with `--parallel 16` (median wall time ratio)", md);
+            Assert.Contains("against 2 with `--parallel 16` and `PULUMI_SKIP_CHECKPOINTS` (median wall time ratio)", md);
+            Assert.Contains("| 2 | 16, no checkpoints |", md);
+            var unchecked_ = Assert.Single(results.Of(2, opts.RaisedParallel, skipCheckpoints: true));
+            Assert.Equal(2, unchecked_.State.Jobs); // the state reached the file though no step wrote it
             Assert.Contains("Node-RED flows of unchanged jobs rewritten or moved by a modify", md);
             var png = new FileInfo(Path.Combine(dir, ChainReport.PlotFile));
             Assert.True(png.Exists && png.Length > 1000);
