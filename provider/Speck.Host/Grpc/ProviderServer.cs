@@ -35,15 +35,13 @@ public static class ProviderServer
     {
         var log = new EngineLog();
         log.Connect(EngineAddress(args));
-        // The engine starts plugins in the program's folder. By default the host would take that folder as its content root,
-        // read appsettings.json from it and watch it for changes: a recursive inotify walk of the whole tree (node_modules and
-        // all) before the port line. The provider reads no settings files, so it roots itself in its own folder, unwatched.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
-        builder.Logging.ClearProviders();
+        // The engine starts plugins in the program's folder. A default host would take that folder as its content root,
+        // read appsettings.json and environment variables, watch the tree for changes (a recursive inotify walk of it,
+        // node_modules and all) and set up logging, all before the port line. The provider needs none of it: an empty
+        // host rooted in its own folder, with Kestrel, routing and gRPC only.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
