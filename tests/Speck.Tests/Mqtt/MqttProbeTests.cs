@@ -98,13 +98,8 @@ public class MqttProbeTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBroker
     [Fact]
     public async Task Topic_check_uses_the_suback_code_of_the_login()
     {
-        var user = MqttTest.Unique("plain");
-        var role = MqttTest.Unique("sub");
         var topic = $"{MqttTest.Unique("site")}/raw";
-        await fx.Dynsec.CreateRoleAsync(role, null,
-            [new(DynsecAclType.SubscribeLiteral, topic), new(DynsecAclType.UnsubscribeLiteral, topic)]);
-        await fx.Dynsec.CreateClientAsync(user, "pw", roles: [new(role)]);
-        var endpoint = fx.Admin.WithCredentials(user, "pw");
+        var endpoint = await MqttTest.SubscriberOfAsync(fx, topic);
 
         var allowed = await MqttProbe.CheckTopicAcceptedAsync(endpoint, topic, CancellationToken.None);
         Assert.True(allowed.Accepted, allowed.Reason);

@@ -57,6 +57,16 @@ internal static class MqttTest
     /// <summary>Short random names keep tests that share a broker out of each other's way.</summary>
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>A new dynsec client (password "pw") that may subscribe to and unsubscribe from exactly <paramref name="topic"/>.</summary>
+    public static async Task<MqttEndpoint> SubscriberOfAsync(DynsecBrokerFixture fx, string topic)
+    {
+        var (user, role) = (Unique("plain"), Unique("sub"));
+        await fx.Dynsec.CreateRoleAsync(role, null,
+            [new(DynsecAclType.SubscribeLiteral, topic), new(DynsecAclType.UnsubscribeLiteral, topic)]);
+        await fx.Dynsec.CreateClientAsync(user, "pw", roles: [new(role)]);
+        return fx.Admin.WithCredentials(user, "pw");
+    }
+
     public static async Task<IMqttClient> ConnectAsync(MosquittoBroker broker, string? user = null, string? password = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();

@@ -34,14 +34,9 @@ public sealed class MqttTopicChecksTests(DynsecBrokerFixture fx) : IClassFixture
     [Fact]
     public async Task A_refused_topic_does_not_spoil_the_shared_connection_for_the_next_check()
     {
-        var user = MqttTest.Unique("plain");
-        var role = MqttTest.Unique("sub");
         var topic = $"{MqttTest.Unique("site")}/raw";
-        await fx.Dynsec.CreateRoleAsync(role, null,
-            [new(DynsecAclType.SubscribeLiteral, topic), new(DynsecAclType.UnsubscribeLiteral, topic)]);
-        await fx.Dynsec.CreateClientAsync(user, "pw", roles: [new(role)]);
+        var endpoint = await MqttTest.SubscriberOfAsync(fx, topic);
         await using var checks = new MqttTopicChecks();
-        var endpoint = fx.Admin.WithCredentials(user, "pw");
 
         var denied = await checks.CheckAsync(endpoint, topic + "/other", MqttConnectionOptions.Default, CancellationToken.None);
         var allowed = await checks.CheckAsync(endpoint, topic, MqttConnectionOptions.Default, CancellationToken.None);
