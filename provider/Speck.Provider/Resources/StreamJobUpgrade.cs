@@ -16,6 +16,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     private readonly bool _stateful = (news.UpgradeMode ?? UpgradeMode.Savepoint) == UpgradeMode.Savepoint;
     private List<string>? _history = olds.SavepointHistory;
     private List<BrokerLogin> _logins = [];
+    private bool _inPlace;
 
     public async Task<StreamJobState> RunAsync() => await ApplyAsync() with { SavepointHistory = _history };
 
@@ -44,7 +45,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
         // A Node-RED job that stays on its engine is redeployed over its flow (same flow id; only changed nodes restart).
-        if (live && !(wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news)))
+        _inPlace = live && wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news);
+        if (live && !_inPlace)
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
             if (savepoint is not null)
@@ -86,6 +88,10 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         }
         if (job.Running)
         {
+            // An in-place deploy finds the job's flow by node ids that derive from its URN; after a rename (an alias)
+            // it writes a new flow instead, and the old one must go, or two flows would process the job's data.
+            if (_inPlace && olds.JobId is { } previous && previous != job.JobId)
+                await resource.Binder(olds).StopAsync(olds.Site.Spe, previous, new JobStop(false, null), ct);
             await resource.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.Site.SiteName != news.Site.SiteName)

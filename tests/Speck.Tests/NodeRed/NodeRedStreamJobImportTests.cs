@@ -104,4 +104,32 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
         // `GET /flow/global` answers with the engine's global configuration (nodered.md), which is no job.
         Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "c", "edge/global"), PropertyMap.Empty, PropertyMap.Empty));
     }
+
+    [Fact]
+    public async Task An_update_after_a_rename_leaves_one_flow_doing_the_job()
+    {
+        var (inTopic, outTopic) = (MqttTest.Unique("in"), MqttTest.Unique("out"));
+        var driver = new ResourceDriver();
+        var inputs = await driver.CheckAsync(Type, "job", Job(inTopic, outTopic));
+        var created = await driver.Handler(Type).CreateAsync(Ctx(driver, "job"), inputs);
+        var oldFlow = created.Outputs["jobId"].AsString;
+
+        // Renamed with an alias: the same resource (same ID and state) under another URN, then changed.
+        var news = await driver.CheckAsync(Type, "renamed",
+            Job(inTopic, outTopic).With("nodeRed", Obj(("function", S("msg.payload = 'v2:' + msg.payload; return msg;")))));
+        var outputs = await driver.Handler(Type).UpdateAsync(Ctx(driver, "renamed", created.Id), created.Outputs, inputs, news);
+
+        var newFlow = outputs["jobId"].AsString;
+        Assert.NotEqual(oldFlow, newFlow);
+        Assert.Null(await site.Client().GetFlowAsync(oldFlow, CancellationToken.None));
+        Assert.Equal(1, (await site.Client().GetFlowsAsync(CancellationToken.None)).OfType<System.Text.Json.Nodes.JsonObject>()
+            .Count(n => n["type"]?.GetValue<string>() == "mqtt in" && n["topic"]?.GetValue<string>() == inTopic));
+        var (sink, received) = await NodeRedTest.SinkAsync(site.Broker, outTopic);
+        using var publisher = await MqttTest.ConnectAsync(site.Broker);
+        using (sink)
+            Assert.True(await NodeRedTest.FlowsThroughAsync(publisher, inTopic, "x", received, "v2:x"));
+
+        await driver.Handler(Type).DeleteAsync(Ctx(driver, "renamed", created.Id), outputs, news);
+        Assert.Null(await site.Client().GetFlowAsync(newFlow, CancellationToken.None));
+    }
 }
