@@ -115,7 +115,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     {
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
-        var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges);
+        var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges, absentIsDefault: true);
         var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(Recorded(oldOutputs, oldInputs), _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
         CustomizeDiff(diff);
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();

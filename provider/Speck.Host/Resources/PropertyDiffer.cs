@@ -6,19 +6,30 @@ namespace Speck.Host.Resources;
 /// <summary>
 /// Compares old and new inputs property by property, down into objects and maps, so preview can name the exact
 /// path that changed and whether it forces a replacement. An unknown new value always counts as a change.
+/// With <c>absentIsDefault</c>, a top-level property left out counts as its schema default (as SDKs fill it in), so
+/// spelling the default out, or leaving it out again, is no change.
 /// </summary>
 public static class PropertyDiffer
 {
-    public static Dictionary<string, DiffKind> Compare(ObjectShape shape, PropertyMap olds, PropertyMap news, IReadOnlyCollection<string> ignoreChanges)
+    public static Dictionary<string, DiffKind> Compare(ObjectShape shape, PropertyMap olds, PropertyMap news, IReadOnlyCollection<string> ignoreChanges,
+        bool absentIsDefault = false)
     {
         var result = new Dictionary<string, DiffKind>(StringComparer.Ordinal);
         foreach (var p in shape.Properties)
         {
             if (ignoreChanges.Contains(p.Name)) continue;
-            CompareValue(p.Type, p.ReplaceOnChanges, olds.Get(p.Name), news.Get(p.Name), p.Name, result);
+            var dflt = absentIsDefault && p.Default is { } d ? DefaultValue(d) : null;
+            CompareValue(p.Type, p.ReplaceOnChanges, olds.Get(p.Name) ?? dflt, news.Get(p.Name) ?? dflt, p.Name, result);
         }
         return result;
     }
+
+    private static PropertyValue DefaultValue(object v) => v switch
+    {
+        bool b => PropertyValue.Of(b),
+        int or long or double => PropertyValue.Of(Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)),
+        _ => PropertyValue.Of(v.ToString()!),
+    };
 
     private static void CompareValue(TypeShape shape, bool replace, PropertyValue? old, PropertyValue? @new, string path, Dictionary<string, DiffKind> result)
     {

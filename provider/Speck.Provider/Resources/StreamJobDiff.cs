@@ -1,5 +1,4 @@
 using Speck.Host.Resources;
-using Speck.Host.Values;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
 
@@ -22,15 +21,9 @@ public static class StreamJobDiff
         ["artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink",
          "upgradeMode", "savepointDirectory", "allowNonRestoredState", "savepointOnDelete", "readinessSeconds", "nodeRed"];
 
-    /// <summary>Inputs whose absence means the schema's default: writing the default in (or out) changes nothing.</summary>
-    private static readonly (string Input, string Default)[] Defaults = [("upgradeMode", "savepoint"), ("desiredState", "running")];
-
     public static void Customize(DiffContext<StreamJobArgs, StreamJobState> diff)
     {
         if (diff.Detailed.TryGetValue("site.spe.kind", out var kind)) diff.Detailed["site.spe.kind"] = kind.AsReplace();
-        foreach (var (input, dflt) in Defaults)
-            if (diff.Detailed.ContainsKey(input) && !diff.IsUnknown(input) && Effective(diff.OldInputs, input, dflt) == Effective(diff.News, input, dflt))
-                diff.Detailed.Remove(input);
         if (diff.OldState is not { } old) return;
         // Right after an import the old inputs are Read's, which lack what Flink does not report (a required `sink`
         // among them): those inputs are adopted from the program. Later diffs compare the program's inputs as usual.
@@ -65,9 +58,6 @@ public static class StreamJobDiff
         "nodeRed" => StreamJobNodeRed.Same(old.NodeRed, news.NodeRed),
         _ => true,
     };
-
-    private static string? Effective(PropertyMap inputs, string input, string dflt) =>
-        inputs.Get(input) is { } v ? (v.Kind == PropertyKind.String ? v.AsString : null) : dflt;
 
     private static bool SameAsset(StreamJobArgs old, StreamJobArgs news) =>
         old.Artifact is { Hash: { } a } && news.Artifact is { Hash: { } b } ? a == b : Equals(old.Artifact, news.Artifact);
