@@ -94,7 +94,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             throw;
         }
         var id = $"{args.Site.SiteName}/{job.JobId}";
-        var state = WithLogins(Record(args, artifact, job), logins);
+        var state = Record(args, artifact, job, logins: logins);
         if (!job.Running) throw new ResourceInitFailedException(id, state, [$"job {job.JobId} on site '{args.Site.SiteName}' {Condition(job)}"]);
         return (id, state);
     }
@@ -218,12 +218,12 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         }
     }
 
-    /// <summary>The job's logins; a job without any (no broker with access control) records none.</summary>
-    internal static StreamJobState WithLogins(StreamJobState state, IReadOnlyList<BrokerLogin> logins) =>
-        state with { BrokerLogins = logins.Count > 0 ? [.. logins] : null, LoginsInSync = logins.Count > 0 ? true : null };
-
-    /// <summary>The state of a job deployed from <paramref name="args"/> (inputs copied, so the state says what runs).</summary>
-    internal static StreamJobState Record(StreamJobArgs args, JobArtifact? artifact, DeployedJob? job = null, string? lastSavepoint = null) => new()
+    /// <summary>
+    /// The state of a job deployed from <paramref name="args"/> (inputs copied, so the state says what runs) with
+    /// <paramref name="logins"/>; a job without any (no broker with access control) records none.
+    /// </summary>
+    internal static StreamJobState Record(StreamJobArgs args, JobArtifact? artifact, DeployedJob? job = null, string? lastSavepoint = null,
+        IReadOnlyList<BrokerLogin>? logins = null) => new()
     {
         Site = args.Site,
         Artifact = args.Artifact,
@@ -250,5 +250,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         LastSavepoint = lastSavepoint,
         SiteName = args.Site.SiteName,
         Problem = job?.Problem,
+        BrokerLogins = logins is { Count: > 0 } ? [.. logins] : null,
+        LoginsInSync = logins is { Count: > 0 } ? true : null,
     };
 }

@@ -62,11 +62,11 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         {
             await resource.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
-            return StreamJob.WithLogins(StreamJob.Record(news, artifact, null, stopped.LastSavepoint) with
+            return StreamJob.Record(news, artifact, null, stopped.LastSavepoint, _logins) with
             {
                 JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation,
                 ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
-            }, _logins);
+            };
         }
         if (!live && restoreFrom is not null)
             await ctx.InfoAsync($"starting job from the last recorded savepoint {restoreFrom}");
@@ -96,7 +96,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.Site.SiteName != news.Site.SiteName)
                 await ctx.InfoAsync($"job moved from site '{olds.Site.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
-            return StreamJob.WithLogins(StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint), _logins);
+            return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint, _logins);
         }
         return await RollBackAsync(job, restoreFrom, stopped, ct);
     }
@@ -125,19 +125,19 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         {
             throw Failed(stopped with { Generation = failed.Generation }, [reason, $"rolling back failed too: {e.Message}"]);
         }
-        var state = StreamJob.WithLogins(StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint) with { AdoptedInputs = olds.AdoptedInputs }, oldLogins);
+        var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint, oldLogins) with { AdoptedInputs = olds.AdoptedInputs };
         await resource.ReleaseAsync(news.Site, ctx, ct);
         throw back.Running
             ? Failed(state, [reason, $"rolled back: the previous version runs again as job {back.JobId}{Where(restoreFrom)}"])
             : Failed(state, [reason, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
     }
 
-    private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.WithLogins(StreamJob.Record(news, artifact, null, olds.LastSavepoint) with
+    private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint, _logins) with
     {
         JobId = olds.JobId, State = current.State, Generation = olds.Generation,
         ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
         AdoptedInputs = null,
-    }, _logins);
+    };
 
     /// <summary>Revokes the logins of <paramref name="from"/> that <paramref name="keep"/> does not hold, on the brokers of <paramref name="topicsOf"/>.</summary>
     private Task RevokeUnusedAsync(IReadOnlyList<BrokerLogin>? from, IReadOnlyList<BrokerLogin> keep, StreamJobArgs topicsOf, CancellationToken ct) =>
