@@ -41,6 +41,12 @@ public sealed record DiffOutcome(
 
 public sealed record CreateOutcome(string Id, PropertyMap Outputs);
 
+/// <summary>
+/// A preview Update's outputs: <paramref name="State"/> as the update will leave it where that is known from the new
+/// inputs, and the learned output properties (top-level names) whose value only the update itself will tell.
+/// </summary>
+public sealed record PreviewOutputs<TState>(TState State, IReadOnlySet<string> Unknown);
+
 public sealed record ReadOutcome(string Id, PropertyMap Outputs, PropertyMap Inputs);
 
 /// <summary>What the protocol host needs of a resource type; <see cref="CustomResource{TArgs,TState}"/> implements it.</summary>

@@ -41,10 +41,9 @@ public sealed class DiffContext<TArgs, TState>(ResourceContext resource, TState?
 /// A custom resource written against plain C# records, like pulumi-go-provider's infer package:
 /// <typeparamref name="TArgs"/> are the inputs, <typeparamref name="TState"/> the outputs (inputs plus what the
 /// provider learns). The base class does the property-value work; subclasses do Check/Diff/CRUD in their own terms.
-/// With <c>outputsRepeatInputs: false</c> the recorded outputs hold what the provider learns, and an input only where
-/// what is deployed differs from the inputs the engine records with them (after a rolled-back update, say). The engine
-/// hands the recorded inputs back with every Diff, Update, Read and Delete, and the base class joins the two again,
-/// so subclasses still see a whole <typeparamref name="TState"/>.
+/// Outputs repeat the inputs, as every well-kept provider's do: pulumi-yaml type-checks <c>${res.prop}</c> against
+/// the schema's output properties, exported resources and stack policies see only outputs, and the state keeps one
+/// shape (after a rolled-back update the repeated inputs say what really runs).
 /// </summary>
 public abstract class CustomResource<TArgs, TState> : IResourceHandler
     where TArgs : class
@@ -54,10 +53,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     private readonly JsonTypeInfo<TState> _state;
     private readonly JsonTypeInfo<TArgs> _lenientArgs;
     private readonly JsonTypeInfo<TState> _lenientState;
-    private readonly ObjectShape _stateShape;
-    private readonly bool _outputsRepeatInputs;
-
-    protected CustomResource(string token, string description, TypeContracts contracts, bool outputsRepeatInputs = true)
+    protected CustomResource(string token, string description, TypeContracts contracts)
     {
         Token = token;
         Description = description;
@@ -66,13 +62,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         _lenientArgs = contracts.Lenient<TArgs>();
         _lenientState = contracts.Lenient<TState>();
         Inputs = contracts.Shapes.Object(typeof(TArgs), token);
-        _stateShape = contracts.Shapes.Object(typeof(TState), token);
-        _outputsRepeatInputs = outputsRepeatInputs;
-        Outputs = outputsRepeatInputs ? _stateShape : new ObjectShape
-        {
-            Token = _stateShape.Token, Description = _stateShape.Description,
-            Properties = _stateShape.Properties.Where(p => Inputs.Find(p.Name) is null).ToList(),
-        };
+        Outputs = contracts.Shapes.Object(typeof(TState), token);
     }
 
     public string Token { get; }
@@ -84,6 +74,14 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     protected virtual PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx) => news;
     protected virtual void Validate(TArgs args, CheckContext check) { }
     protected virtual void CustomizeDiff(DiffContext<TArgs, TState> diff) { }
+
+    /// <summary>
+    /// What a preview Update answers for the outputs the provider learns: recomputed from the new inputs, or named
+    /// unknown. The engine hands these to the program, so an old value kept here where <c>up</c> will make another
+    /// hides from the preview every dependent that <c>up</c> then changes. By default every learned output is unknown.
+    /// </summary>
+    protected virtual PreviewOutputs<TState> PreviewUpdate(TState olds, TArgs news, Func<string, bool> isUnknown) =>
+        new(olds, Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToHashSet());
     protected abstract Task<(string Id, TState State)> CreateAsync(TArgs args, ResourceContext ctx);
     /// <summary>Null when the resource is gone. <paramref name="oldInputs"/> and <paramref name="oldState"/> are null on import.</summary>
     protected abstract Task<(TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? oldInputs, TState? oldState, ResourceContext ctx);
@@ -126,11 +124,11 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     public async Task<CreateOutcome> CreateAsync(ResourceContext ctx, PropertyMap inputs)
     {
         // Computed outputs left out: the engine shows them as unknown.
-        if (ctx.Preview) return new CreateOutcome("", _outputsRepeatInputs ? inputs : PropertyMap.Empty);
+        if (ctx.Preview) return new CreateOutcome("", inputs);
         var secrets = new HashSet<string>();
         var args = TypedBridge.Decode(inputs, _args, secrets);
-        var (id, state) = await Guard(() => CreateAsync(args, ctx), args, secrets);
-        return new CreateOutcome(id, EncodeOutputs(state, args, secrets));
+        var (id, state) = await Guard(() => CreateAsync(args, ctx), secrets);
+        return new CreateOutcome(id, EncodeOutputs(state, secrets));
     }
 
     public async Task<ReadOutcome?> ReadAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
@@ -139,56 +137,57 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
         var olds = importing ? null : TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
         var oldArgs = importing ? null : TypedBridge.Decode(oldInputs.Count > 0 ? oldInputs : oldOutputs, _lenientArgs, secrets);
-        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), oldArgs, secrets);
+        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
         if (found is not { } r) return null;
-        return new ReadOutcome(ctx.Id, EncodeOutputs(r.State, r.Inputs, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
+        return new ReadOutcome(ctx.Id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
     }
 
     public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
-        var learned = oldOutputs.Where(kv => Inputs.Find(kv.Key) is null);
-        if (ctx.Preview) return new PropertyMap(_outputsRepeatInputs ? learned.Concat(news) : learned);
+        if (ctx.Preview) return Preview(oldOutputs, oldInputs, news);
         var secrets = new HashSet<string>();
         var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
         var args = TypedBridge.Decode(news, _args, secrets);
-        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), args, secrets);
-        return EncodeOutputs(state, args, secrets);
+        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets);
+        return EncodeOutputs(state, secrets);
     }
 
     public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
-        if (!_outputsRepeatInputs && oldInputs.Count == 0 && Inputs.Properties.Any(p => p.Required && !oldOutputs.ContainsKey(p.Name)))
-            throw ProviderException.Precondition($"the engine sent no recorded inputs with this Delete, and a {Token}'s outputs do not repeat them: use a Pulumi CLI that sends old inputs to Delete");
         var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
-        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, null, secrets);
+        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets);
+    }
+
+    /// <summary>The preview of an Update: the new inputs, and the learned outputs as <see cref="PreviewUpdate"/> says.</summary>
+    private PropertyMap Preview(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
+    {
+        var secrets = new HashSet<string>();
+        var olds = TryDecode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        var args = TryDecode(news, _lenientArgs, secrets);
+        var learned = Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToList();
+        if (olds is null || args is null) return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
+        var preview = PreviewUpdate(olds, args, p => news.Get(p)?.ContainsUnknowns == true);
+        var computed = TypedBridge.Encode(preview.State, _state, Outputs, secrets);
+        return new PropertyMap(news.Concat(learned.Select(n =>
+            KeyValuePair.Create(n, preview.Unknown.Contains(n) ? PropertyValue.Unknown : computed.Get(n) ?? PropertyValue.Null))
+            .Where(kv => !kv.Value.IsNull)));
     }
 
     /// <summary>
-    /// The resource as recorded: outputs that hold inputs are a complete record (see <see cref="EncodeOutputs"/>);
-    /// outputs without any are joined with the recorded inputs.
+    /// The resource as recorded. Outputs repeat the inputs; state written by versions whose outputs did not (0.1.0's
+    /// StreamJob) is joined with the recorded inputs the engine hands back.
     /// </summary>
     private PropertyMap Recorded(PropertyMap oldOutputs, PropertyMap oldInputs) =>
-        _outputsRepeatInputs || oldInputs.Count == 0 || oldOutputs.Keys.Any(k => Inputs.Find(k) is not null)
+        oldInputs.Count == 0 || oldOutputs.Keys.Any(k => Inputs.Find(k) is not null)
             ? oldOutputs
             : new PropertyMap(oldOutputs.Concat(oldInputs.Where(kv => Inputs.Find(kv.Key) is not null)));
 
-    /// <summary>
-    /// The outputs of <paramref name="state"/>, to be recorded next to <paramref name="recordedInputs"/>. Without
-    /// repetition the outputs leave the inputs out when the state holds exactly those inputs; otherwise (what is
-    /// deployed is not what the recorded inputs ask for) they carry all of the state's inputs, as a complete record.
-    /// </summary>
-    private PropertyMap EncodeOutputs(TState state, TArgs? recordedInputs, HashSet<string> secrets)
-    {
-        var all = TypedBridge.Encode(state, _state, _stateShape, secrets);
-        if (_outputsRepeatInputs) return all;
-        var inputs = recordedInputs is null ? null : TypedBridge.Encode(recordedInputs, _args, Inputs, new HashSet<string>(secrets));
-        var same = inputs is not null && Inputs.Properties.All(p => Equals(all.Get(p.Name), inputs.Get(p.Name)));
-        return same ? new PropertyMap(all.Where(kv => Inputs.Find(kv.Key) is null)) : all;
-    }
+    private PropertyMap EncodeOutputs(TState state, HashSet<string> secrets) =>
+        TypedBridge.Encode(state, _state, Outputs, secrets);
 
-    /// <summary>Runs a CRUD operation; an unhealthy resource's state is recorded next to <paramref name="recordedInputs"/>.</summary>
-    private async Task<T> Guard<T>(Func<Task<T>> op, TArgs? recordedInputs, HashSet<string> secrets)
+    /// <summary>Runs a CRUD operation; an unhealthy resource's state is recorded with its error.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> op, HashSet<string> secrets)
     {
         try
         {
@@ -196,13 +195,13 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         }
         catch (ResourceInitFailedException e) when (e.State is TState state)
         {
-            throw new InitFailure(e.Id, EncodeOutputs(state, recordedInputs, secrets), e.Reasons);
+            throw new InitFailure(e.Id, EncodeOutputs(state, secrets), e.Reasons);
         }
     }
 
-    private static T? TryDecode<T>(PropertyMap map, JsonTypeInfo<T> info) where T : class
+    private static T? TryDecode<T>(PropertyMap map, JsonTypeInfo<T> info, ISet<string>? secrets = null) where T : class
     {
-        try { return TypedBridge.Decode(map, info); }
+        try { return TypedBridge.Decode(map, info, secrets); }
         catch (JsonException) { return null; }
     }
 }

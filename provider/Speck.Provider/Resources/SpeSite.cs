@@ -116,6 +116,21 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
 
     protected override Task DeleteAsync(string id, SpeSiteState olds, ResourceContext ctx) => Task.CompletedTask;
 
+    /// <summary>
+    /// The connection is the new inputs' (topics and jobs take it, so their preview must see what <c>up</c> gives
+    /// them); what a probe learns is kept only where the endpoint probed stays the same.
+    /// </summary>
+    protected override PreviewOutputs<SpeSiteState> PreviewUpdate(SpeSiteState olds, SpeSiteArgs news, Func<string, bool> isUnknown)
+    {
+        var unknown = new HashSet<string>();
+        if (isUnknown("spe") || olds.Spe != news.Spe) unknown.Add("speVersion");
+        if (isUnknown("broker") || olds.Broker != news.Broker) unknown.UnionWith(["brokerVersion", "accessControl"]);
+        if (new[] { "siteName", "tier", "spe", "broker" }.Any(isUnknown)) unknown.Add("connection");
+        // An update that cannot reach both endpoints fails, so after it both answered.
+        var state = olds with { SpeReachable = true, BrokerReachable = true, Connection = unknown.Contains("connection") ? olds.Connection : Connection(news, olds.Connection.SiteName) };
+        return new(state, unknown);
+    }
+
     private async Task<SpeSiteState> ProbeAsync(SpeSiteArgs args, ResourceContext ctx, bool failIfDown)
     {
         using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());

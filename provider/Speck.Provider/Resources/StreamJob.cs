@@ -20,11 +20,8 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         "`arguments`, unless `argumentTemplate` gives another layout. Import with `<site name>/<Flink job ID>`: Flink does not " +
         "report a job's jar, entry class or arguments, so an import takes those (and the sources and sink) from the program " +
         "as given and lists them in `adoptedInputs`; the first update after an import redeploys the job from a savepoint. " +
-        "Its outputs are what the provider learned (job ID, state, savepoints, logins); they repeat the inputs only while " +
-        "the job that runs is not the one the inputs ask for (after a rolled-back update).",
-        // A job's inputs are mostly copies of its site's and topics' outputs; repeating them would double the state of
-        // the most numerous resource. The engine passes the recorded inputs back to every call.
-        contracts, outputsRepeatInputs: false)
+        "Its outputs repeat its inputs as they are deployed: after a rolled-back update they name the version that runs.",
+        contracts)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
     private readonly StreamJobComposition _composition = new();
@@ -72,6 +69,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     }
 
     protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff) => StreamJobDiff.Customize(diff);
+
+    protected override PreviewOutputs<StreamJobState> PreviewUpdate(StreamJobState olds, StreamJobArgs news, Func<string, bool> isUnknown) =>
+        StreamJobPreview.Of(olds, news, isUnknown);
 
     protected override async Task<(string Id, StreamJobState State)> CreateAsync(StreamJobArgs args, ResourceContext ctx)
     {

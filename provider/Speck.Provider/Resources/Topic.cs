@@ -144,6 +144,26 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         return State(news, record);
     }
 
+    /// <summary>
+    /// The endpoint is the new inputs' (jobs take it, so their preview must see what <c>up</c> gives them). Roles are
+    /// named after the topic and made only where the broker has access control: known while that stays as it was.
+    /// </summary>
+    protected override PreviewOutputs<TopicState> PreviewUpdate(TopicState olds, TopicArgs news, Func<string, bool> isUnknown)
+    {
+        var unknown = new HashSet<string>();
+        var rolesKnown = !isUnknown("site") && (olds.Site.Broker.AdminUsername is null) == (news.Site.Broker.AdminUsername is null);
+        if (!rolesKnown) unknown.UnionWith(["publishRole", "subscribeRole"]);
+        if (!rolesKnown || isUnknown("name")) unknown.Add("endpoint");
+        if (isUnknown("partitions") || isUnknown("site")) unknown.Add("actualPartitions");
+        var state = olds with
+        {
+            InSync = true, // an update restores what drifted
+            ActualPartitions = news.Partitions ?? olds.ActualPartitions,
+            Endpoint = unknown.Contains("endpoint") ? olds.Endpoint : Endpoint(news, olds.PublishRole, olds.SubscribeRole),
+        };
+        return new(state, unknown);
+    }
+
     protected override async Task DeleteAsync(string id, TopicState olds, ResourceContext ctx)
     {
         var notes = await Binder(olds).DeleteTopicAsync(olds.Site.Broker,
@@ -184,13 +204,15 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         ActualPartitions = record.Kafka?.Partitions,
         ActualReplicationFactor = record.Kafka?.ReplicationFactor,
         InSync = record.Drift.Count == 0,
-        Endpoint = new TopicEndpoint
-        {
-            SiteName = args.Site.SiteName,
-            Broker = args.Site.Broker,
-            Name = args.Name,
-            PublishRole = record.PublishRole,
-            SubscribeRole = record.SubscribeRole,
-        },
+        Endpoint = Endpoint(args, record.PublishRole, record.SubscribeRole),
+    };
+
+    private static TopicEndpoint Endpoint(TopicArgs args, string? publishRole, string? subscribeRole) => new()
+    {
+        SiteName = args.Site.SiteName,
+        Broker = args.Site.Broker,
+        Name = args.Name,
+        PublishRole = publishRole,
+        SubscribeRole = subscribeRole,
     };
 }

@@ -5,15 +5,20 @@ using Speck.Host.Values;
 namespace Speck.Tests.Host;
 
 /// <summary>
-/// A resource whose outputs do not repeat its inputs: the state records each input once, and every call still sees
-/// the whole resource, joined from the recorded outputs and the inputs the engine hands back.
+/// Outputs repeat the inputs (pulumi-yaml type-checks <c>${res.prop}</c> against the schema's output properties);
+/// state that an earlier version recorded without them still reads whole; a preview Update answers outputs that
+/// derive from the new inputs, or unknown.
 /// </summary>
-public sealed class OutputsWithoutInputsTests
+public sealed class OutputsRepeatInputsTests
 {
     /// <summary>Deploys things; an update whose size is negative "fails" and keeps the old version running.</summary>
-    private sealed class Thing(TypeContracts contracts) : CustomResource<ThingArgs, ThingState>("test:index:Thing", "A thing.", contracts, outputsRepeatInputs: false)
+    private sealed class Thing(TypeContracts contracts) : CustomResource<ThingArgs, ThingState>("test:index:Thing", "A thing.", contracts)
     {
         public List<ThingState> Seen { get; } = [];
+
+        /// <summary>"computed" derives from the size: known in preview unless the new size is unknown.</summary>
+        protected override PreviewOutputs<ThingState> PreviewUpdate(ThingState olds, ThingArgs news, Func<string, bool> isUnknown) =>
+            new(olds with { Computed = $"size {news.Size}" }, isUnknown("size") ? new HashSet<string> { "computed" } : []);
 
         protected override Task<(string Id, ThingState State)> CreateAsync(ThingArgs args, ResourceContext ctx) =>
             Task.FromResult(("t1", State(args, "v1")));
@@ -50,6 +55,8 @@ public sealed class OutputsWithoutInputsTests
 
     private static readonly ResourceContext Ctx = new() { Urn = "urn:pulumi:dev::p::test:index:Thing::t", Name = "t", Type = "test:index:Thing", Id = "t1", Log = new NoLog() };
 
+    private static readonly ResourceContext PreviewCtx = new() { Urn = Ctx.Urn, Name = "t", Type = Ctx.Type, Id = "t1", Log = new NoLog(), Preview = true };
+
     private static PropertyMap Inputs(int size) => new([
         KeyValuePair.Create("name", PropertyValue.Of("t")),
         KeyValuePair.Create("size", PropertyValue.Of(size)),
@@ -60,34 +67,19 @@ public sealed class OutputsWithoutInputsTests
     ]);
 
     [Fact]
-    public async Task Outputs_hold_what_the_provider_learned_and_the_schema_says_so()
+    public async Task Outputs_repeat_the_inputs_with_their_secrets_and_the_schema_says_so()
     {
         var thing = new Thing(TestContracts.Create());
         var created = await thing.CreateAsync(Ctx, Inputs(1));
 
-        Assert.Equal(["computed"], created.Outputs.Keys);
-        Assert.Equal(["computed"], thing.Outputs.Properties.Select(p => p.Name));
-        Assert.Contains(thing.Inputs.Properties, p => p.Name == "endpoint");
+        Assert.Equal(["computed", "endpoint", "name", "size"], created.Outputs.Keys.Order(StringComparer.Ordinal));
+        Assert.True(created.Outputs["endpoint"].AsObject["password"].IsSecret);
+        Assert.Equal(thing.Inputs.Properties.Select(p => p.Name).Append("computed").Order(StringComparer.Ordinal),
+            thing.Outputs.Properties.Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public async Task Update_read_and_delete_see_the_whole_resource_joined_from_outputs_and_recorded_inputs()
-    {
-        var thing = new Thing(TestContracts.Create());
-        var outputs = (await thing.CreateAsync(Ctx, Inputs(1))).Outputs;
-
-        var updated = await thing.UpdateAsync(Ctx, outputs, Inputs(1), Inputs(2));
-        await thing.ReadAsync(Ctx, updated, Inputs(2));
-        await thing.DeleteAsync(Ctx, updated, Inputs(2));
-
-        Assert.Equal([1, 2, 2], thing.Seen.Select(s => s.Size));
-        Assert.Equal(["v1", "v1+1", "v1+1"], thing.Seen.Select(s => s.Computed));
-        Assert.All(thing.Seen, s => Assert.Equal("pw", s.Endpoint.Password));
-        Assert.Equal(["computed"], updated.Keys);
-    }
-
-    [Fact]
-    public async Task When_what_runs_is_not_what_the_inputs_ask_the_outputs_are_a_complete_record()
+    public async Task When_what_runs_is_not_what_the_inputs_ask_the_outputs_say_what_runs()
     {
         var thing = new Thing(TestContracts.Create());
         var outputs = (await thing.CreateAsync(Ctx, Inputs(1))).Outputs;
@@ -103,27 +95,43 @@ public sealed class OutputsWithoutInputsTests
     }
 
     [Fact]
-    public async Task Outputs_recorded_while_they_repeated_the_inputs_read_the_same()
+    public async Task State_recorded_without_inputs_in_the_outputs_is_joined_with_the_recorded_inputs()
     {
         var thing = new Thing(TestContracts.Create());
-        var older = new PropertyMap(Inputs(1).Append(KeyValuePair.Create("computed", PropertyValue.Of("v0"))));
+        var older = new PropertyMap([KeyValuePair.Create("computed", PropertyValue.Of("v0"))]);
 
         var updated = await thing.UpdateAsync(Ctx, older, Inputs(1), Inputs(3));
+        await thing.DeleteAsync(Ctx, older, Inputs(1));
 
-        Assert.Equal(1, thing.Seen[^1].Size);
-        Assert.Equal(["computed"], updated.Keys);
+        Assert.Equal([1, 1], thing.Seen.Select(s => s.Size));
+        Assert.All(thing.Seen, s => Assert.Equal("pw", s.Endpoint.Password));
         Assert.Equal("v0+1", updated["computed"].AsString);
+        Assert.Equal(3, updated["size"].AsNumber);
     }
 
     [Fact]
-    public async Task A_delete_without_recorded_inputs_is_refused_before_anything_is_touched()
+    public async Task A_preview_update_answers_the_new_inputs_and_outputs_computed_from_them()
     {
         var thing = new Thing(TestContracts.Create());
         var outputs = (await thing.CreateAsync(Ctx, Inputs(1))).Outputs;
 
-        var e = await Assert.ThrowsAsync<ProviderException>(() => thing.DeleteAsync(Ctx, outputs, PropertyMap.Empty));
+        var planned = await thing.UpdateAsync(PreviewCtx, outputs, Inputs(1), Inputs(2));
 
-        Assert.Contains("old inputs", e.Message);
+        Assert.Equal("size 2", planned["computed"].AsString);
+        Assert.Equal(2, planned["size"].AsNumber);
+        Assert.True(planned["endpoint"].AsObject["password"].IsSecret);
         Assert.Empty(thing.Seen);
+    }
+
+    [Fact]
+    public async Task A_preview_update_answers_unknown_for_outputs_that_derive_from_unknown_inputs()
+    {
+        var thing = new Thing(TestContracts.Create());
+        var outputs = (await thing.CreateAsync(Ctx, Inputs(1))).Outputs;
+
+        var planned = await thing.UpdateAsync(PreviewCtx, outputs, Inputs(1), Inputs(1).With("size", PropertyValue.Unknown));
+
+        Assert.True(planned["computed"].IsUnknown);
+        Assert.True(planned["size"].IsUnknown);
     }
 }
