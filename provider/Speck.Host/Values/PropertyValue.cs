@@ -85,10 +85,16 @@ public sealed class PropertyValue : IEquatable<PropertyValue>
             PropertyKind.Array => AsArray.SequenceEqual(other.AsArray),
             PropertyKind.Object => AsObject.Count == other.AsObject.Count &&
                 AsObject.All(kv => other.AsObject.TryGetValue(kv.Key, out var o) && kv.Value.Equals(o)),
+            PropertyKind.Asset => AssetEquals(AsAsset, other.AsAsset),
             PropertyKind.Archive => ArchiveEquals(AsArchive, other.AsArchive),
             _ => Equals(_v, other._v),
         };
     }
+
+    // An asset is its content: the engine elides old assets to their hash in Diff, Update, Read and Delete, and a file
+    // moved with the same content is no change (docs/pulumi-engine.md, assets).
+    private static bool AssetEquals(AssetValue a, AssetValue b) =>
+        a.Hash is not null && b.Hash is not null ? a.Hash == b.Hash : a == b;
 
     private static bool ArchiveEquals(ArchiveValue a, ArchiveValue b)
     {
@@ -104,6 +110,7 @@ public sealed class PropertyValue : IEquatable<PropertyValue>
     {
         PropertyKind.Array => AsArray.Aggregate((int)Kind, (h, v) => HashCode.Combine(h, v)),
         PropertyKind.Object => AsObject.Aggregate((int)Kind, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
+        PropertyKind.Asset or PropertyKind.Archive => (int)Kind, // equal by hash or by location: no one field fits both
         _ => HashCode.Combine(Kind, _v),
     };
 

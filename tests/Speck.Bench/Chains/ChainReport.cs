@@ -112,10 +112,10 @@ public static class ChainReport
         var largest = r.Of(sizes[^1], p)[0].State;
         report.Section("State per StreamJob",
             $"Bytes of each StreamJob's `inputs` and `outputs` in the harness's state file (compact JSON), averaged over the " +
-            $"{largest.Jobs} jobs of the longest chain, against the seed's {ChainBench.SeedStateBytes} B per job. A job's outputs hold what the " +
-            "provider learned (job ID, state, generation, start time, the artifact's hash, the site it runs on); its inputs, most of them " +
-            "copies of its site's connection and its topics' endpoints, are recorded once, as inputs, which the engine hands back to every call. " +
-            "The outputs repeat the inputs only while the job that runs is not the one the inputs ask for (after a rolled-back update).");
+            $"{largest.Jobs} jobs of the longest chain, against the seed's {ChainBench.SeedStateBytes} B per job. A job's outputs repeat its " +
+            "inputs (as every well-kept Pulumi provider's do: pulumi-yaml type-checks `${job.sources}` against the outputs, stack exports and " +
+            "policies see only outputs) and add what the provider learned (job ID, state, generation, start time, the artifact's hash, the " +
+            "site it runs on), so each input is recorded twice.");
         report.Table(["inputs", "outputs", "total", "seed"],
             [[$"{largest.InputBytesPerJob:0} B", $"{largest.OutputBytesPerJob:0} B", $"{largest.BytesPerJob:0} B", $"{ChainBench.SeedStateBytes} B"]]);
         report.Text("Where the bytes go (inputs + outputs, per job, by top-level property):");

@@ -73,4 +73,20 @@ public class StructCodecTests
     [Fact]
     public void Rendering_never_shows_a_secret() =>
         Assert.DoesNotContain("hunter2", PropertyValue.Of([KeyValuePair.Create("p", PropertyValue.MakeSecret(PropertyValue.Of("hunter2")))]).ToString());
+
+    [Fact]
+    public void Assets_are_equal_by_content_hash_as_the_engine_sends_old_ones_elided_to_it()
+    {
+        var whole = PropertyValue.Of(new AssetValue("abc123", null, "./jobs/filter.jar", null));
+        var elided = PropertyValue.Of(new AssetValue("abc123", null, null, null));
+        var moved = PropertyValue.Of(new AssetValue("abc123", null, "./other/filter.jar", null));
+        var rebuilt = PropertyValue.Of(new AssetValue("def456", null, "./jobs/filter.jar", null));
+
+        Assert.Equal(whole, elided);
+        Assert.Equal(whole, moved);
+        Assert.Equal(whole.GetHashCode(), elided.GetHashCode());
+        Assert.NotEqual(whole, rebuilt);
+        // Without hashes (not yet computed) the location decides.
+        Assert.NotEqual(PropertyValue.Of(new AssetValue(null, null, "a.jar", null)), PropertyValue.Of(new AssetValue(null, null, "b.jar", null)));
+    }
 }
