@@ -177,6 +177,18 @@ function launch(engineAddr) {
     assert.equal(r.getProperties().toJavaScript().labels.owner, 'ops');
   });
 
+  await step('Update in preview answers outputs made from the new inputs, unknown where only the update tells', async () => {
+    const preview = async (news) => {
+      const req = new pb.UpdateRequest(); req.setId('edge1'); req.setUrn(siteUrn); req.setOlds(S(site)); req.setOldInputs(S(siteInputs));
+      req.setNews(S(news)); req.setPreview(true); return (await rpc('update', req)).getProperties().toJavaScript();
+    };
+    const fog = await preview({ ...siteInputs, tier: 'fog' });
+    assert.equal(fog.tier, 'fog'); assert.equal(fog.connection.tier, 'fog'); assert.ok(isSecret(fog.connection.broker.adminPassword));
+    assert.equal(fog.speVersion, site.speVersion);
+    const moved = await preview({ ...siteInputs, spe: UNKNOWN });
+    assert.equal(moved.connection, UNKNOWN); assert.equal(moved.speVersion, UNKNOWN);
+  });
+
   const topicUrnName = fx.topic;
   let topicInputs, topic, topicId;
   await step('Topic: Check refuses wildcards, naming the property', async () => {
