@@ -123,7 +123,8 @@ public sealed class Stack(StackOptions options)
             var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, preview, ct);
             if (!preview)
             {
-                if (oldProvider is null) state.Add(provider); else state.Swap(oldProvider, provider);
+                // The default provider is a resource too: unchanged, its same step writes no checkpoint.
+                if (oldProvider is null) state.Add(provider); else state.SwapSame(oldProvider, provider);
             }
             var values = config.ProgramValues(program);
             redactor.Learn(values);
@@ -178,6 +179,7 @@ public sealed class Stack(StackOptions options)
         {
             // Without checkpoints the state reaches the disk here, however the operation ended (as the CLI writes its final snapshot).
             if (state is { SkipCheckpoints: true } && op != Operation.Preview) state.Save();
+            result.CheckpointWrites = state?.Writes ?? 0;
             if (session is not null)
             {
                 result.Logs.AddRange(session.Engine.Entries);

@@ -4,7 +4,7 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>Deletes as the end of <c>up</c> and <c>destroy</c> do them: in antichains, each one in parallel (docs/pulumi-engine.md §Deletes).</summary>
-internal static class DeleteSteps
+public static class DeleteSteps
 {
     /// <summary>Orders resources so that every resource comes before the ones it depends on.</summary>
     public static List<ResourceState> ReverseDependencyOrder(IReadOnlyList<ResourceState> resources)
@@ -79,7 +79,7 @@ internal static class DeleteSteps
     }
 
     /// <summary>Runs one Delete with its pending operation; returns the error, or null when the resource is gone.</summary>
-    public static async Task<string?> DeleteAsync(ResourceCalls calls, StateFile state, ResourceState old, double timeout)
+    internal static async Task<string?> DeleteAsync(ResourceCalls calls, StateFile state, ResourceState old, double timeout)
     {
         if (old.Protect) return $"unable to delete resource \"{old.Urn}\" as it is currently marked for protection";
         var op = state.BeginOperation(old, "deleting");

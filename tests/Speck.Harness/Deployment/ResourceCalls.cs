@@ -92,10 +92,8 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
     {
         if (d.Changes == DiffResponse.Types.DiffChanges.DiffUnknown)
         {
-            var processed = IgnoreChanges.Apply(news, oldInputs, ignoreChanges ?? []);
-            var engine = EngineDiff.Of((JsonObject)Sig.Unwrap(oldInputs)!, (JsonObject)Sig.Unwrap(processed)!);
-            if (!engine.AnyChanges) return (false, false, []);
-            var found = engine.Detailed.Select(kv => new PropertyChange(kv.Key, kv.Value)).ToList();
+            var (any, found) = EngineDiff.OfUnknownDiff(oldInputs, news, ignoreChanges ?? []);
+            if (!any) return (false, false, []);
             foreach (var r in d.Replaces)
                 if (!found.Any(c => c.Path == r || c.Path.StartsWith(r + ".", StringComparison.Ordinal)))
                     found.Add(new PropertyChange(r, "UPDATE_REPLACE"));

@@ -225,7 +225,7 @@ internal sealed partial class ResourceSteps(
 }
 
 /// <summary>ignoreChanges: the listed property paths keep their old input values (absent if they had none).</summary>
-internal static class IgnoreChanges
+public static class IgnoreChanges
 {
     public static JsonObject Apply(JsonObject news, JsonObject oldInputs, IReadOnlyList<string> paths)
     {

@@ -51,6 +51,9 @@ public sealed record DeploymentResult(Operation Operation, string Stack)
     public List<GrpcCall> Calls { get; } = [];
     public string ProviderStderr { get; set; } = "";
 
+    /// <summary>How many times the operation wrote the state file (checkpoints and the final write).</summary>
+    public int CheckpointWrites { get; set; }
+
     /// <summary>For a preview: the plan of what it showed (<c>pulumi preview --save-plan</c>).</summary>
     public DeploymentPlan? Plan { get; set; }
 

@@ -22,6 +22,17 @@ public sealed class EngineDiff
 
     public IEnumerable<string> ChangedKeys => Adds.Keys.Concat(Deletes.Keys).Concat(Updates.Keys).Order(StringComparer.Ordinal);
 
+    /// <summary>
+    /// What the engine does with a DIFF_UNKNOWN from the provider (diffResource, pkg/resource/deploy/step_generator.go:2996-3005
+    /// (pulumi v3.259.0)): ignoreChanges applied to the news, secrets unwrapped, then its own diff of the inputs.
+    /// </summary>
+    public static (bool Changed, List<Deployment.PropertyChange> Changes) OfUnknownDiff(JsonObject oldInputs, JsonObject news, IReadOnlyList<string> ignoreChanges)
+    {
+        var processed = Deployment.IgnoreChanges.Apply(news, oldInputs, ignoreChanges);
+        var d = Of((JsonObject)Sig.Unwrap(oldInputs)!, (JsonObject)Sig.Unwrap(processed)!);
+        return (d.AnyChanges, d.Detailed.Select(kv => new Deployment.PropertyChange(kv.Key, kv.Value)).ToList());
+    }
+
     /// <summary>PropertyMap.Diff (properties_diff.go:188-246).</summary>
     public static EngineDiff Of(JsonObject olds, JsonObject news, bool includeUnknowns = false)
     {

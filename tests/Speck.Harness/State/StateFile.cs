@@ -152,10 +152,14 @@ public sealed class StateFile
         if (!SkipCheckpoints) Save();
     }
 
+    /// <summary>How many times this operation wrote the state file.</summary>
+    public int Writes { get; private set; }
+
     public void Save()
     {
         lock (_lock)
         {
+            Writes++;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var root = new JsonObject
             {
