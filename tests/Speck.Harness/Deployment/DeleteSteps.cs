@@ -23,7 +23,7 @@ public static class DeleteSteps
     }
 
     /// <summary>
-    /// ScheduleDeletes (pkg/resource/deploy/step_generator.go:2747-2794 (pulumi v3.259.0)): peel off the condemned
+    /// ScheduleDeletes (pkg/resource/deploy/step_generator.go:2747-2796 (pulumi v3.259.0)): peel off the condemned
     /// resources none of whose dependencies are still condemned, round by round, then reverse, so that each
     /// antichain holds resources that do not depend on one another and comes after everything depending on them.
     /// </summary>

@@ -5,7 +5,7 @@ using Speck.Harness.State;
 
 namespace Speck.Harness.Deployment;
 
-/// <summary>The step operations as the engine names them in a plan (pkg/resource/deploy/step.go:2227-2244 (pulumi v3.259.0)).</summary>
+/// <summary>The step operations as the engine names them in a plan (pkg/resource/deploy/step.go:2236-2252 (pulumi v3.259.0)).</summary>
 public static class Ops
 {
     public const string Same = "same", Create = "create", Update = "update", Delete = "delete", Replace = "replace",
@@ -110,7 +110,7 @@ public sealed class DeploymentPlan
     {
         if (plan.Provider != program.Provider)
         {
-            // A provider whose id the preview did not know matches the same provider with any id (plan.go:575-589).
+            // A provider whose id the preview did not know matches the same provider with any id (plan.go:568-583).
             var (pu, pid) = Split(plan.Provider);
             if (pu != Split(program.Provider).Urn || pid != Sig.Unknown) return $"provider changed (expected {plan.Provider})";
         }

@@ -17,7 +17,7 @@ internal sealed partial class ResourceSteps
         var step = Step(StepKind.Import);
         // The plan has no diff for an import, only its goal; its input diff is filled in after Check (step_generator.go:1120-1126, 1363-1373).
         PlanOps(step, Ops.Import);
-        // ImportStep.Apply (pkg/resource/deploy/step.go:2023-2071 (pulumi v3.259.0)): Read with the id only.
+        // ImportStep.Apply (pkg/resource/deploy/step.go:2037-2074 (pulumi v3.259.0)): Read with the id only.
         ReadResult read;
         IReadOnlyList<string> initErrors = [];
         try
@@ -26,7 +26,7 @@ internal sealed partial class ResourceSteps
         }
         catch (RpcException e) when (ProviderError.From(e) is { IsInitFailure: true } init)
         {
-            // An init failure still imports the resource, with its errors (step.go:2049-2055).
+            // An init failure still imports the resource, with its errors (step.go:2050-2056).
             read = new ReadResult(init.InitId!, init.InitProperties, init.InitInputs);
             initErrors = init.InitReasons;
         }
@@ -34,7 +34,7 @@ internal sealed partial class ResourceSteps
         if (read.Inputs is null)
             throw Failure($"provider does not support importing resources; please try updating the '{Urns.Package(r.Type)}' plugin", step);
         // Read returns no resource at all as an empty id with no properties (rpc ReadResponse); an empty id with
-        // properties keeps the import id (step.go:2068-2072).
+        // properties keeps the import id (step.go:2070-2074).
         var id = read.Id.Length > 0 ? read.Id : importId;
         var imported = NewState(id, read.Inputs, read.Outputs, initErrors);
         // The import step's own outcome goes to the state in an update (snapshot.go doImport); a preview records nothing.
@@ -43,7 +43,7 @@ internal sealed partial class ResourceSteps
     }
 
     /// <summary>
-    /// step_generator.go:1983-2000 (pulumi v3.259.0): a replacement would change the id the program names, so an
+    /// step_generator.go:1976-1999 (pulumi v3.259.0): a replacement would change the id the program names, so an
     /// update refuses it; a preview warns and shows the replacement.
     /// </summary>
     private void RefuseImportReplacement(ResourceState old, List<PropertyChange> changes, ResourceStep step)

@@ -154,7 +154,7 @@ internal sealed partial class ResourceSteps(
 
         if (!changed)
         {
-            // An import that needs nothing more keeps what Read recorded and takes no further step (step_generator.go:1898-1907).
+            // An import that needs nothing more keeps what Read recorded and takes no further step (step_generator.go:1901-1906).
             if (imported) return (Step(StepKind.Import) with { Outputs = old.Outputs }, old.Outputs, old.Id);
             PlanOps(Step(StepKind.Same), Ops.Same);
             if (!preview && inState is not null)
