@@ -109,4 +109,27 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
         Assert.Equal("SUSPENDED", adopter.Stack.LoadState().Resources.Single(r => r.Name == "job").Outputs["state"]!.GetValue<string>());
         Assert.DoesNotContain(_flink.Jobs, j => j.State == JobStatus.RUNNING);
     }
+
+    [Fact]
+    public async Task Refresh_keeps_only_the_init_errors_read_reports_so_a_healthy_read_clears_them()
+    {
+        _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        using var dir = Dir(Program("      arguments: [\"--broken\"]"), "sick", TestJar.Build("org.speck.jobs.Filter"));
+        try
+        {
+            var up = await dir.Stack.UpAsync();
+            Assert.False(up.Succeeded);
+            Assert.NotEmpty(dir.Stack.LoadState().Resources.Single(r => r.Name == "job").InitErrors);
+
+            var refresh = await dir.Stack.RefreshAsync();
+
+            // RefreshStep.Apply stores the init errors of this Read (step.go:1642): none when Read succeeds.
+            Assert.True(refresh.Succeeded, string.Join("\n", refresh.Errors));
+            Assert.Empty(dir.Stack.LoadState().Resources.Single(r => r.Name == "job").InitErrors);
+        }
+        finally
+        {
+            await dir.Stack.DestroyAsync();
+        }
+    }
 }
