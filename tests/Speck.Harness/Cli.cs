@@ -2,11 +2,11 @@ using Speck.Harness;
 
 // speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
 // Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview]
-//                     [--grpc-log FILE] [--parallel N] [-v=N]
+//                     [--plan] [--grpc-log FILE] [--parallel N] [-v=N]
 // --parallel defaults as the CLI's does: PULUMI_PARALLEL if positive, else 4 × processors.
 var (command, dir, stack, provider, grpcLog, parallel, flags) = ("", ".", "dev", Environment.GetEnvironmentVariable("SPECK_PROVIDER"),
     Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), StackOptions.DefaultParallel(), new List<string>());
-var skipPreview = false;
+var (skipPreview, holdToPlan) = (false, false);
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -18,6 +18,8 @@ for (var i = 0; i < args.Length; i++)
         case "--grpc-log": grpcLog = Next(); break;
         case "--parallel" or "-p": parallel = int.Parse(Next()); break;
         case "--skip-preview": skipPreview = true; break;
+        // `pulumi up --plan`: the update fails on any step its preview did not show (docs/pulumi-engine.md §Plans).
+        case "--plan": holdToPlan = true; break;
         case "--yes" or "-y" or "--non-interactive": break;
         case var f when f.StartsWith("-v=", StringComparison.Ordinal): flags.AddRange(["--logtostderr", f]); break;
         case var c when !c.StartsWith('-') && command.Length == 0: command = c; break;
@@ -53,7 +55,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var result = command switch
 {
     "preview" => await stackRun.PreviewAsync(cancel.Token),
-    "up" or "update" => await stackRun.UpAsync(skipPreview, cancel.Token),
+    "up" or "update" => await stackRun.UpAsync(skipPreview, holdToPlan, cancel.Token),
     "refresh" => await stackRun.RefreshAsync(cancel.Token),
     _ => await stackRun.DestroyAsync(cancel.Token),
 };
@@ -68,6 +70,6 @@ return result.Succeeded ? 0 : 1;
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"speck-engine: {problem}");
-    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview] [--grpc-log FILE] [--parallel N] [-v=N]");
+    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview] [--plan] [--grpc-log FILE] [--parallel N] [-v=N]");
     return 2;
 }

@@ -55,23 +55,51 @@ public sealed class Stack(StackOptions options)
 
     public StateFile LoadState() => StateFile.Load(options.ProgramDirectory, options.Stack);
 
-    public Task<DeploymentResult> PreviewAsync(CancellationToken ct = default) => UpdateAsync(preview: true, ct);
+    /// <summary><c>pulumi preview</c>; its <see cref="DeploymentResult.Plan"/> is what <c>pulumi preview --save-plan</c> saves.</summary>
+    public Task<DeploymentResult> PreviewAsync(CancellationToken ct = default) => UpdateAsync(preview: true, null, ct);
 
-    /// <summary><c>pulumi up</c>: a preview, then the update in a fresh provider process (unless the preview failed).</summary>
-    public async Task<DeploymentResult> UpAsync(CancellationToken ct = default) => await UpAsync(skipPreview: false, ct);
+    /// <summary>
+    /// <c>pulumi up</c> held to its preview, as <c>pulumi up --plan</c> is: a preview of the same program and state,
+    /// then the update in a fresh provider process, which fails on any step the preview did not show or showed
+    /// otherwise (docs/pulumi-engine.md §Plans).
+    /// </summary>
+    public Task<DeploymentResult> UpAsync(CancellationToken ct = default) => UpAsync(skipPreview: false, ct);
 
-    /// <summary><c>pulumi up --skip-preview</c> goes straight to the update.</summary>
-    public async Task<DeploymentResult> UpAsync(bool skipPreview, CancellationToken ct = default)
+    /// <summary><c>pulumi up --skip-preview</c> goes straight to the update (no plan to hold it to).</summary>
+    public Task<DeploymentResult> UpAsync(bool skipPreview, CancellationToken ct = default) => UpAsync(skipPreview, holdToPlan: true, ct);
+
+    /// <summary><c>pulumi up</c> (<paramref name="holdToPlan"/> false) or <c>pulumi up --plan</c> against its own preview (true).</summary>
+    public async Task<DeploymentResult> UpAsync(bool skipPreview, bool holdToPlan, CancellationToken ct = default) =>
+        skipPreview ? await UpdateAsync(preview: false, null, ct) : await PlannedUpAsync(holdToPlan, ct);
+
+    /// <summary>
+    /// <c>pulumi up --plan FILE</c>: the update alone, held to the plan of an earlier preview
+    /// (<see cref="DeploymentResult.Plan"/>). The plan is used up by the update: take a new preview for another.
+    /// </summary>
+    public Task<DeploymentResult> UpAsync(DeploymentPlan plan, CancellationToken ct = default) => UpdateAsync(preview: false, plan, ct);
+
+    /// <summary>
+    /// A plain <c>pulumi up</c>: a preview, then an update that is not held to it. Only for a test that changes the
+    /// world between the two on purpose; <paramref name="why"/> says why, and is kept in the result's warnings.
+    /// </summary>
+    public async Task<DeploymentResult> UpWithoutPlanAsync(string why, CancellationToken ct = default)
     {
-        if (skipPreview) return await UpdateAsync(preview: false, ct);
-        var preview = await UpdateAsync(preview: true, ct);
+        if (string.IsNullOrWhiteSpace(why)) throw new ArgumentException("say why this up is not held to its preview", nameof(why));
+        var result = await PlannedUpAsync(checkPlan: false, ct);
+        result.Warnings.Add("not held to the preview's plan: " + why);
+        return result;
+    }
+
+    private async Task<DeploymentResult> PlannedUpAsync(bool checkPlan, CancellationToken ct)
+    {
+        var preview = await UpdateAsync(preview: true, null, ct);
         if (!preview.Succeeded)
         {
             var failed = new DeploymentResult(Operation.Update, options.Stack) { Preview = preview };
             failed.Errors.AddRange(preview.Errors);
             return failed;
         }
-        var update = await UpdateAsync(preview: false, ct);
+        var update = await UpdateAsync(preview: false, checkPlan ? preview.Plan : null, ct);
         update.Preview = preview;
         return update;
     }
@@ -82,21 +110,27 @@ public sealed class Stack(StackOptions options)
     public Task<DeploymentResult> DestroyAsync(CancellationToken ct = default) =>
         FromStateAsync(Operation.Destroy, (state, calls, result, _) => DestroyRun.RunAsync(state, calls, options.Parallel, result), ct);
 
-    private Task<DeploymentResult> UpdateAsync(bool preview, CancellationToken ct) =>
+    private Task<DeploymentResult> UpdateAsync(bool preview, DeploymentPlan? plan, CancellationToken ct) =>
         RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>
         {
             if (state.PendingOperations.Count > 0)
                 throw new HarnessException($"the stack has {state.PendingOperations.Count} operation(s) whose outcome is unknown (" +
                     string.Join(", ", state.PendingOperations.Select(p => $"{p.Type} {p.Resource.Urn}")) + "): run refresh first");
+            // pulumi-yaml type-checks the program against the schema before it registers anything.
+            var typeErrors = SchemaCheck.Errors(program, await session.GetSchemaAsync(ct));
+            if (typeErrors.Count > 0) throw new HarnessException("the program does not type-check against the provider's schema:\n" + string.Join("\n", typeErrors));
             var oldProvider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
-            var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, ct);
+            var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, preview, ct);
             if (!preview)
             {
-                if (oldProvider is null) state.Add(provider); else state.Swap(oldProvider, provider);
+                // The default provider is a resource too: unchanged, its same step writes no checkpoint.
+                if (oldProvider is null) state.Add(provider); else state.SwapSame(oldProvider, provider);
             }
             var values = config.ProgramValues(program);
             redactor.Learn(values);
-            await new UpdateRun(program, options, values, state, session, preview, result, redactor, ct).RunAsync($"{provider.Urn}::{provider.Id}");
+            if (preview) result.Plan = new DeploymentPlan();
+            var gate = preview ? new PlanGate(result.Plan!, checking: false) : plan is null ? null : new PlanGate(plan, checking: true);
+            await new UpdateRun(program, options, values, state, session, preview, result, redactor, gate, ct).RunAsync($"{provider.Urn}::{provider.Id}");
             if (!preview && result.Succeeded)
             {
                 state.Outputs = result.Outputs;
@@ -145,6 +179,7 @@ public sealed class Stack(StackOptions options)
         {
             // Without checkpoints the state reaches the disk here, however the operation ended (as the CLI writes its final snapshot).
             if (state is { SkipCheckpoints: true } && op != Operation.Preview) state.Save();
+            result.CheckpointWrites = state?.Writes ?? 0;
             if (session is not null)
             {
                 result.Logs.AddRange(session.Engine.Entries);

@@ -5,7 +5,7 @@ namespace Speck.Harness.Deployment;
 /// <summary>
 /// <c>destroy</c> (protocol doc §3.5): Delete every custom resource in reverse dependency order with its old
 /// outputs and inputs. A protected resource fails the destroy before anything is deleted. A preview calls nothing.
-/// As the engine does, deletes run in parallel (bounded): each one once every resource depending on it is gone.
+/// As the engine does, deletes run in parallel antichains (docs/pulumi-engine.md §Deletes).
 /// </summary>
 internal static class DestroyRun
 {
@@ -32,43 +32,20 @@ internal static class DestroyRun
         state.Save();
     }
 
-    /// <summary>Deletes each resource after its dependents; the first failure stops new deletes. True when all are gone.</summary>
+    /// <summary>The deletes in antichains (DeleteSteps.RunAsync): a failure spares only what the failed resource depends on. True when all are gone.</summary>
     private static async Task<bool> DeleteInParallelAsync(StateFile state, ResourceCalls calls, List<ResourceState> ordered, int parallel, DeploymentResult result)
     {
-        // By entry, not URN: an old resource a replace left waiting for its delete shares its URN with the new one.
-        var done = new Dictionary<ResourceState, TaskCompletionSource<bool>>(ReferenceEqualityComparer.Instance);
-        foreach (var r in ordered) done[r] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var slots = new SemaphoreSlim(Math.Max(1, parallel));
-        var gate = new Lock();
-        var stopped = false;
-        async Task DeleteOneAsync(ResourceState old)
+        var failed = false;
+        await DeleteSteps.RunAsync(ordered, ordered, parallel, old => DeleteSteps.DeleteAsync(calls, state, old, 0), (old, error) =>
         {
-            var dependents = ordered.Where(d => d.Dependencies.Contains(old.Urn)).Select(d => done[d].Task);
-            var ok = (await Task.WhenAll(dependents)).All(x => x);
-            if (!ok || stopped) { done[old].SetResult(false); return; }
-            await slots.WaitAsync();
-            try
+            if (error is null) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+            else
             {
-                if (stopped) { done[old].SetResult(false); return; }
-                var error = await DeleteSteps.DeleteAsync(calls, state, old, 0);
-                lock (gate)
-                {
-                    if (error is null) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
-                    else
-                    {
-                        stopped = true;
-                        result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
-                        result.Errors.Add(error);
-                    }
-                }
-                done[old].SetResult(error is null);
+                failed = true;
+                result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
+                result.Errors.Add(error);
             }
-            finally
-            {
-                slots.Release();
-            }
-        }
-        await Task.WhenAll(ordered.Select(DeleteOneAsync));
-        return !stopped && done.Values.All(t => t.Task.Result);
+        });
+        return !failed;
     }
 }

@@ -13,6 +13,9 @@ namespace Speck.Harness.Deployment;
 /// </summary>
 public sealed record ProviderError(string Message, StatusCode Code, string? InitId, JsonObject? InitProperties, IReadOnlyList<string> InitReasons)
 {
+    /// <summary>The inputs an ErrorResourceInitFailed carries (Read fills them; parseError, provider_plugin.go).</summary>
+    public JsonObject? InitInputs { get; init; }
+
     public bool IsInitFailure => InitId is not null;
     public bool OutcomeUnknown => !IsInitFailure && Code is StatusCode.Unknown or StatusCode.Internal or StatusCode.DataLoss;
 
@@ -22,6 +25,9 @@ public sealed record ProviderError(string Message, StatusCode Code, string? Init
         var detail = status?.Details.FirstOrDefault(d => d.Is(ErrorResourceInitFailed.Descriptor))?.Unpack<ErrorResourceInitFailed>();
         return detail is null
             ? new ProviderError(e.Status.Detail, e.StatusCode, null, null, [])
-            : new ProviderError(e.Status.Detail, e.StatusCode, detail.Id, Structs.ToJson(detail.Properties), detail.Reasons.ToList());
+            : new ProviderError(e.Status.Detail, e.StatusCode, detail.Id, Structs.ToJson(detail.Properties), detail.Reasons.ToList())
+            {
+                InitInputs = detail.Inputs is null ? null : Structs.ToJson(detail.Inputs),
+            };
     }
 }

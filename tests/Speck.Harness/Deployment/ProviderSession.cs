@@ -54,7 +54,7 @@ internal sealed class ProviderSession : IAsyncDisposable
     }
 
     /// <summary>The program registers the default provider: CheckConfig, DiffConfig against the old one, Configure.</summary>
-    public async Task<ResourceState> ConfigureFromProgramAsync(JsonObject config, ResourceState? old, CancellationToken ct)
+    public async Task<ResourceState> ConfigureFromProgramAsync(JsonObject config, ResourceState? old, bool preview, CancellationToken ct)
     {
         var check = new CheckRequest
         {
@@ -71,7 +71,10 @@ internal sealed class ProviderSession : IAsyncDisposable
         foreach (var (k, v) in config)
             if (Sig.IsSecret(v) && inputs[k] is { } iv && !Sig.IsSecret(iv)) inputs[k] = Sig.MakeSecret(iv);
 
-        var id = old?.Id ?? Guid.NewGuid().ToString();
+        // A provider created (or replaced) in a preview has no id yet: the registry configures it with UnknownID
+        // (pkg/resource/deploy/providers/registry.go:947-956 (pulumi v3.259.0); docs/pulumi-engine.md §Default provider).
+        string NewId() => preview ? Sig.Unknown : Guid.NewGuid().ToString();
+        var id = old?.Id ?? NewId();
         if (old is not null)
         {
             var diff = new DiffRequest
@@ -83,10 +86,20 @@ internal sealed class ProviderSession : IAsyncDisposable
             };
             var d = await Provider.Call("DiffConfig", diff, r => Provider.Client.DiffConfigAsync(r, cancellationToken: ct));
             if (d.Replaces.Count > 0 || d.DetailedDiff.Values.Any(p => p.Kind.ToString().EndsWith("Replace", StringComparison.Ordinal)))
-                id = Guid.NewGuid().ToString();
+                id = NewId();
         }
         await ConfigureAsync(inputs, id, ct);
         return new ResourceState { Urn = ProviderUrn, Type = ProviderType, Id = id, Inputs = inputs, Outputs = inputs.DeepClone().AsObject() };
+    }
+
+    /// <summary>
+    /// The package schema, as pulumi-yaml's loader fetches it to type-check the program (docs/pulumi-engine.md
+    /// §YAML type check). Not in the call log: the loader's schema comes from its own plugin host and cache.
+    /// </summary>
+    public async Task<JsonObject> GetSchemaAsync(CancellationToken ct)
+    {
+        var response = await Provider.Client.GetSchemaAsync(new GetSchemaRequest(), cancellationToken: ct);
+        return JsonNode.Parse(response.Schema)?.AsObject() ?? new JsonObject();
     }
 
     /// <summary>destroy and refresh load the provider from state without re-registering it: Configure with stored inputs.</summary>
@@ -130,6 +143,9 @@ public static class Urns
     public static string Of(string stack, string project, string type, string name) => $"urn:pulumi:{stack}::{project}::{type}::{name}";
 
     public static string DefaultProvider(string stack, string project) => Of(stack, project, ProviderSession.ProviderType, "default");
+
+    /// <summary>The package of a type token <c>pkg:module:Type</c>.</summary>
+    public static string Package(string type) => type.Split(':')[0];
 
     public static string Name(string urn) => urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Grpc.Core;
 using Speck.Harness.Protocol;
 using Speck.Harness.State;
@@ -20,7 +21,7 @@ internal static class RefreshRun
             await gate.WaitAsync();
             try
             {
-                return await RefreshOneAsync(state, calls, old, redactor);
+                return await RefreshOneAsync(state, calls, old, redactor, w => { lock (result) result.Warnings.Add(redactor.Redact(w)); });
             }
             catch (RpcException e)
             {
@@ -46,23 +47,44 @@ internal static class RefreshRun
         }
     }
 
-    private static async Task<ResourceStep> RefreshOneAsync(StateFile state, ResourceCalls calls, ResourceState old, Engine.Redactor redactor)
+    /// <summary>
+    /// RefreshStep.Apply (pkg/resource/deploy/step.go:1541-1730 (pulumi v3.259.0); docs/pulumi-engine.md §Refresh).
+    /// An ErrorResourceInitFailed from Read does not fail the refresh: it is a warning, and the state keeps what
+    /// the error carried with its reasons as init errors; a healthy Read clears them.
+    /// </summary>
+    private static async Task<ResourceStep> RefreshOneAsync(StateFile state, ResourceCalls calls, ResourceState old, Engine.Redactor redactor,
+        Action<string> warn)
     {
-        var read = await calls.ReadAsync(old.Urn, old.Type, old.Id, old.Outputs, old.Inputs);
+        ReadResult read;
+        IReadOnlyList<string> initErrors = [];
+        try
+        {
+            read = await calls.ReadAsync(old.Urn, old.Type, old.Id, old.Outputs, old.Inputs);
+        }
+        catch (RpcException e) when (ProviderError.From(e) is { IsInitFailure: true } init)
+        {
+            read = new ReadResult(init.InitId!, init.InitProperties, init.InitInputs);
+            Assets.Restore(old.Inputs, read.Inputs);
+            Assets.Restore(old.Inputs, read.Outputs);
+            initErrors = init.InitReasons;
+            warn($"{old.Urn}: Refreshed resource is in an unhealthy state:\n* " + string.Join("\n* ", initErrors));
+        }
         if (read.Id.Length == 0)
         {
             state.Remove(old);
             return new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { Drift = true };
         }
-        var outputs = Structs.ToJson(read.Properties);
-        var inputs = read.Inputs is null ? old.Inputs : Structs.ToJson(read.Inputs);
+        var outputs = read.Outputs ?? new JsonObject();
+        var inputs = read.Inputs ?? old.Inputs;
         redactor.Learn(outputs);
-        var diff = await calls.DiffAsync(old.Urn, old.Type, read.Id, outputs, inputs, old.Inputs, []);
-        var (changed, _, changes) = ResourceCalls.Interpret(diff, inputs, old.Inputs);
-        state.Swap(old, old with { Id = read.Id, Outputs = outputs, Inputs = inputs });
+        // Inverted: what Read found as the olds, the inputs before the refresh as the news, with the ignoreChanges
+        // the state holds (step.go:1697-1707).
+        var diff = await calls.DiffAsync(old.Urn, old.Type, read.Id, outputs, inputs, old.Inputs, old.IgnoreChanges);
+        var (changed, _, changes) = ResourceCalls.Interpret(diff, inputs, old.Inputs, old.IgnoreChanges);
+        state.Swap(old, old with { Id = read.Id, Outputs = outputs, Inputs = inputs, InitErrors = initErrors });
         return new ResourceStep(old.Urn, old.Type, old.Name, changed ? StepKind.Update : StepKind.Same)
         {
-            Drift = changed, Changes = changes, Outputs = outputs,
+            Drift = changed, Changes = changes, Outputs = outputs, InitErrors = initErrors,
         };
     }
 }

@@ -6,7 +6,10 @@ using Speck.Harness.State;
 
 namespace Speck.Harness.Deployment;
 
-/// <summary>The resource RPCs with their fields filled as protocol doc §3.8 says (olds, news, old_inputs, name, type, timeout).</summary>
+/// <summary>
+/// The resource RPCs with their fields filled as protocol doc §3.8 says (olds, news, old_inputs, name, type, timeout).
+/// Assets go whole to Check, Create and Update's news; elided to their hash everywhere else (docs/pulumi-engine.md §Assets).
+/// </summary>
 internal sealed class ResourceCalls(ProviderSession session, CancellationToken ct)
 {
     private Engine.ProviderProcess P => session.Provider;
@@ -24,7 +27,9 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
         var request = new DiffRequest
         {
             Id = id, Urn = urn, Name = Urns.Name(urn), Type = type,
-            Olds = Structs.ToStruct(olds), OldInputs = Structs.ToStruct(oldInputs), News = Structs.ToStruct(news),
+            // Diff marshals old inputs, old outputs and new inputs with ElideAssetContents
+            // (pkg/resource/plugin/provider_plugin.go:1318-1350 (pulumi v3.259.0)).
+            Olds = Structs.ToStruct(Assets.Elide(olds)), OldInputs = Structs.ToStruct(Assets.Elide(oldInputs)), News = Structs.ToStruct(Assets.Elide(news)),
         };
         request.IgnoreChanges.AddRange(ignoreChanges);
         return P.Call("Diff", request, r => P.Client.DiffAsync(r, cancellationToken: ct));
@@ -41,7 +46,8 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
         var request = new UpdateRequest
         {
             Id = old.Id, Urn = old.Urn, Name = old.Name, Type = old.Type,
-            Olds = Structs.ToStruct(old.Outputs), OldInputs = Structs.ToStruct(old.Inputs), News = Structs.ToStruct(news),
+            // Update elides the old inputs and outputs, not the new inputs (provider_plugin.go:1726-1756 (pulumi v3.259.0)).
+            Olds = Structs.ToStruct(Assets.Elide(old.Outputs)), OldInputs = Structs.ToStruct(Assets.Elide(old.Inputs)), News = Structs.ToStruct(news),
             Timeout = timeout, Preview = preview,
         };
         request.IgnoreChanges.AddRange(ignoreChanges);
@@ -52,24 +58,47 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
         P.Call("Delete", new DeleteRequest
         {
             Id = old.Id, Urn = old.Urn, Name = old.Name, Type = old.Type,
-            Properties = Structs.ToStruct(old.Outputs), OldInputs = Structs.ToStruct(old.Inputs), Timeout = timeout,
+            // Delete elides both (provider_plugin.go:1857-1878 (pulumi v3.259.0)).
+            Properties = Structs.ToStruct(Assets.Elide(old.Outputs)), OldInputs = Structs.ToStruct(Assets.Elide(old.Inputs)), Timeout = timeout,
         }, r => P.Client.DeleteAsync(r, cancellationToken: ct));
 
-    /// <summary>Refresh passes the old state; import passes nothing but the id.</summary>
-    public Task<ReadResponse> ReadAsync(string urn, string type, string id, JsonObject? properties, JsonObject? inputs)
+    /// <summary>
+    /// Refresh passes the old state; import passes nothing but the id. Both are sent with assets elided
+    /// (provider_plugin.go:1556-1580), and assets Read hands back with only a hash get their contents back from the
+    /// inputs sent (:1662-1664 (pulumi v3.259.0)).
+    /// </summary>
+    public async Task<ReadResult> ReadAsync(string urn, string type, string id, JsonObject? properties, JsonObject? inputs)
     {
         var request = new ReadRequest { Id = id, Urn = urn, Name = Urns.Name(urn), Type = type };
-        if (properties is not null) request.Properties = Structs.ToStruct(properties);
-        if (inputs is not null) request.Inputs = Structs.ToStruct(inputs);
-        return P.Call("Read", request, r => P.Client.ReadAsync(r, cancellationToken: ct));
+        if (properties is not null) request.Properties = Structs.ToStruct(Assets.Elide(properties));
+        if (inputs is not null) request.Inputs = Structs.ToStruct(Assets.Elide(inputs));
+        var read = await P.Call("Read", request, r => P.Client.ReadAsync(r, cancellationToken: ct));
+        var result = new ReadResult(read.Id, read.Properties is null ? null : Structs.ToJson(read.Properties), read.Inputs is null ? null : Structs.ToJson(read.Inputs));
+        Assets.Restore(inputs, result.Inputs);
+        Assets.Restore(inputs, result.Outputs);
+        return result;
     }
 
     /// <summary>Check failures as the CLI prints them: the property and the reason.</summary>
     public static List<string> Failures(CheckResponse r) => r.Failures.Select(f => $"{f.Property}: {f.Reason}").ToList();
 
-    /// <summary>The diff as the engine reads it: DIFF_UNKNOWN makes the engine compare old and new inputs itself.</summary>
-    public static (bool Changed, bool Replace, List<PropertyChange> Changes) Interpret(DiffResponse d, JsonObject oldInputs, JsonObject news)
+    /// <summary>
+    /// The diff as the engine reads it. DIFF_UNKNOWN makes the engine compare the old inputs with the new ones
+    /// itself, ignoreChanges applied and secrets unwrapped, with its own value equality (assets by hash):
+    /// diffResource (pkg/resource/deploy/step_generator.go:2974-3007 (pulumi v3.259.0); docs/pulumi-engine.md §Engine diff).
+    /// </summary>
+    public static (bool Changed, bool Replace, List<PropertyChange> Changes) Interpret(DiffResponse d, JsonObject oldInputs, JsonObject news,
+        IReadOnlyList<string>? ignoreChanges = null)
     {
+        if (d.Changes == DiffResponse.Types.DiffChanges.DiffUnknown)
+        {
+            var (any, found) = EngineDiff.OfUnknownDiff(oldInputs, news, ignoreChanges ?? []);
+            if (!any) return (false, false, []);
+            foreach (var r in d.Replaces)
+                if (!found.Any(c => c.Path == r || c.Path.StartsWith(r + ".", StringComparison.Ordinal)))
+                    found.Add(new PropertyChange(r, "UPDATE_REPLACE"));
+            return (true, d.Replaces.Count > 0, found);
+        }
         var changes = new List<PropertyChange>();
         if (d.HasDetailedDiff)
             changes.AddRange(d.DetailedDiff.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new PropertyChange(kv.Key, KindName(kv.Value.Kind))));
@@ -78,13 +107,6 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
         foreach (var r in d.Replaces)
             if (!changes.Any(c => c.Path == r || c.Path.StartsWith(r + ".", StringComparison.Ordinal)))
                 changes.Add(new PropertyChange(r, "UPDATE_REPLACE"));
-
-        if (d.Changes == DiffResponse.Types.DiffChanges.DiffUnknown)
-        {
-            foreach (var key in oldInputs.Select(kv => kv.Key).Union(news.Select(kv => kv.Key)).Distinct())
-                if (!JsonNode.DeepEquals(oldInputs[key], news[key]) && changes.All(c => c.Path != key))
-                    changes.Add(new PropertyChange(key, oldInputs.ContainsKey(key) ? news.ContainsKey(key) ? "UPDATE" : "DELETE" : "ADD"));
-        }
         var replace = d.Replaces.Count > 0 || changes.Any(c => c.Kind.EndsWith("_REPLACE", StringComparison.Ordinal));
         var changed = d.Changes == DiffResponse.Types.DiffChanges.DiffSome || replace || changes.Count > 0;
         if (d.Changes == DiffResponse.Types.DiffChanges.DiffNone) changed = false;
@@ -101,3 +123,6 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
         _ => "UPDATE_REPLACE",
     };
 }
+
+/// <summary>What Read returned: an empty id means the resource is gone; null inputs mean the provider cannot import.</summary>
+public sealed record ReadResult(string Id, JsonObject? Outputs, JsonObject? Inputs);

@@ -9,18 +9,23 @@ namespace Speck.Harness.Deployment;
 /// <summary>
 /// The calls for one program resource, in the order of protocol doc §3: Check → Create for a new one;
 /// Check → Diff → (nothing | Update | replace) for an existing one, a replace being Check(olds={}) again and then
-/// create-before-delete (the old one is marked for deletion at the end) or delete-before-replace; Read → Check → Diff
-/// for an <c>import:</c>. Every Create/Update/Delete is recorded as a pending operation while it runs.
+/// create-before-delete (the old one is marked for deletion at the end) or delete-before-replace; Read, then the
+/// same Check → Diff → Update for an <c>import:</c> (ResourceSteps.Import.cs). Every Create/Update/Delete is recorded
+/// as a pending operation while it runs. A preview records each goal and step in the plan; an update held to a plan
+/// checks them against it (docs/pulumi-engine.md §Plans).
 /// </summary>
-internal sealed class ResourceSteps(
+internal sealed partial class ResourceSteps(
     ResourceCalls calls, StateFile state, bool preview, ProgramResource r, string urn, JsonObject news,
-    IReadOnlyList<string> dependencies, string providerRef, ResourceState? old)
+    IReadOnlyList<string> dependencies, string providerRef, ResourceState? old, PlanGate? plan)
 {
     /// <summary>Set when this resource's old self was already deleted because a dependency was replaced delete-first.</summary>
     public bool DeletedAhead { get; init; }
 
     /// <summary>Before a delete-before-replace: deletes the dependents that will be replaced too; returns an error or null.</summary>
     public Func<Task<string?>>? DeleteReplacedDependents { get; init; }
+
+    /// <summary>Warnings for the operation (e.g. an imported resource whose preview shows a replace).</summary>
+    public Action<string>? Warn { get; init; }
 
     private sealed class StepFailed(ResourceStep step) : Exception(step.Error)
     {
@@ -32,12 +37,24 @@ internal sealed class ResourceSteps(
         try
         {
             if (old is null && r.Options.Import is { } importId) return await ImportAsync(importId);
-            if (old is null) return await CreateAsync(await CheckAsync(new JsonObject(), news), Step(StepKind.Create));
-            // Its old self is gone already: what is left of the replacement is the create.
+            if (old is null)
+            {
+                var inputs = await CheckAsync(new JsonObject(), news);
+                Goal(null, inputs, null);
+                PlanOps(Step(StepKind.Create), Ops.Create);
+                return await CreateAsync(inputs, Step(StepKind.Create));
+            }
+            // Its old self is gone already: what is left of the replacement is the create. The engine checks the
+            // program's inputs from scratch, ignoreChanges not applied (step_generator.go:1321-1331, 1495-1505 (pulumi v3.259.0)).
             if (DeletedAhead)
-                return await CreateAsync(await CheckAsync(new JsonObject(), IgnoreChanges.Apply(news, old.Inputs, r.Options.IgnoreChanges)),
-                    Step(StepKind.Replace) with { DeleteBeforeReplace = true });
-            return await ExistingAsync(old);
+            {
+                var step = Step(StepKind.Replace) with { DeleteBeforeReplace = true };
+                var fresh = await CheckAsync(new JsonObject(), news);
+                Goal(null, fresh, old);
+                PlanOps(step, Ops.Replace, Ops.CreateReplacement);
+                return await CreateAsync(fresh, step);
+            }
+            return await ExistingAsync(old, old);
         }
         catch (StepFailed f)
         {
@@ -54,7 +71,23 @@ internal sealed class ResourceSteps(
     {
         Urn = urn, Type = r.Type, Id = id, Inputs = inputs, Outputs = outputs, Dependencies = dependencies,
         Protect = r.Options.Protect, Provider = providerRef, InitErrors = initErrors ?? [],
+        IgnoreChanges = r.Options.IgnoreChanges, ReplaceOnChanges = r.Options.ReplaceOnChanges,
     };
+
+    private PlanGoal ProgramGoal(JsonObject? oldInputs, JsonObject inputs) => new(PlanDiff.Of(oldInputs, inputs), r.Options.Protect, dependencies,
+        providerRef, r.Options.DeleteBeforeReplace, r.Options.Import, r.Options.Timeouts, r.Options.IgnoreChanges);
+
+    /// <summary>After Check: the preview records the goal, an update held to a plan checks it (step_generator.go:1357-1398).</summary>
+    private void Goal(JsonObject? oldInputs, JsonObject inputs, ResourceState? inState)
+    {
+        if (plan?.Goal(urn, oldInputs, inputs, ProgramGoal(oldInputs, inputs), inState) is { } error) throw Failure(error);
+    }
+
+    private void PlanOps(ResourceStep step, params string[] ops)
+    {
+        foreach (var op in ops)
+            if (plan?.Op(urn, op) is { } error) throw Failure(error, step);
+    }
 
     private async Task<JsonObject> CheckAsync(JsonObject olds, JsonObject inputs)
     {
@@ -105,25 +138,37 @@ internal sealed class ResourceSteps(
         return Failure(error.OutcomeUnknown ? $"{error.Message} (outcome unknown: the operation stays pending in the state)" : error.Message, step);
     }
 
-    private async Task<(ResourceStep, JsonObject, string)> ExistingAsync(ResourceState old)
+    /// <param name="old">The resource as it is (from the state, or as an import just read it).</param>
+    /// <param name="inState">The state's entry for it; null when a preview's import has not recorded it.</param>
+    private async Task<(ResourceStep, JsonObject, string)> ExistingAsync(ResourceState old, ResourceState? inState, bool imported = false)
     {
         var ignore = r.Options.IgnoreChanges;
         var newsIgnored = IgnoreChanges.Apply(news, old.Inputs, ignore);
         var checkedInputs = await CheckAsync(old.Inputs, newsIgnored);
+        Goal(old.Inputs, checkedInputs, inState);
         var diff = await calls.DiffAsync(urn, r.Type, old.Id, old.Outputs, old.Inputs, checkedInputs, ignore);
-        var (changed, replace, changes) = ResourceCalls.Interpret(diff, old.Inputs, checkedInputs);
+        var (changed, replace, changes) = ResourceCalls.Interpret(diff, old.Inputs, checkedInputs, ignore);
         (replace, changes) = ApplyReplaceOnChanges(replace, changes);
         // A resource recorded with init errors is updated again even when nothing changed, to heal it.
         changed |= old.InitErrors.Count > 0;
 
         if (!changed)
         {
-            if (!preview) state.Swap(old, old with { Inputs = checkedInputs, Dependencies = dependencies, Protect = r.Options.Protect, Provider = providerRef });
+            // An import that needs nothing more keeps what Read recorded and takes no further step (step_generator.go:1901-1906).
+            if (imported) return (Step(StepKind.Import) with { Outputs = old.Outputs }, old.Outputs, old.Id);
+            PlanOps(Step(StepKind.Same), Ops.Same);
+            if (!preview && inState is not null)
+                state.SwapSame(inState, inState with
+                {
+                    Inputs = checkedInputs, Dependencies = dependencies, Protect = r.Options.Protect, Provider = providerRef,
+                    IgnoreChanges = r.Options.IgnoreChanges, ReplaceOnChanges = r.Options.ReplaceOnChanges,
+                });
             return (Step(StepKind.Same), old.Outputs, old.Id);
         }
-        if (replace) return await ReplaceAsync(old, newsIgnored, changes, r.Options.DeleteBeforeReplace ?? diff.DeleteBeforeReplace);
+        if (replace) return await ReplaceAsync(old, changes, r.Options.DeleteBeforeReplace ?? diff.DeleteBeforeReplace, imported);
 
-        var step = Step(StepKind.Update) with { Changes = changes };
+        var step = Step(StepKind.Update) with { Changes = changes, Imported = imported };
+        PlanOps(step, Ops.Update);
         if (preview)
         {
             var planned = await calls.UpdateAsync(old, checkedInputs, r.Options.Timeouts.Update, ignore, preview: true);
@@ -146,25 +191,25 @@ internal sealed class ResourceSteps(
         return (step with { Outputs = outputs }, outputs, old.Id);
     }
 
-    private async Task<(ResourceStep, JsonObject, string)> ReplaceAsync(ResourceState old, JsonObject newsIgnored, List<PropertyChange> changes, bool deleteFirst)
+    private async Task<(ResourceStep, JsonObject, string)> ReplaceAsync(ResourceState old, List<PropertyChange> changes, bool deleteFirst, bool imported)
     {
-        var step = Step(StepKind.Replace) with { Changes = changes, DeleteBeforeReplace = deleteFirst };
+        var step = Step(StepKind.Replace) with { Changes = changes, DeleteBeforeReplace = deleteFirst, Imported = imported };
         if (old.Protect) throw Failure($"unable to replace resource \"{urn}\" as it is currently marked for protection", step);
-        // Replacement starts from scratch: defaults are computed again.
-        var fresh = await CheckAsync(new JsonObject(), newsIgnored);
-        if (preview)
-        {
-            if (deleteFirst && DeleteReplacedDependents is not null && await DeleteReplacedDependents() is { } previewError) throw Failure(previewError, step);
-            return await CreateAsync(fresh, step);
-        }
+        if (r.Options.Import is not null) RefuseImportReplacement(old, changes, step);
+        // Replacement starts from scratch: defaults are computed again, from the program's inputs as they are,
+        // ignoreChanges not applied (step_generator.go:2003-2023 (pulumi v3.259.0); docs/pulumi-engine.md §ignoreChanges).
+        var fresh = await CheckAsync(new JsonObject(), news);
         if (deleteFirst)
         {
+            PlanOps(step, Ops.DeleteReplaced, Ops.Replace, Ops.CreateReplacement);
             if (DeleteReplacedDependents is not null && await DeleteReplacedDependents() is { } dependentError) throw Failure(dependentError, step);
+            if (preview) return await CreateAsync(fresh, step);
             if (await DeleteSteps.DeleteAsync(calls, state, old, r.Options.Timeouts.Delete) is { } error) throw Failure(error, step);
             return await CreateAsync(fresh, step);
         }
+        PlanOps(step, Ops.CreateReplacement, Ops.Replace);
         var created = await CreateAsync(fresh, step);
-        state.Swap(old, old with { Delete = true });
+        if (!preview) state.Swap(old, old with { Delete = true });
         return created;
     }
 
@@ -177,31 +222,10 @@ internal sealed class ResourceSteps(
         var result = changes.Select(c => Matches(c.Path) && !c.IsReplace ? c with { Kind = c.Kind + "_REPLACE" } : c).ToList();
         return (replace || result.Any(c => c.IsReplace), result);
     }
-
-    private async Task<(ResourceStep, JsonObject, string)> ImportAsync(string importId)
-    {
-        var step = Step(StepKind.Import);
-        var read = await calls.ReadAsync(urn, r.Type, importId, null, null);
-        if (read.Id.Length == 0 || read.Properties is null) throw Failure($"resource '{importId}' does not exist", step);
-        if (read.Inputs is null) throw Failure("provider does not support importing resources", step);
-        var (readOutputs, readInputs) = (Structs.ToJson(read.Properties), Structs.ToJson(read.Inputs));
-        var checkedInputs = await CheckAsync(readInputs, news);
-        var diff = await calls.DiffAsync(urn, r.Type, read.Id, readOutputs, readInputs, checkedInputs, r.Options.IgnoreChanges);
-        var (changed, _, changes) = ResourceCalls.Interpret(diff, readInputs, checkedInputs);
-        step = step with { Changes = changes };
-        if (changed)
-        {
-            var message = "inputs to import do not match the existing resource: " + string.Join(", ", changes);
-            if (!preview) throw Failure(message, step);
-            return (step with { Error = "warning: " + message }, readOutputs, read.Id);
-        }
-        if (!preview) state.Add(NewState(read.Id, checkedInputs, readOutputs));
-        return (step with { Outputs = readOutputs }, readOutputs, read.Id);
-    }
 }
 
 /// <summary>ignoreChanges: the listed property paths keep their old input values (absent if they had none).</summary>
-internal static class IgnoreChanges
+public static class IgnoreChanges
 {
     public static JsonObject Apply(JsonObject news, JsonObject oldInputs, IReadOnlyList<string> paths)
     {

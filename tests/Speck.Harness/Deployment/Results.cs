@@ -32,6 +32,9 @@ public sealed record ResourceStep(string Urn, string Type, string Name, StepKind
     public IReadOnlyList<string> CheckFailures { get; init; } = [];
     public bool Drift { get; init; }
 
+    /// <summary>The resource was imported (<c>import:</c>) in this operation; an Update or Replace follows the import step.</summary>
+    public bool Imported { get; init; }
+
     /// <summary>A delete of the old half of a create-before-delete replacement ("delete-replaced").</summary>
     public bool OfReplacement { get; init; }
     public JsonObject? Outputs { get; init; }
@@ -47,6 +50,12 @@ public sealed record DeploymentResult(Operation Operation, string Stack)
     public List<EngineLogEntry> Logs { get; } = [];
     public List<GrpcCall> Calls { get; } = [];
     public string ProviderStderr { get; set; } = "";
+
+    /// <summary>How many times the operation wrote the state file (checkpoints and the final write).</summary>
+    public int CheckpointWrites { get; set; }
+
+    /// <summary>For a preview: the plan of what it showed (<c>pulumi preview --save-plan</c>).</summary>
+    public DeploymentPlan? Plan { get; set; }
 
     /// <summary>For <c>up</c>: the preview that ran first, in its own provider process.</summary>
     public DeploymentResult? Preview { get; set; }

@@ -14,7 +14,7 @@ namespace Speck.Harness.Deployment;
 /// </summary>
 internal sealed class UpdateRun(
     YamlProgram program, StackOptions options, JsonObject config, StateFile state, ProviderSession session,
-    bool preview, DeploymentResult result, Engine.Redactor redactor, CancellationToken ct) : IScope
+    bool preview, DeploymentResult result, Engine.Redactor redactor, PlanGate? plan, CancellationToken ct) : IScope
 {
     private sealed record Resolved(JsonObject Outputs, string Id, string Urn, bool Complete, bool Ok);
 
@@ -35,6 +35,21 @@ internal sealed class UpdateRun(
         if (!preview && !_stopped) await DeleteLeftoversAsync();
         else if (preview) ReportPreviewDeletes();
         if (result.Errors.Count == 0) result.Outputs = EvaluateOutputs();
+        if (result.Errors.Count == 0 && plan is not null) PlanStackOutputs();
+        if (result.Errors.Count == 0 && plan is { Checking: true })
+            foreach (var unfinished in plan.Plan.Unfinished(_old)) Fail(unfinished);
+    }
+
+    /// <summary>
+    /// The stack's outputs are the root stack resource's RegisterResourceOutputs: the preview records their diff, an
+    /// update held to the plan checks it (checkOutputs, pkg/resource/deploy/plan.go:529-537; step_executor.go:270-279 (pulumi v3.259.0)).
+    /// </summary>
+    private void PlanStackOutputs()
+    {
+        var planned = PlanDiff.Of(state.Outputs, result.Outputs);
+        if (!plan!.Checking) { plan.Plan.OutputDiff = planned; return; }
+        if (DeploymentPlan.CheckDiff(state.Outputs, result.Outputs, plan.Plan.OutputDiff ?? PlanDiff.Empty) is { } error)
+            Fail($"{Urns.Of(options.Stack, program.Name, "pulumi:pulumi:Stack", $"{program.Name}-{options.Stack}")}: resource violates plan: {error}");
     }
 
     private async Task RunResourceAsync(ProgramResource r, string providerRef)
@@ -62,10 +77,11 @@ internal sealed class UpdateRun(
             try
             {
                 if (_stopped) { Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Skipped)); tcs.SetResult(new Resolved(new(), "", urn, false, false)); return; }
-                var step = new ResourceSteps(_calls, state, preview, r, urn, news, depUrns, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete))
+                var step = new ResourceSteps(_calls, state, preview, r, urn, news, depUrns, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete), plan)
                 {
                     DeletedAhead = _deletedAhead.ContainsKey(urn),
                     DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(r),
+                    Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
                 };
                 var (outcome, outputs, id) = await step.RunAsync();
                 Add(outcome);
@@ -121,12 +137,14 @@ internal sealed class UpdateRun(
             foreach (var d in dependents)
             {
                 if (program.Resources.FirstOrDefault(p => Urn(p) == d.Urn) is not { } declared || doomed.Contains(d)) continue;
-                // As the engine does: the old inputs, with each property that depends on a replaced resource unknown.
+                // As the engine does: the old inputs, with each property that depends on a replaced resource unknown,
+                // diffed with the ignoreChanges and replaceOnChanges the state holds (step_generator.go:3366-3377 (pulumi v3.259.0)).
                 var news = d.Inputs.DeepClone().AsObject();
                 foreach (var (key, template) in declared.Properties)
                     if (Expressions.Roots(template).Any(unknown.Contains)) news[key] = Sig.Unknown;
-                var diff = await _calls.DiffAsync(d.Urn, d.Type, d.Id, d.Outputs, d.Inputs, news, declared.Options.IgnoreChanges);
-                if (!ResourceCalls.Interpret(diff, d.Inputs, news).Replace) continue;
+                var diff = await _calls.DiffAsync(d.Urn, d.Type, d.Id, d.Outputs, d.Inputs, news, d.IgnoreChanges);
+                var (_, replaces, changes) = ResourceCalls.Interpret(diff, d.Inputs, news, d.IgnoreChanges);
+                if (!replaces && !changes.Any(c => d.ReplaceOnChanges.Any(p => p == "*" || c.Path == p || c.Path.StartsWith(p + ".", StringComparison.Ordinal)))) continue;
                 doomed.Add(d);
                 unknown.Add(declared.Name);
                 next.AddRange(_old.Where(o => !o.Delete && o.Dependencies.Contains(d.Urn)));
@@ -136,37 +154,56 @@ internal sealed class UpdateRun(
         foreach (var d in DeleteSteps.ReverseDependencyOrder(doomed))
         {
             _deletedAhead[d.Urn] = true;
+            if (plan?.Op(d.Urn, Ops.DeleteReplaced) is { } planError) return $"{d.Urn}: {planError}";
             if (preview) continue;
             if (await DeleteSteps.DeleteAsync(_calls, state, d, 0) is { } error) return error;
         }
         return null;
     }
 
-    /// <summary>Resources no longer in the program, and old halves of create-before-delete replacements.</summary>
+    /// <summary>
+    /// Resources no longer in the program, and old halves of create-before-delete replacements: each checked against
+    /// the plan (step_generator.go:2470-2492 (pulumi v3.259.0)), then deleted in parallel antichains.
+    /// </summary>
     private async Task DeleteLeftoversAsync()
     {
         var inProgram = program.Resources.Select(Urn).ToHashSet();
         var current = state.Snapshot();
         var doomed = current.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && (r.Delete || !inProgram.Contains(r.Urn))).ToList();
-        foreach (var old in DeleteSteps.ReverseDependencyOrder(doomed))
-        {
-            var timeout = program.Resources.FirstOrDefault(p => Urn(p) == old.Urn)?.Options.Timeouts.Delete ?? 0;
-            var error = await DeleteSteps.DeleteAsync(_calls, state, old, timeout);
-            if (error is not null)
+        foreach (var d in doomed)
+            if (plan?.Op(d.Urn, d.Delete ? Ops.DeleteReplaced : Ops.Delete) is { } planError)
             {
-                Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
-                Fail(error);
+                Add(new ResourceStep(d.Urn, d.Type, d.Name, StepKind.Failed) { Error = $"{d.Urn}: {planError}" });
+                Fail($"{d.Urn}: {planError}");
                 return;
             }
-            Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { OfReplacement = old.Delete });
-        }
+        await DeleteSteps.RunAsync(doomed, current, options.Parallel,
+            old => DeleteSteps.DeleteAsync(_calls, state, old, program.Resources.FirstOrDefault(p => Urn(p) == old.Urn)?.Options.Timeouts.Delete ?? 0),
+            (old, error) =>
+            {
+                if (error is null) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { OfReplacement = old.Delete });
+                else
+                {
+                    Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
+                    Fail(error);
+                }
+            });
     }
 
+    /// <summary>What the update would delete: resources gone from the program, and the old halves of create-before-delete replacements.</summary>
     private void ReportPreviewDeletes()
     {
         var inProgram = program.Resources.Select(Urn).ToHashSet();
-        foreach (var old in DeleteSteps.ReverseDependencyOrder(_old.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && !inProgram.Contains(r.Urn)).ToList()))
-            Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+        List<ResourceStep> replaced;
+        lock (_resultLock) replaced = result.Steps.Where(s => s.Kind == StepKind.Replace && !s.DeleteBeforeReplace).ToList();
+        foreach (var old in _old.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && !r.Delete && replaced.Any(s => s.Urn == r.Urn)))
+            plan?.Op(old.Urn, Ops.DeleteReplaced);
+        var removed = _old.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && (r.Delete || !inProgram.Contains(r.Urn))).ToList();
+        foreach (var old in DeleteSteps.ReverseDependencyOrder(removed))
+        {
+            plan?.Op(old.Urn, old.Delete ? Ops.DeleteReplaced : Ops.Delete);
+            if (!old.Delete) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+        }
     }
 
     private JsonObject EvaluateOutputs()

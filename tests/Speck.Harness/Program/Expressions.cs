@@ -21,7 +21,7 @@ public interface IScope
 public static partial class Expressions
 {
     [GeneratedRegex(@"\$\{([^}]+)\}")]
-    private static partial Regex Reference();
+    internal static partial Regex Reference();
 
     /// <summary>The root names a template refers to (resources or config), for dependencies.</summary>
     public static IEnumerable<string> Roots(JsonNode? template) => template switch
@@ -103,7 +103,7 @@ public static partial class Expressions
         return secret ? Sig.MakeSecret(result) : result;
     }
 
-    private static IEnumerable<object> Segments(string path)
+    internal static IEnumerable<object> Segments(string path)
     {
         var i = 0;
         while (i < path.Length)

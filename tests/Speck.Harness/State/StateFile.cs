@@ -18,6 +18,10 @@ public sealed record ResourceState
     public string? Provider { get; init; }
     public IReadOnlyList<string> InitErrors { get; init; } = [];
 
+    /// <summary>The options the engine keeps in the state and reads back from there (refresh's Diff, dependent replacements).</summary>
+    public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
+    public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
+
     /// <summary>An old resource replaced create-before-delete, waiting for its delete at the end of the update.</summary>
     public bool Delete { get; init; }
 
@@ -98,6 +102,27 @@ public sealed class StateFile
         }
     }
 
+    /// <summary>
+    /// A same step's swap: the checkpoint is written only when something that matters changed
+    /// (sameSnapshotMutation.mustWrite, pkg/backend/snapshot.go:258-392 (pulumi v3.259.0); docs/pulumi-engine.md §Same steps);
+    /// an elided write reaches the disk with the next one.
+    /// </summary>
+    public void SwapSame(ResourceState old, ResourceState @new)
+    {
+        lock (_lock)
+        {
+            var i = Resources.IndexOf(old);
+            if (i >= 0) Resources[i] = @new; else Resources.Add(@new);
+            if (MustWrite(old, @new)) Checkpoint();
+        }
+    }
+
+    /// <summary>mustWrite: URN, type, provider, protect, inputs, outputs or (sorted) dependencies changed; init errors do not count.</summary>
+    public static bool MustWrite(ResourceState old, ResourceState @new) =>
+        old.Urn != @new.Urn || old.Type != @new.Type || old.Custom != @new.Custom || old.Provider != @new.Provider || old.Protect != @new.Protect ||
+        !JsonNode.DeepEquals(old.Inputs, @new.Inputs) || !JsonNode.DeepEquals(old.Outputs, @new.Outputs) ||
+        !old.Dependencies.Order(StringComparer.Ordinal).SequenceEqual(@new.Dependencies.Order(StringComparer.Ordinal));
+
     public PendingOperation BeginOperation(ResourceState resource, string type)
     {
         var op = new PendingOperation(resource, type);
@@ -127,10 +152,14 @@ public sealed class StateFile
         if (!SkipCheckpoints) Save();
     }
 
+    /// <summary>How many times this operation wrote the state file.</summary>
+    public int Writes { get; private set; }
+
     public void Save()
     {
         lock (_lock)
         {
+            Writes++;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var root = new JsonObject
             {
@@ -166,6 +195,8 @@ public sealed class StateFile
         if (r.Protect) o["protect"] = true;
         if (r.Delete) o["delete"] = true;
         if (r.Provider is not null) o["provider"] = r.Provider;
+        if (r.IgnoreChanges.Count > 0) o["ignoreChanges"] = new JsonArray(r.IgnoreChanges.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
+        if (r.ReplaceOnChanges.Count > 0) o["replaceOnChanges"] = new JsonArray(r.ReplaceOnChanges.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
         if (r.InitErrors.Count > 0) o["initErrors"] = new JsonArray(r.InitErrors.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
         return o;
     }
@@ -183,6 +214,8 @@ public sealed class StateFile
         Delete = o["delete"]?.GetValue<bool>() ?? false,
         Provider = o["provider"]?.GetValue<string>(),
         InitErrors = o["initErrors"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
+        IgnoreChanges = o["ignoreChanges"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
+        ReplaceOnChanges = o["replaceOnChanges"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
     };
 }
 

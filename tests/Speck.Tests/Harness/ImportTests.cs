@@ -2,7 +2,10 @@ using Speck.Harness.Deployment;
 
 namespace Speck.Tests.Harness;
 
-/// <summary>The <c>import:</c> option: Read with only the id, then Check and Diff; a difference is an error.</summary>
+/// <summary>
+/// The <c>import:</c> option: Read with only the id, recorded; then Check and Diff as for any resource in the state
+/// (docs/pulumi-engine.md §Import). A replacement of a resource the program still imports is an error (a warning in preview).
+/// </summary>
 [Collection(HarnessCollection.Name)]
 public class ImportTests(SitesFixture sites)
 {
@@ -20,9 +23,13 @@ public class ImportTests(SitesFixture sites)
             var made = await owner.Stack.UpAsync();
             Assert.True(made.Succeeded, string.Join("\n", made.Errors));
 
-            var imported = await adopter.Stack.UpAsync();
+            // The preview cannot know the new site's connection, so it shows the import followed by an update; the
+            // update finds nothing to change, and the engine takes no step after an import that changes nothing
+            // (step_generator.go:1901-1906), so `pulumi up --plan` would report the planned update as never seen.
+            var imported = await adopter.Stack.UpWithoutPlanAsync("the preview's planned update of an import whose inputs were unknown is never consumed");
             Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
-            Assert.Equal(StepKind.Import, imported.Preview!.Step("t").Kind);
+            Assert.Equal(StepKind.Update, imported.Preview!.Step("t").Kind);
+            Assert.True(imported.Preview!.Step("t").Imported);
             Assert.Equal(StepKind.Import, imported.Step("t").Kind);
             var topicCalls = imported.Calls.Where(c => c.Urn?.EndsWith("::t", StringComparison.Ordinal) == true).ToList();
             Assert.Equal(["Read", "Check", "Diff"], topicCalls.Select(c => c.Method));
@@ -33,12 +40,15 @@ public class ImportTests(SitesFixture sites)
             Assert.Equal($"site/{topic}", recorded.Id);
             Assert.Equal(made.Step("t").Outputs!["publishRole"]!.GetValue<string>(), recorded.Outputs["publishRole"]!.GetValue<string>());
 
+            // Another name is another topic: a replacement, which would change the id the program imports.
             var refused = await mismatch.Stack.UpAsync();
             Assert.False(refused.Succeeded);
-            Assert.StartsWith("warning:", refused.Preview!.Step("t").Error);
-            Assert.Contains(refused.Errors, e => e.Contains("do not match", StringComparison.Ordinal) && e.Contains("name", StringComparison.Ordinal));
+            Assert.Contains(refused.Preview!.Warnings, w => w.Contains("previously-imported resources that still specify an ID may not be replaced", StringComparison.Ordinal));
+            Assert.Equal(StepKind.Replace, refused.Preview!.Step("t").Kind);
+            Assert.Contains(refused.Errors, e => e.Contains("may not be replaced", StringComparison.Ordinal) && e.Contains("name:", StringComparison.Ordinal));
             Assert.DoesNotContain(refused.Calls, c => c.Method is "Create" or "Delete" && c.Urn!.EndsWith("::t", StringComparison.Ordinal));
-            Assert.DoesNotContain(mismatch.Stack.LoadState().Resources, r => r.Name == "t");
+            // The import step itself completed before the replacement was refused, so the state holds what Read found.
+            Assert.Equal($"site/{topic}", mismatch.Stack.LoadState().Resources.Single(r => r.Name == "t").Id);
         }
         finally
         {

@@ -76,7 +76,10 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         var jobId = made.Outputs["jobId"]!.GetValue<string>();
         using var adopter = Dir(Program($"    options:\n      import: site/{jobId}"), "adopter", jar);
 
-        var imported = await adopter.Stack.UpAsync();
+        // The preview cannot know the new site and topics, so it shows the import followed by an update; the update
+        // finds nothing to change, and the engine takes no step after an import that changes nothing
+        // (step_generator.go:1901-1906 (pulumi v3.259.0)), so `pulumi up --plan` reports the planned update as never seen.
+        var imported = await adopter.Stack.UpWithoutPlanAsync("the preview's planned update of an import whose inputs were unknown is never consumed");
 
         Assert.True(imported.Succeeded, string.Join("\n", imported.Errors) + imported.ProviderStderr);
         Assert.Equal(StepKind.Import, imported.Step("job").Kind);
