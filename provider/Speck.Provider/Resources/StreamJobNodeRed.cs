@@ -32,8 +32,14 @@ internal static class StreamJobNodeRed
     public static bool Runs(StreamJobArgs args) => args.Site?.Spe?.Kind == SpeKind.NodeRed;
 
     /// <summary>Node-RED keeps no savepoints: Node-RED jobs default to `stateless`.</summary>
-    public static PropertyMap ApplyDefaults(PropertyMap news) =>
-        news.Get("upgradeMode") is null && SiteKind(news) == "nodered" ? news.With("upgradeMode", PropertyValue.Of("stateless")) : news;
+    public static PropertyMap ApplyDefaults(PropertyMap news)
+    {
+        if (news.Get("upgradeMode") is not null) return news;
+        if (SiteKind(news) == "nodered") return news.With("upgradeMode", PropertyValue.Of("stateless"));
+        // An engine kind still unknown in preview may turn out to be Node-RED: the default is unknown too, or `up`
+        // would add an input its preview did not show (pulumi `up --plan` refuses that; docs/pulumi-engine.md).
+        return SiteKind(news) is null && news.Get("site")?.ContainsUnknowns == true ? news.With("upgradeMode", PropertyValue.Unknown) : news;
+    }
 
     /// <summary>Check failures for the job's processing, by property path.</summary>
     public static IEnumerable<(string Path, string Problem)> Problems(StreamJobArgs args, Func<string, bool> unknown)

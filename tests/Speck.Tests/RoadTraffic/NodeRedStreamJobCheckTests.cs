@@ -36,6 +36,18 @@ public class NodeRedStreamJobCheckTests
     }
 
     [Fact]
+    public async Task While_the_site_is_unknown_in_preview_the_upgrade_mode_default_is_unknown_too()
+    {
+        var unknownSite = Job("nodered", ("nodeRed", Obj(("function", S("return msg;"))))).With("site", PropertyValue.Unknown);
+        var r = await _driver.Handler(Type).CheckAsync(_driver.Context(Type, "j"), PropertyMap.Empty, unknownSite);
+        Assert.Empty(r.Failures);
+        Assert.True(r.Inputs.Get("upgradeMode")!.IsUnknown);
+
+        var flink = await _driver.Handler(Type).CheckAsync(_driver.Context(Type, "j"), PropertyMap.Empty, Job("flink", ("jarPath", S("/dev/null"))));
+        Assert.Null(flink.Inputs.Get("upgradeMode"));
+    }
+
+    [Fact]
     public async Task Nodes_wired_to_the_sink_pass_and_an_empty_list_is_a_forwarder()
     {
         Assert.Empty(await Failures(Job("nodered", ("nodeRed", Obj(("nodes", PropertyValue.Of([Node("a", "change", "sink")])))))));
