@@ -39,7 +39,7 @@ public sealed class SpeckProvider : ProviderDefinition
     public override Task ConfigureAsync(PropertyMap config, CancellationToken ct)
     {
         var known = new PropertyMap(config.Where(kv => ConfigShape.Find(kv.Key) is not null));
-        _config.Current = TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>());
+        _config.Set(TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>()));
         return Task.CompletedTask;
     }
 }
