@@ -93,4 +93,31 @@ public class TopicImportByIdTests(DynsecBrokerFixture fx) : IClassFixture<Dynsec
         Assert.Contains("?tier=", e.Message);
         Assert.Contains("credentials", e.Message);
     }
+
+    [Fact]
+    public async Task A_site_imported_by_id_is_probed_with_the_configured_credentials_and_its_connection_serves_topics()
+    {
+        await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
+        await flink.StartAsync();
+        var adopter = await FreshProviderAsync();
+        var sites = adopter.Handler("speck:index:SpeSite");
+
+        var imported = await sites.ReadAsync(adopter.Context("speck:index:SpeSite", "edge1",
+            $"edge1?tier=edge&spe=flink:{flink.BaseUrl}&broker={fx.Broker.Url}"), PropertyMap.Empty, PropertyMap.Empty);
+
+        Assert.NotNull(imported);
+        Assert.True(imported.Outputs["speReachable"].AsBool);
+        Assert.True(imported.Outputs["brokerReachable"].AsBool);
+        // Access control is only seen with the admin login, which came from the configuration.
+        Assert.True(imported.Outputs["accessControl"].AsBool);
+        Assert.False(imported.Inputs.AsValue().ContainsSecrets);
+        Assert.Empty((await sites.CheckAsync(adopter.Context("speck:index:SpeSite", "edge1"), imported.Inputs, imported.Inputs)).Failures);
+
+        // Its connection (as a StackReference would hand it over: no credentials) is enough for a topic's roles.
+        var name = MqttTest.Unique("edge1/via-import");
+        var (_, topic) = await adopter.CreateAsync(TopicType, "t", Map(("site", imported.Outputs["connection"]), ("name", S(name))));
+        Assert.NotNull(await fx.Dynsec.GetRoleAsync(topic.Outputs["publishRole"].AsString));
+        await adopter.Handler(TopicType).DeleteAsync(adopter.Context(TopicType, "t", topic.Id), topic.Outputs, PropertyMap.Empty);
+        Assert.Null(await fx.Dynsec.GetRoleAsync(topic.Outputs["publishRole"].AsString));
+    }
 }
