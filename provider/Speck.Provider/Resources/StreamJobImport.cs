@@ -16,7 +16,7 @@ namespace Speck.Provider.Resources;
 /// </summary>
 internal sealed class StreamJobImport(Binders binders)
 {
-    public static readonly string[] Keys = ["source", "sink", "jarPath", "entryClass"];
+    public static readonly string[] Keys = ["source", "sink", "jarPath", "artifact", "entryClass"];
 
     public async Task<(StreamJobArgs, StreamJobState)?> ReadAsync(string id, CancellationToken ct)
     {
@@ -49,14 +49,16 @@ internal sealed class StreamJobImport(Binders binders)
         if (flink)
         {
             // Flink keeps the jar it ran from nowhere it reports: the ID names the file, and Check requires it to exist.
-            var jar = parsed.Single("jarPath", id)
-                ?? throw ProviderException.Invalid($"import ID '{id}': Flink does not report a job's jar: give the jar it runs as `&jarPath=<path>`");
-            inputs = inputs with { JarPath = jar, EntryClass = parsed.Single("entryClass", id) };
-            stated.AddRange(parsed.All("entryClass").Count > 0 ? ["jarPath", "entryClass"] : ["jarPath"]);
+            var (jarPath, artifact) = (parsed.Single("jarPath", id), parsed.Single("artifact", id));
+            if ((jarPath is null) == (artifact is null))
+                throw ProviderException.Invalid($"import ID '{id}': Flink does not report a job's jar: give the jar it runs as `&jarPath=<path>` or `&artifact=<path>` (a file asset), one of them");
+            inputs = inputs with { JarPath = jarPath, Artifact = artifact is null ? null : await FileAssetAsync(id, artifact, ct), EntryClass = parsed.Single("entryClass", id) };
+            stated.Add(jarPath is null ? "artifact" : "jarPath");
+            if (inputs.EntryClass is not null) stated.Add("entryClass");
         }
         else
         {
-            if (parsed.All("jarPath").Count > 0 || parsed.All("entryClass").Count > 0)
+            if (parsed.All("jarPath").Count > 0 || parsed.All("artifact").Count > 0 || parsed.All("entryClass").Count > 0)
                 throw ProviderException.Invalid($"import ID '{id}': a Node-RED job has no jar or entry class");
             inputs = inputs with
             {
@@ -75,6 +77,14 @@ internal sealed class StreamJobImport(Binders binders)
             AdoptedInputs = [.. StreamJobDiff.UnlearnableInputs.Except(stated)],
         };
         return (inputs, state);
+    }
+
+    /// <summary>A file asset as the engine sends one from a program (`fn::fileAsset`): its path and the sha256 of its content.</summary>
+    private static async Task<Host.Values.AssetValue> FileAssetAsync(string id, string path, CancellationToken ct)
+    {
+        if (!File.Exists(path)) throw ProviderException.Invalid($"import ID '{id}': the jar '{path}' does not exist");
+        await using var stream = File.OpenRead(path);
+        return new Host.Values.AssetValue(Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, ct)), null, path, null);
     }
 
     /// <summary>A topic the flow names: the site's broker endpoint when it is that broker, else a broker of its own.</summary>

@@ -148,6 +148,7 @@ public sealed class StreamJobDriftAndImportTests
         Assert.Contains("?tier=", bare.Message);
         var noJar = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, original.JobId, "&source=in&sink=out")));
         Assert.Contains("jarPath", noJar.Message);
+        Assert.Contains("artifact", noJar.Message);
         var noTopics = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, original.JobId, $"&jarPath={w.Jar()}")));
         Assert.Contains("source=", noTopics.Message);
         var notFlink = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, "not-a-job")));
