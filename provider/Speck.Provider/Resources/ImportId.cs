@@ -5,7 +5,8 @@ namespace Speck.Provider.Resources;
 
 /// <summary>
 /// An import ID that says where its site is, so an import, a <c>get</c> or a site of another stack needs nothing the
-/// provider process learned before (the engine sends Read only the ID and the provider configuration):
+/// provider process learned before (the engine sends Read only the ID and the provider configuration: step.go:2037-2044
+/// (pulumi v3.259.0), see docs/import.md §Import Read):
 /// <c>&lt;site name&gt;[/&lt;topic or job&gt;]?tier=edge&amp;spe=flink:http://h:8081&amp;broker=mqtt://h:1883[&amp;…]</c>.
 /// The broker is MQTT for <c>mqtt://</c> and <c>mqtts://</c> URLs, Kafka otherwise. The object and values may be
 /// percent-encoded (a topic with '?' or '&amp;');

@@ -105,7 +105,8 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
     protected override async Task<(SpeSiteArgs Inputs, SpeSiteState State)?> ReadAsync(string id, SpeSiteArgs? oldInputs, SpeSiteState? oldState, ResourceContext ctx)
     {
         // A site is a registration, not a thing on the engine: an import ID carries it whole, credentials aside (they
-        // come from `speck:credentials`, so the inputs, and the code `pulumi import` writes from them, hold none).
+        // come from `speck:credentials`, so the inputs, and the code `pulumi import` writes from them, hold none: a
+        // secret input is printed there as plain text, hcl2.go:1010-1024 (pulumi v3.259.0), see docs/import.md §Import codegen).
         var args = oldInputs ?? ImportArgs(id);
         var state = await ProbeAsync(args, ctx, failIfDown: false);
         return (args, state);

@@ -10,7 +10,7 @@ namespace Speck.Provider.Resources;
 /// A stream job on a site's engine, told where its data is by its sources' and sink's endpoints. Submissions carry
 /// IDs derived from the URN and a generation, so a retried Create finds its job; updates stop the job (with a
 /// savepoint in <c>savepoint</c> mode) and start the new version from it, rolling back when it does not run.
-/// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>, the form imports take.
+/// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>; imports take one that also says where the site is (<see cref="StreamJobImport"/>).
 /// </summary>
 public sealed class StreamJob(Binders binders, TypeContracts contracts)
     : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",

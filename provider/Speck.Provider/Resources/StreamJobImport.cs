@@ -11,8 +11,9 @@ namespace Speck.Provider.Resources;
 /// site's broker), <c>jarPath=&lt;the job's jar on this machine&gt;</c> and <c>entryClass=</c>. Flink reports none of its
 /// jar, entry class, program arguments or topics, so a Flink import takes the jar and topics from the ID and says so;
 /// a Node-RED flow keeps its MQTT nodes and processing, so those are read from the flow. The inputs pass Check as
-/// they are (the code `pulumi import` writes from them is a valid program); what neither the ID nor the engine gave
-/// is listed in <c>adoptedInputs</c>.
+/// they are: `pulumi import` Checks them (step.go:2174-2206 (pulumi v3.259.0)) and writes its program from them alone
+/// (hcl2.go:244-257), see docs/import.md §Import Check and §Import codegen. What neither the ID nor the engine gave is
+/// listed in <c>adoptedInputs</c>.
 /// </summary>
 internal sealed class StreamJobImport(Binders binders)
 {
