@@ -36,6 +36,8 @@ public sealed class SpeckProvider : ProviderDefinition
     public override ObjectShape ConfigShape { get; }
     public override IReadOnlyList<IResourceHandler> Resources { get; }
 
+    public override IEnumerable<string> ConfigurationSecrets => _config.Credentials.Secrets;
+
     public override Task ConfigureAsync(PropertyMap config, CancellationToken ct)
     {
         var known = new PropertyMap(config.Where(kv => ConfigShape.Find(kv.Key) is not null));
