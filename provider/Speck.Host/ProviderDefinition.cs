@@ -16,6 +16,12 @@ public abstract class ProviderDefinition
     public abstract ObjectShape ConfigShape { get; }
     public abstract IReadOnlyList<IResourceHandler> Resources { get; }
 
+    /// <summary>
+    /// Secrets the provider holds from its configuration and uses in every call (credentials it fills in for
+    /// endpoints): not in any one request, so each call's error and log texts are scrubbed of them too.
+    /// </summary>
+    public virtual IEnumerable<string> ConfigurationSecrets => [];
+
     /// <summary>Check of the provider's own configuration (secrets arrive unwrapped here, as the engine sends them).</summary>
     public virtual CheckOutcome CheckConfig(PropertyMap news)
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Speck.Host.Schema;
+using Speck.Provider.Credentials;
 
 namespace Speck.Provider;
 
@@ -15,11 +16,27 @@ public sealed record ProviderConfig
     [Description("Client ID prefix of the provider's own MQTT connections (probes and dynamic-security admin).")]
     public string? MqttClientIdPrefix { get; init; }
 
+    [Secret]
+    [Description("Credentials of engines and brokers by URL, for sites whose inputs do not carry them (imports, `get`, sites from another stack): a JSON document `{\"engines\": {\"<url>\": {\"token\"|\"username\", \"password\"}}, \"brokers\": {\"<url>\": {\"username\", \"password\", \"adminUsername\", \"adminPassword\", \"caCert\"}}}` or the path of a file holding it. Falls back to the `SPECK_CREDENTIALS` environment variable. Credentials a site gives itself win.")]
+    public string? Credentials { get; init; }
+
     public TimeSpan ProbeTimeout() => TimeSpan.FromSeconds(ProbeTimeoutSeconds ?? DefaultProbeTimeoutSeconds);
 }
 
 /// <summary>The configuration the engine gave in Configure, read by binders when they work.</summary>
 public sealed class ConfigSource
 {
-    public ProviderConfig Current { get; set; } = new();
+    private SiteCredentials? _credentials;
+
+    public ProviderConfig Current { get; private set; } = new();
+
+    /// <summary>The configured credentials, else those of the environment (also before any Configure).</summary>
+    public SiteCredentials Credentials =>
+        _credentials ??= SiteCredentials.Load(null, Environment.GetEnvironmentVariable);
+
+    public void Set(ProviderConfig config)
+    {
+        _credentials = SiteCredentials.Load(config.Credentials, Environment.GetEnvironmentVariable);
+        Current = config;
+    }
 }

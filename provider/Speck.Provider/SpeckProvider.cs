@@ -36,10 +36,12 @@ public sealed class SpeckProvider : ProviderDefinition
     public override ObjectShape ConfigShape { get; }
     public override IReadOnlyList<IResourceHandler> Resources { get; }
 
+    public override IEnumerable<string> ConfigurationSecrets => _config.Credentials.Secrets;
+
     public override Task ConfigureAsync(PropertyMap config, CancellationToken ct)
     {
         var known = new PropertyMap(config.Where(kv => ConfigShape.Find(kv.Key) is not null));
-        _config.Current = TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>());
+        _config.Set(TypedBridge.Decode(known, Contracts.Strict<ProviderConfig>()));
         return Task.CompletedTask;
     }
 }

@@ -212,6 +212,33 @@ function launch(engineAddr) {
     assert.deepEqual(r.getReplacesList(), ['name']);
     assert.equal(r.getDetaileddiffMap().get('name').getKind(), pb.PropertyDiff.Kind.UPDATE_REPLACE);
   });
+  await step('Topic: a fresh provider imports it with only the ID, credentials from its configuration', async () => {
+    // As `pulumi import` runs it: another provider process, Configure, then Read with the ID alone (no SpeSite Check).
+    const fresh = await launch(`127.0.0.1:${engine.port}`);
+    const c2 = new ResourceProviderClient(`127.0.0.1:${fresh.firstLine.trim()}`, grpc.credentials.createInsecure());
+    const rpc2 = (m, req) => new Promise((ok, fail) => c2[m](req, (e, r) => (e ? fail(e) : ok(r))));
+    try {
+      const conf = new pb.ConfigureRequest(); conf.setAcceptsecrets(true); conf.setAcceptresources(true);
+      conf.setArgs(S({ credentials: secret(JSON.stringify({ brokers: { [fx.brokerUrl]: { adminUsername: fx.adminUsername, adminPassword: fx.adminPassword } } })) }));
+      await rpc2('configure', conf);
+      const id = `edge1/${encodeURIComponent(topicUrnName)}?tier=edge&spe=${fx.speKind}:${fx.speUrl}&broker=${fx.brokerUrl}`;
+      const req = new pb.ReadRequest(); req.setId(id); req.setUrn(`${project}::speck:index:Topic::imported`);
+      const r = await rpc2('read', req);
+      const outputs = r.getProperties().toJavaScript(), inputs = r.getInputs().toJavaScript();
+      assert.equal(r.getId(), id);
+      assert.equal(outputs.publishRole, topic.publishRole); assert.equal(outputs.subscribeRole, topic.subscribeRole);
+      assert.equal(inputs.name, topicUrnName); assert.equal(inputs.site.broker.url, fx.brokerUrl);
+      assert.ok(!('adminPassword' in inputs.site.broker), 'credentials reached the imported inputs');
+      const ck = new pb.CheckRequest(); ck.setUrn(req.getUrn()); ck.setName('imported'); ck.setType('speck:index:Topic');
+      ck.setOlds(S(inputs)); ck.setNews(S(inputs));
+      const checked = await rpc2('check', ck);
+      assert.equal(checked.getFailuresList().length, 0, JSON.stringify(checked.getFailuresList().map((x) => x.toObject())));
+      assert.ok(!fresh.stderr().includes(fx.adminPassword), 'a secret reached the provider log');
+    } finally {
+      c2.close();
+      await new Promise((ok) => { fresh.child.once('exit', ok); fresh.child.kill('SIGINT'); setTimeout(ok, 5000); });
+    }
+  });
   await step('Topic: Read finds the roles; Delete removes them; Read then reports it gone', async () => {
     const read = async () => {
       const req = new pb.ReadRequest(); req.setId(topicId); req.setUrn(topicUrn); req.setProperties(S(topic)); req.setInputs(S(topicInputs));

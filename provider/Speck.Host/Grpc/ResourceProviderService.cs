@@ -127,6 +127,7 @@ public sealed class ResourceProviderService(ProviderDefinition provider, EngineL
     {
         var parsed = Urn.Parse(urn);
         var secrets = scrubber = new SecretScrubber(secretsFrom);
+        foreach (var s in provider.ConfigurationSecrets) secrets.Add(s);
         return new ResourceContext
         {
             Urn = urn,

@@ -9,7 +9,7 @@ namespace Speck.Provider.Resources;
 
 public record SpeSiteArgs
 {
-    [Description("The site's name, unique in the stack (letters, digits, `.`, `_`, `-`); defaults to the resource name. Import IDs of jobs start with it.")]
+    [Description("The site's name, unique in the stack (letters, digits, `.`, `_`, `-`); defaults to the resource name. Import IDs start with it.")]
     public string? SiteName { get; init; }
 
     [Description("The site's tier: `edge`, `fog` or `cloud`.")]
@@ -52,7 +52,9 @@ public sealed record SpeSiteState : SpeSiteArgs
 /// </summary>
 public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
     : CustomResource<SpeSiteArgs, SpeSiteState>("speck:index:SpeSite",
-        "A fog site: a stream processing engine (Flink or Node-RED) and a message broker (MQTT or Kafka) that topics and jobs are placed on.",
+        "A fog site: a stream processing engine (Flink or Node-RED) and a message broker (MQTT or Kafka) that topics and jobs are placed on. " +
+        "Import with `<site name>?tier=<edge|fog|cloud>&spe=<flink|nodered>:<engine URL>&broker=<broker URL>`: the ID carries the site, " +
+        "credentials come from the provider's `credentials` (or `SPECK_CREDENTIALS`), so the imported inputs hold none; `labels` are not learnable.",
         contracts)
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
@@ -67,8 +69,6 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
             check.Fail("siteName", $"'{name}' is not a valid site name: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         if (args.Spe is { } spe) ValidateSpe(spe, check);
         if (args.Broker is { } broker) ValidateBroker(broker, check);
-        if (check.Failures.Count == 0 && !check.News.AsValue().ContainsUnknowns)
-            binders.Sites.Remember(Connection(args, check.Resource.Name));
     }
 
     private static void ValidateSpe(SpeEndpoint spe, CheckContext check)
@@ -104,11 +104,12 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
 
     protected override async Task<(SpeSiteArgs Inputs, SpeSiteState State)?> ReadAsync(string id, SpeSiteArgs? oldInputs, SpeSiteState? oldState, ResourceContext ctx)
     {
-        // A site is a registration, not a thing on the engine: it cannot be imported from nothing.
-        if (oldInputs is null)
-            throw ProviderException.Invalid("a SpeSite cannot be imported: declare it with its endpoints instead");
-        var state = await ProbeAsync(oldInputs, ctx, failIfDown: false);
-        return (oldInputs, state);
+        // A site is a registration, not a thing on the engine: an import ID carries it whole, credentials aside (they
+        // come from `speck:credentials`, so the inputs, and the code `pulumi import` writes from them, hold none: a
+        // secret input is printed there as plain text, hcl2.go:1010-1024 (pulumi v3.259.0), see docs/import.md §Import codegen).
+        var args = oldInputs ?? ImportArgs(id);
+        var state = await ProbeAsync(args, ctx, failIfDown: false);
+        return (args, state);
     }
 
     protected override Task<SpeSiteState> UpdateAsync(string id, SpeSiteState olds, SpeSiteArgs news, ResourceContext ctx) =>
@@ -161,8 +162,16 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
             AccessControl = broker?.AccessControl ?? false,
             Connection = Connection(args, siteName),
         };
-        binders.Sites.Remember(state.Connection);
         return state;
+    }
+
+    /// <summary><c>&lt;site name&gt;?tier=…&amp;spe=…&amp;broker=…</c> (<see cref="ImportId"/>); labels are not learnable and stay unset.</summary>
+    private static SpeSiteArgs ImportArgs(string id)
+    {
+        var site = ImportId.Parse(id, "", []).Site;
+        if (!SiteNamePattern().IsMatch(site.SiteName))
+            throw ProviderException.Invalid($"import ID '{id}': '{site.SiteName}' is not a valid site name");
+        return new SpeSiteArgs { SiteName = site.SiteName, Tier = site.Tier, Spe = site.Spe, Broker = site.Broker };
     }
 
     private static SiteConnection Connection(SpeSiteArgs args, string defaultName) =>

@@ -1,5 +1,6 @@
 using Speck.Host.Resources;
 using Speck.Host.Values;
+using Speck.Provider.Credentials;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
 
@@ -9,7 +10,7 @@ namespace Speck.Provider.Resources;
 /// A stream job on a site's engine, told where its data is by its sources' and sink's endpoints. Submissions carry
 /// IDs derived from the URN and a generation, so a retried Create finds its job; updates stop the job (with a
 /// savepoint in <c>savepoint</c> mode) and start the new version from it, rolling back when it does not run.
-/// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>, the form imports take.
+/// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>; imports take one that also says where the site is (<see cref="StreamJobImport"/>).
 /// </summary>
 public sealed class StreamJob(Binders binders, TypeContracts contracts)
     : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",
@@ -17,9 +18,12 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         "Updates keep its state (stop with savepoint, start the new version from it, roll back if it does not run); " +
         "changing `site` moves it with its state. The job learns where its data is from its program arguments: " +
         "`[source broker URL, source topic, sink broker URL, sink topic]`, then further sources as broker, topic pairs, then " +
-        "`arguments`, unless `argumentTemplate` gives another layout. Import with `<site name>/<Flink job ID>`: Flink does not " +
-        "report a job's jar, entry class or arguments, so an import takes those (and the sources and sink) from the program " +
-        "as given and lists them in `adoptedInputs`; the first update after an import redeploys the job from a savepoint. " +
+        "`arguments`, unless `argumentTemplate` gives another layout. Import with " +
+        "`<site name>/<job ID>?tier=<tier>&spe=<flink|nodered>:<engine URL>&broker=<broker URL>`, and on Flink " +
+        "`&source=<topic>&sink=<topic>&jarPath=<jar>[&entryClass=<class>]`: Flink does not report a job's jar, entry class, " +
+        "arguments or topics, so the ID states the jar and topics (Check needs them) and the rest is taken from the program " +
+        "as given and listed in `adoptedInputs`; a Node-RED flow's sources, sink and processing are read from the flow. " +
+        "Credentials come from the provider's `credentials`. The first update after an import redeploys the job (from a savepoint on Flink). " +
         "Its outputs repeat its inputs as they are deployed: after a rolled-back update they name the version that runs.",
         contracts)
 {
@@ -68,7 +72,17 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
                 check.Warn(warning);
     }
 
-    protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff) => StreamJobDiff.Customize(diff);
+    protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff)
+    {
+        CredentialDiff.DropUnchanged(diff.Detailed, binders.Credentials, p => (Endpoint(diff.OldState, p), Endpoint(diff.NewArgs, p)));
+        StreamJobDiff.Customize(diff);
+    }
+
+    /// <summary>The engine or broker a credential path of the job's inputs is under.</summary>
+    private static object? Endpoint(StreamJobArgs? args, string path) =>
+        CredentialDiff.SiteEndpoint(args?.Site, path) ?? (path == "sink.broker" ? args?.Sink?.Broker
+            : path.StartsWith("sources[", StringComparison.Ordinal) && path.EndsWith("].broker", StringComparison.Ordinal)
+              && int.TryParse(path["sources[".Length..^"].broker".Length], out var i) && args?.Sources is { } s && i >= 0 && i < s.Count ? s[i]?.Broker : null);
 
     protected override PreviewOutputs<StreamJobState> PreviewUpdate(StreamJobState olds, StreamJobArgs news, Func<string, bool> isUnknown) =>
         StreamJobPreview.Of(olds, news, isUnknown);
@@ -102,7 +116,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override async Task<(StreamJobArgs Inputs, StreamJobState State)?> ReadAsync(string id, StreamJobArgs? oldInputs, StreamJobState? oldState, ResourceContext ctx)
     {
         using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
-        if (oldState is null || oldInputs is null) return await ImportAsync(id, deadline.Token);
+        if (oldState is null || oldInputs is null) return await new StreamJobImport(binders).ReadAsync(id, deadline.Token);
         if (oldState.BrokerLogins is { Count: > 0 } logins)
         {
             var drift = await Logins.DriftAsync(ctx.Urn, ctx.Name, oldState, logins, deadline.Token);
@@ -149,36 +163,13 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         $"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}";
 
     /// <summary>The job's code: its jar on Flink; on Node-RED its flow, which carries the job's broker logins.</summary>
+    /// On Node-RED, MQTT nodes without a login of their own connect with the broker's credentials, from the provider's
+    /// `credentials` when the topic's endpoint has none.
     internal Task<JobArtifact> ArtifactAsync(StreamJobArgs args, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
-        StreamJobNodeRed.Runs(args) ? Task.FromResult(StreamJobNodeRed.Artifact(args, ctx.Urn, ctx.Name, logins)) : JobArtifactSource.LoadAsync(args, ct);
-
-    private async Task<(StreamJobArgs, StreamJobState)?> ImportAsync(string id, CancellationToken ct)
-    {
-        var slash = id.IndexOf('/');
-        if (slash <= 0 || slash == id.Length - 1)
-            throw ProviderException.Invalid($"import ID '{id}' should be '<site name>/<Flink job ID or Node-RED flow ID>'");
-        var siteName = id[..slash];
-        var site = binders.Sites.Find(siteName)
-            ?? throw ProviderException.Precondition($"site '{siteName}' is unknown to the provider: import jobs together with their SpeSite");
-        var jobId = id[(slash + 1)..];
-        if (site.Spe.Kind == SpeKind.Flink && (jobId.Length != 32 || !jobId.All(char.IsAsciiHexDigit)))
-            throw ProviderException.Invalid($"import ID '{id}': '{jobId}' is not a Flink job ID (32 hex digits)");
-        if (await binders.Spe(site.Spe.Kind).FindAsync(site.Spe, jobId, ct) is not { } job) return null;
-        var inputs = new StreamJobArgs
-        {
-            Site = site,
-            Sources = [],
-            Sink = null!,
-            UpgradeMode = site.Spe.Kind == SpeKind.NodeRed ? UpgradeMode.Stateless : UpgradeMode.Savepoint,
-            DesiredState = job.Live ? DesiredState.Running : DesiredState.Suspended,
-        };
-        var state = Record(inputs, null) with
-        {
-            JobId = job.JobId, State = job.State, StartTime = job.StartTime, Generation = 0, Problem = job.Problem,
-            AdoptedInputs = [.. StreamJobDiff.UnlearnableInputs],
-        };
-        return (inputs, state);
-    }
+        StreamJobNodeRed.Runs(args)
+            ? Task.FromResult(StreamJobNodeRed.Artifact(args with { Sources = [.. args.Sources.Select(binders.Credentials.Complete)], Sink = binders.Credentials.Complete(args.Sink) },
+                ctx.Urn, ctx.Name, logins))
+            : JobArtifactSource.LoadAsync(args, ct);
 
     /// <summary>What is wrong with a job that does not run as it should: its state, or that it runs but is not ready yet.</summary>
     internal static string Condition(DeployedJob job) =>

@@ -13,12 +13,15 @@ namespace Speck.Provider.Resources;
 /// </summary>
 internal sealed class StreamJobLogins(Binders binders)
 {
-    /// <summary>The logins <paramref name="args"/> needs, each with the roles it must hold (no passwords yet).</summary>
-    public static IReadOnlyList<(BrokerEndpoint Broker, JobAccess Access)> Plan(string urn, string resourceName, StreamJobArgs args)
+    /// <summary>
+    /// The logins <paramref name="args"/> needs, each with the roles it must hold (no passwords yet). A broker's admin
+    /// credentials may come from the provider's `credentials` instead of the topic's endpoint.
+    /// </summary>
+    public IReadOnlyList<(BrokerEndpoint Broker, JobAccess Access)> Plan(string urn, string resourceName, StreamJobArgs args)
     {
         var topics = (args.Sources ?? []).Select(t => (Topic: t, Role: t.SubscribeRole))
             .Append((Topic: args.Sink, Role: args.Sink?.PublishRole))
-            .Where(t => t.Topic is { Broker.AdminUsername: not null, Broker.AdminPassword: not null } && t.Role is not null);
+            .Where(t => t.Topic is not null && binders.Credentials.Complete(t.Topic.Broker) is { AdminUsername: not null, AdminPassword: not null } && t.Role is not null);
         return topics
             .GroupBy(t => t.Topic.Broker.Url, StringComparer.Ordinal)
             .Select(g => (g.First().Topic.Broker, new JobAccess(Username(urn, resourceName, g.Key), Owner(urn),

@@ -4,6 +4,7 @@ using Speck.Host.Resources;
 using Speck.Host.Schema;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Kafka;
+using Speck.Provider.Credentials;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Resources;
@@ -61,7 +62,9 @@ public sealed record TopicState : TopicArgs
 /// </summary>
 public sealed class Topic(Binders binders, TypeContracts contracts)
     : CustomResource<TopicArgs, TopicState>("speck:index:Topic",
-        "A topic on a site's broker that stream jobs read from or write to. Jobs sharing a topic form the pipeline's graph.",
+        "A topic on a site's broker that stream jobs read from or write to. Jobs sharing a topic form the pipeline's graph. " +
+        "Import with `<site name>/<topic name>?tier=<edge|fog|cloud>&spe=<flink|nodered>:<engine URL>&broker=<broker URL>`: the ID carries " +
+        "the `site` (credentials come from the provider's `credentials` or `SPECK_CREDENTIALS`); Kafka settings are read from the broker.",
         contracts)
 {
     protected override void Validate(TopicArgs args, CheckContext check)
@@ -88,6 +91,8 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         // The topic lives on the broker: another broker is another topic.
         foreach (var path in new[] { "site.broker.url", "site.broker.kind" })
             if (diff.Detailed.TryGetValue(path, out var kind)) diff.Detailed[path] = kind.AsReplace();
+        CredentialDiff.DropUnchanged(diff.Detailed, binders.Credentials,
+            p => (CredentialDiff.SiteEndpoint(diff.OldState?.Site, p), CredentialDiff.SiteEndpoint(diff.NewArgs?.Site, p)));
         if (diff.OldState is { InSync: false }) diff.Detailed["inSync"] = DiffKind.Update;
         if (diff is { OldState: { } old, NewArgs: { Site.Broker.Kind: BrokerKind.Kafka } news }) CustomizeKafkaDiff(diff, old, news);
     }
@@ -178,16 +183,17 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
 
     private static string Id(TopicArgs args) => $"{args.Site.SiteName}/{args.Name}";
 
-    /// <summary>Import IDs are <c>&lt;site name&gt;/&lt;topic name&gt;</c>; the site must be in the same program.</summary>
+    /// <summary>
+    /// <c>&lt;site name&gt;/&lt;topic name&gt;?tier=…&amp;spe=…&amp;broker=…</c> (<see cref="ImportId"/>): the ID carries the site
+    /// the topic's `site` input needs, without credentials (the broker is reached with the provider's `credentials`).
+    /// </summary>
     private TopicArgs ImportArgs(string id)
     {
-        var slash = id.IndexOf('/');
-        if (slash <= 0 || slash == id.Length - 1)
-            throw ProviderException.Invalid($"import ID '{id}' should be '<site name>/<topic name>'");
-        var siteName = id[..slash];
-        var site = binders.Sites.Find(siteName)
-            ?? throw ProviderException.Precondition($"site '{siteName}' is unknown to the provider: import topics together with their SpeSite");
-        return new TopicArgs { Site = site, Name = id[(slash + 1)..] };
+        var parsed = ImportId.Parse(id, "<topic name>", []);
+        var name = parsed.Object!;
+        if (binders.Broker(parsed.Site.Broker.Kind).ValidateTopicName(name) is { } problem)
+            throw ProviderException.Invalid($"import ID '{id}': {problem}");
+        return new TopicArgs { Site = parsed.Site, Name = name };
     }
 
     private static TopicState State(TopicArgs args, TopicRecord record) => new()

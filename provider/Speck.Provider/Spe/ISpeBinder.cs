@@ -34,6 +34,12 @@ public interface ISpeBinder
     /// </summary>
     Task<string?> StopAsync(SpeEndpoint endpoint, string jobId, JobStop stop, CancellationToken ct) => throw NotSupported();
 
+    /// <summary>
+    /// What the engine shows of a job's inputs, for an import; null when it shows nothing beyond
+    /// <see cref="FindAsync"/> (Flink reports no jar, entry class or program arguments).
+    /// </summary>
+    Task<LearnedJob?> LearnAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => Task.FromResult<LearnedJob?>(null);
+
     /// <summary>Removes the artifacts this provider uploaded that no live job on the site uses; returns their names.</summary>
     Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 

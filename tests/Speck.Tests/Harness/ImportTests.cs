@@ -14,10 +14,17 @@ public class ImportTests(SitesFixture sites)
     {
         const string project = "import-test";
         var topic = Programs.Unique("import/t");
-        var config = Programs.Config(project, sites, sites.Lab);
+        // The provider reads the broker with the admin login of its configuration (the ID carries no credentials).
+        var credentials = Path.Combine(Path.GetTempPath(), $"speck-credentials-{Guid.NewGuid():N}.json");
+        File.WriteAllText(credentials, new System.Text.Json.Nodes.JsonObject
+        {
+            ["brokers"] = new System.Text.Json.Nodes.JsonObject { [sites.Lab.Url] = new System.Text.Json.Nodes.JsonObject { ["adminUsername"] = "admin", ["adminPassword"] = sites.Lab.AdminPassword } },
+        }.ToJsonString());
+        var config = new Dictionary<string, string>(Programs.Config(project, sites, sites.Lab)) { ["speck:credentials"] = credentials };
+        var id = $"site/{topic}?tier=edge&spe=nodered:{sites.Engine.Url}&broker={sites.Lab.Url}";
         using var owner = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic)), config, stack: "owner");
-        using var adopter = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic, $"options:\n  import: site/{topic}")), config, stack: "adopter");
-        using var mismatch = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic + "-other", $"options:\n  import: site/{topic}")), config, stack: "mismatch");
+        using var adopter = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic, $"options:\n  import: \"{id}\"")), config, stack: "adopter");
+        using var mismatch = new ProgramDir(Programs.WithSite(project, Programs.Topic("t", topic + "-other", $"options:\n  import: \"{id}\"")), config, stack: "mismatch");
         try
         {
             var made = await owner.Stack.UpAsync();
@@ -33,11 +40,11 @@ public class ImportTests(SitesFixture sites)
             Assert.Equal(StepKind.Import, imported.Step("t").Kind);
             var topicCalls = imported.Calls.Where(c => c.Urn?.EndsWith("::t", StringComparison.Ordinal) == true).ToList();
             Assert.Equal(["Read", "Check", "Diff"], topicCalls.Select(c => c.Method));
-            Assert.Equal($"site/{topic}", topicCalls[0].Request["id"]!.GetValue<string>());
+            Assert.Equal(id, topicCalls[0].Request["id"]!.GetValue<string>());
             Assert.False(topicCalls[0].Request.ContainsKey("properties"));
             Assert.False(topicCalls[0].Request.ContainsKey("inputs"));
             var recorded = adopter.Stack.LoadState().Resources.Single(r => r.Name == "t");
-            Assert.Equal($"site/{topic}", recorded.Id);
+            Assert.Equal(id, recorded.Id);
             Assert.Equal(made.Step("t").Outputs!["publishRole"]!.GetValue<string>(), recorded.Outputs["publishRole"]!.GetValue<string>());
 
             // Another name is another topic: a replacement, which would change the id the program imports.
@@ -55,6 +62,7 @@ public class ImportTests(SitesFixture sites)
             await mismatch.Stack.DestroyAsync();
             await adopter.Stack.DestroyAsync();
             await owner.Stack.DestroyAsync();
+            File.Delete(credentials);
         }
         Assert.DoesNotContain(await SitesFixture.SpeckRolesAsync(sites.Lab), r => r.Contains(topic.Replace('/', '_'), StringComparison.Ordinal));
     }

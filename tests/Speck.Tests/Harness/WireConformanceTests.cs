@@ -41,7 +41,8 @@ public class WireConformanceTests(SitesFixture sites)
             Assert.True(node.ExitCode == 0, output);
             Assert.Matches(@"(?m)^[1-9][0-9]* passed, 0 failed$", output);
             foreach (var covered in new[] { "GetPluginInfo", "GetSchema", "CheckConfig", "Configure", "Check names the failing property",
-                         "Diff", "Create in preview", "Create probes", "Read", "Update", "Delete" })
+                         "Diff", "Create in preview", "Create probes", "Read", "Update", "Delete",
+                         "a fresh provider imports it with only the ID" })
                 Assert.Contains(covered, output);
             Assert.DoesNotContain(sites.Lab.AdminPassword!, output);
         }

@@ -206,22 +206,23 @@ public class KafkaTopicTests
     }
 
     [Fact]
-    public async Task Import_by_site_and_topic_takes_the_topics_settings_as_inputs()
+    public async Task Import_by_id_takes_the_topics_settings_as_inputs_that_pass_check()
     {
-        await _k.Driver.CheckAsync(SiteType, SiteName, Map(("tier", S("fog")), ("siteName", S(SiteName)),
-            ("spe", Obj(("kind", S("flink")), ("url", S("http://127.0.0.1:8081")))),
-            ("broker", Obj(("kind", S("kafka")), ("url", S("kafka://127.0.0.1:9092"))))));
+        // No SpeSite Check before: the ID says where the topic is.
         await _k.Admin.CreateTopicsAsync([new TopicSpecification
         {
             Name = "legacy", NumPartitions = 5, ReplicationFactor = 3, Configs = new() { ["cleanup.policy"] = "compact" },
         }], new());
 
-        var imported = await _k.Topics.ReadAsync(_k.Context("legacy", $"{SiteName}/legacy"), PropertyMap.Empty, PropertyMap.Empty);
+        var imported = await _k.Topics.ReadAsync(
+            _k.Context("legacy", $"{SiteName}/legacy?tier=fog&spe=flink:http://127.0.0.1:8081&broker=kafka://127.0.0.1:9092"), PropertyMap.Empty, PropertyMap.Empty);
 
         Assert.NotNull(imported);
+        Assert.Equal("kafka", imported.Inputs["site"].AsObject["broker"].AsObject["kind"].AsString);
         Assert.Equal(5, imported.Inputs["partitions"].AsNumber);
         Assert.Equal(3, imported.Inputs["replicationFactor"].AsNumber);
         Assert.Equal("compact", imported.Inputs["config"].AsObject["cleanup.policy"].AsString);
+        Assert.Empty((await _k.Topics.CheckAsync(_k.Context("legacy"), imported.Inputs, imported.Inputs)).Failures);
         var program = await _k.CheckAsync(Inputs("legacy", partitions: 5, replicationFactor: 3, config: Cfg(("cleanup.policy", "compact"))));
         var diff = await _k.Topics.DiffAsync(_k.Context("legacy", imported.Id), imported.Outputs, imported.Inputs, program, []);
         Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed.Keys));

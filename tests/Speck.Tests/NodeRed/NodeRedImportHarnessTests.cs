@@ -4,7 +4,7 @@ using Speck.Tests.Mqtt;
 
 namespace Speck.Tests.NodeRed;
 
-/// <summary><c>import: &lt;site&gt;/&lt;flow ID&gt;</c> of a Node-RED StreamJob through the engine harness, on a real Node-RED.</summary>
+/// <summary><c>import: &lt;site&gt;/&lt;flow ID&gt;?tier=…&amp;spe=…&amp;broker=…</c> of a Node-RED StreamJob through the engine harness, on a real Node-RED.</summary>
 [Collection(HarnessCollection.Name)]
 public sealed class NodeRedImportHarnessTests(SitesFixture sites)
 {
@@ -25,6 +25,8 @@ public sealed class NodeRedImportHarnessTests(SitesFixture sites)
         jobOptions,
         "jobId: ${job.jobId}\nstate: ${job.state}", admin: false);
 
+    private string ImportId(string flowId) => $"site/{flowId}?tier=edge&spe=nodered:{sites.Engine.Url}&broker={sites.Plain.Url}";
+
     [Fact]
     public async Task Import_by_site_and_flow_id_adopts_the_flow_as_it_runs_and_the_program_then_shows_no_change()
     {
@@ -39,7 +41,7 @@ public sealed class NodeRedImportHarnessTests(SitesFixture sites)
             Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
             var flowId = made.Outputs["jobId"]!.GetValue<string>();
             var deployed = (await client.GetFlowAsync(flowId, CancellationToken.None))!.ToJsonString();
-            adopter.WriteProgram(Program(inTopic, outTopic, $"  options:\n    import: site/{flowId}\n"));
+            adopter.WriteProgram(Program(inTopic, outTopic, $"  options:\n    import: \"{ImportId(flowId)}\"\n"));
 
             var imported = await adopter.Stack.UpAsync();
 
@@ -48,8 +50,9 @@ public sealed class NodeRedImportHarnessTests(SitesFixture sites)
             Assert.Equal(flowId, imported.Outputs["jobId"]!.GetValue<string>());
             Assert.Equal("RUNNING", imported.Outputs["state"]!.GetValue<string>());
             var recorded = adopter.Stack.LoadState().Resources.Single(r => r.Name == "job");
-            Assert.Equal($"site/{flowId}", recorded.Id);
-            Assert.Contains(recorded.Outputs["adoptedInputs"]!.AsArray(), v => v!.GetValue<string>() == "nodeRed");
+            Assert.Equal(ImportId(flowId), recorded.Id);
+            // Learned from the flow, not adopted from the program.
+            Assert.DoesNotContain(recorded.Outputs["adoptedInputs"]!.AsArray(), v => v!.GetValue<string>() == "nodeRed");
             adopter.WriteProgram(Program(inTopic, outTopic));
             var preview = await adopter.Stack.PreviewAsync();
             Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
@@ -58,7 +61,7 @@ public sealed class NodeRedImportHarnessTests(SitesFixture sites)
             Assert.Equal(deployed, (await client.GetFlowAsync(flowId, CancellationToken.None))!.ToJsonString());
 
             // An ID no flow has: the import fails as "does not exist", before anything is created.
-            using var missing = new ProgramDir(Program(inTopic, outTopic, "  options:\n    import: site/0123456789abcdef\n"), config, stack: "missing");
+            using var missing = new ProgramDir(Program(inTopic, outTopic, $"  options:\n    import: \"{ImportId("0123456789abcdef")}\"\n"), config, stack: "missing");
             var refused = await missing.Stack.UpAsync();
             Assert.False(refused.Succeeded);
             Assert.Contains(refused.Errors, e => e.Contains("does not exist", StringComparison.Ordinal));

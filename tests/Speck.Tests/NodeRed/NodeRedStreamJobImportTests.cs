@@ -8,7 +8,7 @@ using static Speck.Tests.Resources.ResourceDriver;
 namespace Speck.Tests.NodeRed;
 
 /// <summary>
-/// Import of a Node-RED StreamJob by <c>&lt;site&gt;/&lt;flow ID&gt;</c> at the resource level, on a real Node-RED and
+/// Import of a Node-RED StreamJob by <c>&lt;site&gt;/&lt;flow ID&gt;?tier=…&amp;spe=…&amp;broker=…</c> at the resource level, on a real Node-RED and
 /// Mosquitto: one provider deploys the job, a fresh one (no state) reads it by ID as <c>pulumi import</c> would.
 /// </summary>
 public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClassFixture<NodeRedSiteFixture>
@@ -32,13 +32,10 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
         Timeout = NodeRedTest.ConnectTimeout, Log = driver.Context(Type, name).Log,
     };
 
-    /// <summary>A fresh provider that knows the site, as a program declaring the SpeSite tells it.</summary>
-    private async Task<ResourceDriver> AdopterAsync()
-    {
-        var adopter = new ResourceDriver();
-        await adopter.CheckAsync("speck:index:SpeSite", "edge", Site().AsObject.Aggregate(PropertyMap.Empty, (m, kv) => m.With(kv.Key, kv.Value)));
-        return adopter;
-    }
+    /// <summary>A fresh provider that has seen no SpeSite, as under `pulumi import` (which runs no program).</summary>
+    private static ResourceDriver Adopter() => new();
+
+    private string ImportId(string flowId) => $"edge/{flowId}?tier=edge&spe=nodered:{site.Engine.Url}&broker={site.Broker.Url}";
 
     [Fact]
     public async Task Import_by_flow_id_reads_the_running_job_and_the_program_that_describes_it_shows_no_change()
@@ -49,27 +46,30 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
         var created = await owner.Handler(Type).CreateAsync(Ctx(owner, "job"), inputs);
         var flowId = created.Outputs["jobId"].AsString;
         Assert.Equal($"edge/{flowId}", created.Id);
-        var adopter = await AdopterAsync();
+        var adopter = Adopter();
 
-        var imported = await adopter.Handler(Type).ReadAsync(Ctx(adopter, "adopted", created.Id), PropertyMap.Empty, PropertyMap.Empty);
+        var imported = await adopter.Handler(Type).ReadAsync(Ctx(adopter, "adopted", ImportId(flowId)), PropertyMap.Empty, PropertyMap.Empty);
 
         Assert.NotNull(imported);
-        Assert.Equal(created.Id, imported.Id);
         Assert.Equal(flowId, imported.Outputs["jobId"].AsString);
         Assert.Equal("RUNNING", imported.Outputs["state"].AsString);
         Assert.True(imported.Outputs.Get("problem") is null or { IsNull: true }, imported.Outputs.Get("problem")?.ToString());
         Assert.Equal(created.Outputs["startTime"], imported.Outputs["startTime"]);
         var adopted = imported.Outputs["adoptedInputs"].AsArray.Select(v => v.AsString).ToList();
-        Assert.Contains("nodeRed", adopted);
-        Assert.Contains("sources", adopted);
-        Assert.Contains("sink", adopted);
-        // What Read could learn: the site (from the import ID) and Node-RED's only upgrade mode; no sink, so the next
-        // diff knows it follows an import.
+        Assert.DoesNotContain("nodeRed", adopted);
+        Assert.DoesNotContain("sources", adopted);
+        Assert.DoesNotContain("sink", adopted);
+        // What Read learned: the site (from the import ID); the sources, sink and function (from the flow's MQTT and
+        // function nodes); Node-RED's only upgrade mode. The code `pulumi import` writes from them passes Check.
         Assert.Equal("edge", imported.Inputs["site"].AsObject["siteName"].AsString);
         Assert.Equal(site.Engine.Url, imported.Inputs["site"].AsObject["spe"].AsObject["url"].AsString);
         Assert.Equal("stateless", imported.Inputs["upgradeMode"].AsString);
-        Assert.Null(imported.Inputs.Get("sink"));
-        Assert.Null(imported.Inputs.Get("nodeRed"));
+        Assert.Equal(inTopic, Assert.Single(imported.Inputs["sources"].AsArray).AsObject["name"].AsString);
+        Assert.Equal(outTopic, imported.Inputs["sink"].AsObject["name"].AsString);
+        Assert.Equal(site.Broker.Url, imported.Inputs["sink"].AsObject["broker"].AsObject["url"].AsString);
+        Assert.Equal(Upper, imported.Inputs["nodeRed"].AsObject["function"].AsString);
+        Assert.Empty((await adopter.Handler(Type).CheckAsync(Ctx(adopter, "adopted"), imported.Inputs, imported.Inputs)).Failures);
+        Assert.Empty((await adopter.Handler(Type).CheckAsync(Ctx(adopter, "adopted"), PropertyMap.Empty, imported.Inputs)).Failures);
 
         // The program that describes the job: no change, so `pulumi import` accepts it and nothing is redeployed.
         var program = await adopter.CheckAsync(Type, "adopted", Job(inTopic, outTopic));
@@ -97,12 +97,12 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
     [Fact]
     public async Task An_unknown_flow_id_does_not_exist_and_global_is_not_a_job()
     {
-        var adopter = await AdopterAsync();
+        var adopter = Adopter();
 
-        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "a", "edge/0123456789abcdef"), PropertyMap.Empty, PropertyMap.Empty));
-        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "b", "edge/no such flow"), PropertyMap.Empty, PropertyMap.Empty));
+        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "a", ImportId("0123456789abcdef")), PropertyMap.Empty, PropertyMap.Empty));
+        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "b", ImportId("no such flow")), PropertyMap.Empty, PropertyMap.Empty));
         // `GET /flow/global` answers with the engine's global configuration (nodered.md), which is no job.
-        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "c", "edge/global"), PropertyMap.Empty, PropertyMap.Empty));
+        Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "c", ImportId("global")), PropertyMap.Empty, PropertyMap.Empty));
     }
 
     [Fact]

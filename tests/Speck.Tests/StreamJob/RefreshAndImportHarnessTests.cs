@@ -74,7 +74,9 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         var made = await owner.Stack.UpAsync();
         Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
         var jobId = made.Outputs["jobId"]!.GetValue<string>();
-        using var adopter = Dir(Program($"    options:\n      import: site/{jobId}"), "adopter", jar);
+        // What Flink does not report, the ID states: the topics and the jar (as the program names them).
+        var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
+        using var adopter = Dir(Program($"    options:\n      import: \"{id}\""), "adopter", jar);
 
         // The preview cannot know the new site and topics, so it shows the import followed by an update; the update
         // finds nothing to change, and the engine takes no step after an import that changes nothing

@@ -1,6 +1,7 @@
 using Speck.FlinkStandIn.Jobs;
 using Speck.Host.Resources;
 using Speck.Host.Values;
+using Speck.Tests.Resources;
 using static Speck.Tests.Resources.ResourceDriver;
 
 namespace Speck.Tests.StreamJob;
@@ -88,26 +89,43 @@ public sealed class StreamJobDriftAndImportTests
         Assert.Contains("no longer knows", read.Outputs["problem"].AsString);
     }
 
+    /// <summary>What `pulumi import` is given: the site, and what Flink does not report (topics, jar, entry class).</summary>
+    private static string ImportId(FlinkSites w, string jobId, string? extra = null) =>
+        $"site0/{jobId}?tier=fog&spe=flink:{w.Sites[0].BaseUrl}&broker=mqtt://127.0.0.1:1883" +
+        (extra ?? $"&source=in&sink=out&jarPath={Uri.EscapeDataString(w.Jar())}&entryClass={FlinkSites.V1}");
+
     [Fact]
-    public async Task An_imported_job_shows_no_change_against_the_program_that_describes_it()
+    public async Task An_imported_job_is_read_with_only_its_id_and_shows_no_change_against_the_program_that_describes_it()
     {
         await using var w = await FlinkSites.StartAsync();
         var original = await w.CreateAsync("orig", w.Job());
-        // The SpeSite in the same program tells the provider where site0 is.
-        await w.Driver.CheckAsync("speck:index:SpeSite", "site0", w.Site(0).AsObject.Aggregate(PropertyMap.Empty, (m, kv) => m.With(kv.Key, kv.Value)));
+        // A fresh provider that has seen no SpeSite, as under `pulumi import` (which runs no program).
+        var adopter = new ResourceDriver();
+        var handler = adopter.Handler(FlinkSites.Type);
 
-        var imported = await w.Handler.ReadAsync(w.Ctx("adopted", $"site0/{original.JobId}"), PropertyMap.Empty, PropertyMap.Empty);
+        var imported = await handler.ReadAsync(adopter.Context(FlinkSites.Type, "adopted", ImportId(w, original.JobId)), PropertyMap.Empty, PropertyMap.Empty);
 
         Assert.NotNull(imported);
         Assert.Equal(original.JobId, imported.Outputs["jobId"].AsString);
         Assert.Equal("RUNNING", imported.Outputs["state"].AsString);
-        Assert.Contains(imported.Outputs["adoptedInputs"].AsArray, v => v.AsString == "jarPath");
-        var diff = await w.Handler.DiffAsync(w.Ctx("adopted", imported.Id), imported.Outputs, imported.Inputs, await w.CheckAsync("adopted", w.Job()), []);
+        Assert.Equal(w.Jar(), imported.Inputs["jarPath"].AsString);
+        Assert.Equal("out", imported.Inputs["sink"].AsObject["name"].AsString);
+        var adopted = imported.Outputs["adoptedInputs"].AsArray.Select(v => v.AsString).ToList();
+        Assert.Contains("arguments", adopted);
+        Assert.DoesNotContain("jarPath", adopted);
+        Assert.DoesNotContain("sources", adopted);
+        // The generated program (Read's inputs) passes Check, as the CLI checks it (olds = news) and as it runs later.
+        Assert.Empty((await handler.CheckAsync(adopter.Context(FlinkSites.Type, "adopted"), imported.Inputs, imported.Inputs)).Failures);
+        Assert.Empty((await handler.CheckAsync(adopter.Context(FlinkSites.Type, "adopted"), PropertyMap.Empty, imported.Inputs)).Failures);
+
+        var described = w.Job();
+        var program = await adopter.CheckAsync(FlinkSites.Type, "adopted", new PropertyMap(described.Where(kv => kv.Key != "savepointDirectory")));
+        var diff = await handler.DiffAsync(adopter.Context(FlinkSites.Type, "adopted", imported.Id), imported.Outputs, imported.Inputs, program, []);
         Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed.Keys));
         // The engine now records the program's inputs with Read's outputs: the next preview shows no change either,
         // a change the program makes later is seen, and applying it upgrades the imported job from a savepoint.
-        var recorded = new Deployed("adopted", imported.Id, await w.CheckAsync("adopted", w.Job()), imported.Outputs);
-        Assert.Empty(await w.DiffChanges(recorded, w.Job()));
+        var recorded = new Deployed("adopted", imported.Id, await w.CheckAsync("adopted", described), imported.Outputs);
+        Assert.Empty(await w.DiffChanges(recorded, described));
         var later = w.Job(extra: ("parallelism", PropertyValue.Of(2)));
         Assert.Equal(["parallelism"], await w.DiffChanges(recorded, later));
         var upgraded = await w.UpdateAsync(recorded, later);
@@ -117,14 +135,25 @@ public sealed class StreamJobDriftAndImportTests
     }
 
     [Fact]
-    public async Task Import_ids_name_a_site_the_program_declares()
+    public async Task Import_ids_carry_the_site_and_what_flink_does_not_report()
     {
         await using var w = await FlinkSites.StartAsync();
-        var bad = await Assert.ThrowsAsync<ProviderException>(() => w.Handler.ReadAsync(w.Ctx("x", "nosuchsite/0123456789abcdef0123456789abcdef"), PropertyMap.Empty, PropertyMap.Empty));
-        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, bad.Code);
-        Assert.Contains("nosuchsite", bad.Message);
-        var form = await Assert.ThrowsAsync<ProviderException>(() => w.Handler.ReadAsync(w.Ctx("x", "no-slash"), PropertyMap.Empty, PropertyMap.Empty));
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, form.Code);
+        var original = await w.CreateAsync("orig", w.Job());
+        var adopter = new ResourceDriver();
+        var handler = adopter.Handler(FlinkSites.Type);
+        Task<ReadOutcome?> Read(string id) => handler.ReadAsync(adopter.Context(FlinkSites.Type, "x", id), PropertyMap.Empty, PropertyMap.Empty);
+
+        var bare = await Assert.ThrowsAsync<ProviderException>(() => Read($"site0/{original.JobId}"));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, bare.Code);
+        Assert.Contains("?tier=", bare.Message);
+        var noJar = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, original.JobId, "&source=in&sink=out")));
+        Assert.Contains("jarPath", noJar.Message);
+        Assert.Contains("artifact", noJar.Message);
+        var noTopics = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, original.JobId, $"&jarPath={w.Jar()}")));
+        Assert.Contains("source=", noTopics.Message);
+        var notFlink = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, "not-a-job")));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, notFlink.Code);
+        Assert.Null(await Read(ImportId(w, "0123456789abcdef0123456789abcdef")));
     }
 
     private static async Task WaitAsync(Func<bool> condition)

@@ -134,7 +134,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         if (differences.Count > 0)
             throw ProviderException.Precondition(
                 $"{connection}: topic '{request.Name}' already exists with other settings ({string.Join("; ", differences)}). " +
-                "Import it (`pulumi import speck:index:Topic <name> <site>/<topic>`) or make the inputs match to adopt it");
+                "Import it (`pulumi import speck:index:Topic <name> '<site>/<topic>?tier=…&spe=…&broker=…'`) or make the inputs match to adopt it");
         return new TopicRecord(request.Name, request.OwnerTag, null, null, [])
         {
             Kafka = actual,
