@@ -10,6 +10,17 @@ namespace Speck.Provider.Resources;
 /// IDs derived from the URN and a generation, so a retried Create finds its job; updates stop the job (with a
 /// savepoint in <c>savepoint</c> mode) and start the new version from it, rolling back when it does not run.
 /// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>, the form imports take.
+/// <para>
+/// Import, as the engine runs it (docs/pulumi-engine.md §Import): Read returns the inputs Flink can tell (site,
+/// desired state) and lists the rest in <c>adoptedInputs</c>; the engine records Read's inputs and outputs, then
+/// Checks and Diffs the program against them. The program's jar, arguments, topics… show as added, so the engine
+/// runs Update in the same <c>up</c>; that first Update (old inputs without a <c>sink</c>) records the program's
+/// inputs and leaves a running job on its site alone: the program is taken to describe it. Were the diff "no
+/// change", the engine would keep Read's inputs for good and no later change could be told from the import. From
+/// then on the recorded inputs are the program's and diffs are ordinary: the first update that changes anything
+/// redeploys the job from a savepoint (its code is not known, so it cannot be rolled back), after which the state
+/// says what runs and <c>adoptedInputs</c> is gone. An import whose program moves or suspends the job does that at once.
+/// </para>
 /// </summary>
 public sealed class StreamJob(Binders binders, TypeContracts contracts)
     : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",
@@ -151,6 +162,10 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     /// <summary>The job's code: its jar on Flink; on Node-RED its flow, which carries the job's broker logins.</summary>
     internal Task<JobArtifact> ArtifactAsync(StreamJobArgs args, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
         StreamJobNodeRed.Runs(args) ? Task.FromResult(StreamJobNodeRed.Artifact(args, ctx.Urn, ctx.Name, logins)) : JobArtifactSource.LoadAsync(args, ct);
+
+    /// <summary>The code of the job <paramref name="olds"/> records as deployed, from what the engine sends of it (see <see cref="JobArtifactSource.DeployedAsync"/>).</summary>
+    internal Task<JobArtifact> DeployedArtifactAsync(StreamJobState olds, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
+        StreamJobNodeRed.Runs(olds) ? Task.FromResult(StreamJobNodeRed.Artifact(olds, ctx.Urn, ctx.Name, logins)) : JobArtifactSource.DeployedAsync(olds, ct);
 
     private async Task<(StreamJobArgs, StreamJobState)?> ImportAsync(string id, CancellationToken ct)
     {

@@ -89,31 +89,56 @@ public sealed class StreamJobDriftAndImportTests
     }
 
     [Fact]
-    public async Task An_imported_job_shows_no_change_against_the_program_that_describes_it()
+    public async Task An_import_records_the_programs_inputs_without_touching_the_job_and_later_changes_are_deployed()
     {
         await using var w = await FlinkSites.StartAsync();
         var original = await w.CreateAsync("orig", w.Job());
         // The SpeSite in the same program tells the provider where site0 is.
         await w.Driver.CheckAsync("speck:index:SpeSite", "site0", w.Site(0).AsObject.Aggregate(PropertyMap.Empty, (m, kv) => m.With(kv.Key, kv.Value)));
+        w.Sites[0].Requests.Clear();
 
-        var imported = await w.Handler.ReadAsync(w.Ctx("adopted", $"site0/{original.JobId}"), PropertyMap.Empty, PropertyMap.Empty);
+        // The engine's import (step.go ImportStep.Apply, step_generator.go continueStepsFromImport): Read, record
+        // Read's inputs and outputs, then Check and Diff the program against them; a difference is an Update.
+        var read = await w.Handler.ReadAsync(w.Ctx("adopted", $"site0/{original.JobId}"), PropertyMap.Empty, PropertyMap.Empty);
+        Assert.NotNull(read);
+        Assert.Equal(original.JobId, read.Outputs["jobId"].AsString);
+        Assert.Contains(read.Outputs["adoptedInputs"].AsArray, v => v.AsString == "jarPath");
+        var imported = new Deployed("adopted", read.Id, read.Inputs, read.Outputs);
+        var diff = await w.DiffAsync(imported, w.Job());
+        Assert.True(diff.HasChanges);
+        Assert.DoesNotContain(diff.Detailed.Values, k => k.ToString().EndsWith("Replace"));
+        var adopted = await w.UpdateAsync(imported, w.Job());
+        // The job was left alone: the program is taken to describe it.
+        Assert.Equal(original.JobId, adopted.JobId);
+        Assert.Equal(JobStatus.RUNNING, Assert.Single(w.Sites[0].Jobs).State);
+        Assert.DoesNotContain(w.Sites[0].Requests.Entries, r => r.Method != "GET");
+        Assert.Contains(adopted.Outputs["adoptedInputs"].AsArray, v => v.AsString == "jarPath");
 
-        Assert.NotNull(imported);
-        Assert.Equal(original.JobId, imported.Outputs["jobId"].AsString);
-        Assert.Equal("RUNNING", imported.Outputs["state"].AsString);
-        Assert.Contains(imported.Outputs["adoptedInputs"].AsArray, v => v.AsString == "jarPath");
-        var diff = await w.Handler.DiffAsync(w.Ctx("adopted", imported.Id), imported.Outputs, imported.Inputs, await w.CheckAsync("adopted", w.Job()), []);
-        Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed.Keys));
-        // The engine now records the program's inputs with Read's outputs: the next preview shows no change either,
-        // a change the program makes later is seen, and applying it upgrades the imported job from a savepoint.
-        var recorded = new Deployed("adopted", imported.Id, await w.CheckAsync("adopted", w.Job()), imported.Outputs);
-        Assert.Empty(await w.DiffChanges(recorded, w.Job()));
-        var later = w.Job(extra: ("parallelism", PropertyValue.Of(2)));
-        Assert.Equal(["parallelism"], await w.DiffChanges(recorded, later));
-        var upgraded = await w.UpdateAsync(recorded, later);
-        Assert.Equal(Assert.Single(w.Sites[0].Job(original.JobId)!.Savepoints), w.Sites[0].Job(upgraded.JobId)!.RestoredFrom);
-        Assert.Equal(2, w.Sites[0].Job(upgraded.JobId)!.Parallelism);
+        // From the recorded program inputs: no change for the same program; a change is seen and deployed from a savepoint.
+        Assert.Empty(await w.DiffChanges(adopted, w.Job()));
+        var later = w.Job(extra: ("arguments", PropertyValue.Of([S("--faster")])));
+        Assert.Equal(["arguments"], await w.DiffChanges(adopted, later));
+        var upgraded = await w.UpdateAsync(adopted, later);
+        var job = w.Sites[0].Job(upgraded.JobId)!;
+        Assert.Equal(Assert.Single(w.Sites[0].Job(original.JobId)!.Savepoints), job.RestoredFrom);
+        Assert.Equal("--faster", job.ProgramArgs[^1]);
         Assert.False(upgraded.Outputs.TryGetValue("adoptedInputs", out _));
+        Assert.Empty(await w.DiffChanges(upgraded, later));
+    }
+
+    [Fact]
+    public async Task An_import_whose_program_moves_the_job_redeploys_it_on_the_new_site()
+    {
+        await using var w = await FlinkSites.StartAsync(2);
+        var original = await w.CreateAsync("orig", w.Job());
+        await w.Driver.CheckAsync("speck:index:SpeSite", "site0", w.Site(0).AsObject.Aggregate(PropertyMap.Empty, (m, kv) => m.With(kv.Key, kv.Value)));
+        var read = (await w.Handler.ReadAsync(w.Ctx("adopted", $"site0/{original.JobId}"), PropertyMap.Empty, PropertyMap.Empty))!;
+        var imported = new Deployed("adopted", read.Id, read.Inputs, read.Outputs);
+
+        var moved = await w.UpdateAsync(imported, w.Job(site: 1));
+
+        Assert.Equal(Assert.Single(w.Sites[0].Job(original.JobId)!.Savepoints), w.Sites[1].Job(moved.JobId)!.RestoredFrom);
+        Assert.Equal(JobStatus.RUNNING, w.Sites[1].Job(moved.JobId)!.State);
     }
 
     [Fact]
