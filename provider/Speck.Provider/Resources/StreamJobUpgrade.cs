@@ -130,8 +130,9 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             _deploying = null;
             _reasons.Add($"the new version did not start on site '{news.Site.SiteName}': {e.Message}");
             // The site may have started the job before failing (an answer lost on the way): only once no attempt of
-            // this deployment runs may the previous version start again, or two versions would process the data.
-            if (!await AbandonedAsync(news, generation, ct))
+            // this deployment runs (or no request reached the site) may the previous version start again, or two
+            // versions would process the data.
+            if (!NeverReached(e) && !await AbandonedAsync(news, generation, ct))
             {
                 await RevokeUnusedAsync(_logins, olds.BrokerLogins ?? [], news, ct);
                 throw Failed(stopped, [.. _reasons, $"the previous job is stopped{Where(restoreFrom)}; it was not started again: site '{news.Site.SiteName}' cannot tell whether the new version's job exists"]);
@@ -198,6 +199,14 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     {
         try { return await resource.Binder(on).AbandonAsync(on.Site.Spe, ctx.Urn, generation, ct); }
         catch (Exception e) when (e is ProviderException or OperationCanceledException) { return false; }
+    }
+
+    /// <summary>The deployment failed to connect to its site: no request of it reached the engine.</summary>
+    private static bool NeverReached(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) return true;
+        return false;
     }
 
     private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint, _logins) with

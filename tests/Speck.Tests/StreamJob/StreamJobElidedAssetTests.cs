@@ -111,6 +111,22 @@ public sealed class StreamJobElidedAssetTests
     }
 
     [Fact]
+    public async Task A_move_to_a_site_that_cannot_be_reached_is_rolled_back_to_the_old_site()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var onA = await w.CreateAsync("unreachable", w.AssetJob(site: 0));
+        var nowhere = Obj(("siteName", S("site9")), ("tier", S("fog")), ("spe", Obj(("kind", S("flink")), ("url", S("http://127.0.0.1:1")))),
+            ("broker", Obj(("kind", S("mqtt")), ("url", S("mqtt://127.0.0.9:1883")))));
+
+        var e = await Assert.ThrowsAsync<InitFailure>(() => w.UpdateAsync(onA, w.AssetJob(site: 0).With("site", nowhere)));
+
+        var back = w.Sites[0].Jobs.Single(j => j.State == JobStatus.RUNNING);
+        Assert.Equal(Assert.Single(w.Sites[0].Job(onA.JobId)!.Savepoints), back.RestoredFrom);
+        Assert.Equal(back.JobId, e.Properties["jobId"].AsString);
+        Assert.Contains(e.Reasons, r => r.Contains("did not start on site 'site9'"));
+    }
+
+    [Fact]
     public async Task A_move_to_a_site_where_the_job_fails_is_rolled_back_to_the_old_site()
     {
         await using var w = await FlinkSites.StartAsync(2);
