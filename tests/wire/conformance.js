@@ -232,7 +232,7 @@ function launch(engineAddr) {
 
   // The engine hashes a file asset when the program registers it (the sha256 of its bytes) and sends the whole asset
   // to Check, Create and Update's news, but the old inputs and outputs of Diff, Update, Read and Delete with every
-  // asset elided to { sig, hash } (provider_plugin.go ElideAssetContents; see docs/pulumi-engine.md §Old assets).
+  // asset elided to { sig, hash } (provider_plugin.go ElideAssetContents; see docs/pulumi-engine.md §Assets).
   const fileAsset = (path) => ({ [SIG]: ASSET, hash: crypto.createHash('sha256').update(require('fs').readFileSync(path)).digest('hex'), path });
   const elide = (v) => (Array.isArray(v) ? v.map(elide)
     : v && typeof v === 'object' ? (v[SIG] === ASSET ? { [SIG]: ASSET, hash: v.hash } : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, elide(x)])))

@@ -33,7 +33,7 @@ public static class JobArtifactSource
     /// <summary>
     /// The jar a recorded job was deployed from, named by the <c>artifactSha256</c> it recorded. The engine sends the
     /// old inputs and outputs of Diff, Update, Read and Delete with assets elided to their hash (no path, no text:
-    /// provider_plugin.go:1315-1341, 1723-1734 (pulumi v3.259.0), see docs/pulumi-engine.md §Old assets), so the
+    /// pkg/resource/plugin/provider_plugin.go:1320-1346, 1728-1739 (pulumi v3.259.0), see docs/pulumi-engine.md §Assets), so the
     /// old jar is usually known only by its hash: the site keeps it (one copy per content) and the binder finds it
     /// there. A local file that still holds that content (a <c>jarPath</c>) lets the binder upload it again if needed.
     /// </summary>

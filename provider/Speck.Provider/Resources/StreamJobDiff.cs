@@ -33,8 +33,8 @@ public static class StreamJobDiff
         // could be told from the import.
         var adopted = old.AdoptedInputs ?? [];
         if (diff.NewArgs is not { } news) return;
-        // The engine sends old assets (and Diff's new ones) as their hash alone (provider_plugin.go:1315-1341 (pulumi
-        // v3.259.0), see docs/pulumi-engine.md §Old assets), and a moved file keeps its hash: a jar is its content.
+        // The engine sends old assets (and Diff's new ones) as their hash alone (pkg/resource/plugin/provider_plugin.go:1320-1346
+        // (pulumi v3.259.0), see docs/pulumi-engine.md §Assets), and a moved file keeps its hash: a jar is its content.
         if (SameAssetContent(old.Artifact, news.Artifact))
             foreach (var path in diff.Detailed.Keys.Where(p => DiffOutcome.TopLevel(p) == "artifact").ToList())
                 diff.Detailed.Remove(path);

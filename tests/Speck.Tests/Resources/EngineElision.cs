@@ -5,8 +5,8 @@ namespace Speck.Tests.Resources;
 /// <summary>
 /// What the engine sends of a resource's recorded inputs and outputs: the old inputs and outputs of Diff, Update, Read
 /// and Delete (and Diff's new inputs) go out with every asset and archive reduced to its hash, no path, text or uri
-/// (provider_plugin.go:1313-1343, 1553-1570, 1720-1740, 1852-1868 (pulumi v3.259.0): ElideAssetContents; rpc.go:724).
-/// See docs/pulumi-engine.md §Old assets.
+/// (pkg/resource/plugin/provider_plugin.go:1320-1346, 1560-1573, 1728-1739, 1859-1871 (pulumi v3.259.0):
+/// ElideAssetContents; pkg/resource/plugin/rpc.go:724-726). See docs/pulumi-engine.md §Assets.
 /// </summary>
 public static class EngineElision
 {
