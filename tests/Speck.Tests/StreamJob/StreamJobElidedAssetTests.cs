@@ -40,6 +40,22 @@ public sealed class StreamJobElidedAssetTests
     }
 
     [Fact]
+    public async Task A_rollback_starts_the_jar_that_ran_even_when_its_jar_path_now_holds_a_new_build()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        w.Sites[0].FailJobs(new JobFailureRule(null, "--broken", TimeSpan.Zero));
+        var v1 = await w.CreateAsync("rebuilt", w.Job(extra: Ready));
+        var ran = FlinkSites.Sha256(w.Jar());
+        File.Copy(w.Jar(version: 2), w.Jar(), overwrite: true); // rebuilt in place
+
+        var e = await Assert.ThrowsAsync<InitFailure>(() => w.UpdateAsync(v1, w.Job(extra: [Ready, Broken])));
+
+        var back = w.Sites[0].Jobs.Single(j => j.State == JobStatus.RUNNING);
+        Assert.Equal(ran, back.JarSha256);
+        Assert.Equal(ran, e.Properties["artifactSha256"].AsString);
+    }
+
+    [Fact]
     public async Task A_rollback_whose_old_jar_is_gone_from_the_site_reports_the_stopped_job_and_its_savepoint()
     {
         await using var w = await FlinkSites.StartAsync();
