@@ -1,7 +1,8 @@
 // Wire conformance: drives the built provider binary with the gRPC client that @pulumi/pulumi generates from
 // Pulumi's own .proto files, and a fake Engine (Log) served with the same package's stubs.
 // Usage: node conformance.js <provider-binary> <fixture.json>
-//   fixture: { version, speKind, speUrl, brokerUrl, adminUsername, adminPassword, topic }
+//   fixture: { version, speKind, speUrl, brokerUrl, adminUsername, adminPassword, topic,
+//              flinkUrl, jobJarV1, jobJarV2, entryClass, savepointDir }  (a Flink stand-in whose jobs fail with --broken)
 'use strict';
 const { spawn } = require('child_process');
 const assert = require('assert/strict');
@@ -9,6 +10,8 @@ const grpc = require('@grpc/grpc-js');
 const { ResourceProviderClient } = require('@pulumi/pulumi/proto/provider_grpc_pb.js');
 const pb = require('@pulumi/pulumi/proto/provider_pb.js');
 const engineGrpc = require('@pulumi/pulumi/proto/engine_grpc_pb.js');
+const statusPb = require('@pulumi/pulumi/proto/status_pb.js');
+const crypto = require('crypto');
 const rpcConst = require('@pulumi/pulumi/runtime/rpc.js');
 const { Struct } = require('google-protobuf/google/protobuf/struct_pb.js');
 const { Empty } = require('google-protobuf/google/protobuf/empty_pb.js');
@@ -16,6 +19,7 @@ const { Empty } = require('google-protobuf/google/protobuf/empty_pb.js');
 const [providerPath, fixturePath] = process.argv.slice(2);
 const fx = JSON.parse(require('fs').readFileSync(fixturePath, 'utf8'));
 const SIG = rpcConst.specialSigKey, SECRET = rpcConst.specialSecretSig, UNKNOWN = rpcConst.unknownValue;
+const ASSET = rpcConst.specialAssetSig;
 const secret = (v) => ({ [SIG]: SECRET, value: v });
 const isSecret = (v) => v && typeof v === 'object' && v[SIG] === SECRET;
 const S = (o) => Struct.fromJavaScript(o);
@@ -264,6 +268,60 @@ function launch(engineAddr) {
     assert.ok(warn, JSON.stringify(engine.logs));
     assert.ok(!JSON.stringify(engine.logs).includes(fx.adminPassword), 'a secret reached the log');
   });
+
+  // The engine hashes a file asset when the program registers it (the sha256 of its bytes) and sends the whole asset
+  // to Check, Create and Update's news, but the old inputs and outputs of Diff, Update, Read and Delete with every
+  // asset elided to { sig, hash } (provider_plugin.go ElideAssetContents; see docs/pulumi-engine.md §Assets).
+  const fileAsset = (path) => ({ [SIG]: ASSET, hash: crypto.createHash('sha256').update(require('fs').readFileSync(path)).digest('hex'), path });
+  const elide = (v) => (Array.isArray(v) ? v.map(elide)
+    : v && typeof v === 'object' ? (v[SIG] === ASSET ? { [SIG]: ASSET, hash: v.hash } : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, elide(x)])))
+    : v);
+  const initFailed = (e) => {
+    const bin = e.metadata && e.metadata.get('grpc-status-details-bin')[0];
+    if (!bin) return null;
+    const any = statusPb.Status.deserializeBinary(bin).getDetailsList().find((d) => d.getTypeUrl().endsWith('pulumirpc.ErrorResourceInitFailed'));
+    return any ? pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8()) : null;
+  };
+  if (fx.flinkUrl) {
+    const jobUrn = `${project}::speck:index:StreamJob::wirejob`;
+    const broker = { kind: 'mqtt', url: 'mqtt://127.0.0.1:1883' };
+    const flinkSite = { siteName: 'flink1', tier: 'fog', spe: { kind: 'flink', url: fx.flinkUrl }, broker };
+    const topicAt = (name) => ({ siteName: 'flink1', name, broker });
+    const job = (jar, extra = {}) => ({
+      site: flinkSite, artifact: fileAsset(jar), entryClass: fx.entryClass, sources: [topicAt('in')], sink: topicAt('out'),
+      savepointDirectory: fx.savepointDir, readinessSeconds: 1, ...extra,
+    });
+    await step('StreamJob: an upgrade whose new version fails, sent with elided old assets, rolls back and answers ErrorResourceInitFailed', async () => {
+      const c1 = await check(jobUrn, job(fx.jobJarV1));
+      assert.equal(c1.getFailuresList().length, 0, JSON.stringify(c1.getFailuresList().map((x) => x.toObject())));
+      const inputs = c1.getInputs().toJavaScript();
+      const create = new pb.CreateRequest(); create.setUrn(jobUrn); create.setProperties(S(inputs)); create.setTimeout(60);
+      const made = await rpc('create', create);
+      const outputs = made.getProperties().toJavaScript();
+      assert.equal(outputs.state, 'RUNNING');
+
+      const c2 = await check(jobUrn, job(fx.jobJarV2, { arguments: ['--broken'] }), inputs);
+      assert.equal(c2.getFailuresList().length, 0);
+      const update = new pb.UpdateRequest(); update.setId(made.getId()); update.setUrn(jobUrn); update.setTimeout(60);
+      update.setOlds(S(elide(outputs))); update.setOldInputs(S(elide(inputs))); update.setNews(c2.getInputs());
+      let failure;
+      await assert.rejects(rpc('update', update), (e) => { failure = initFailed(e); return e.code === grpc.status.UNKNOWN && failure !== null; });
+      const state = failure.getProperties().toJavaScript();
+      assert.equal(state.state, 'RUNNING');
+      assert.notEqual(state.jobId, outputs.jobId);
+      assert.ok(state.lastSavepoint, JSON.stringify(state));
+      assert.equal(state.artifactSha256, outputs.artifactSha256);
+      assert.ok(failure.getReasonsList().some((r) => r.includes('rolled back') && r.includes(state.jobId)), failure.getReasonsList().join('; '));
+
+      // Diff from what the engine then records (the new inputs, these outputs, both elided) still shows the change.
+      const diff = new pb.DiffRequest(); diff.setId(made.getId()); diff.setUrn(jobUrn);
+      diff.setOlds(S(elide(state))); diff.setOldInputs(S(elide(c2.getInputs().toJavaScript()))); diff.setNews(S(elide(c2.getInputs().toJavaScript())));
+      assert.equal((await rpc('diff', diff)).getChanges(), pb.DiffResponse.DiffChanges.DIFF_SOME);
+      const del = new pb.DeleteRequest(); del.setId(made.getId()); del.setUrn(jobUrn); del.setTimeout(60);
+      del.setProperties(S(elide(state))); del.setOldInputs(S(elide(c2.getInputs().toJavaScript())));
+      await rpc('delete', del);
+    });
+  }
 
   await step('Methods the provider does not serve answer UNIMPLEMENTED', async () => {
     const req = new pb.InvokeRequest(); req.setTok('speck:index:nothing');

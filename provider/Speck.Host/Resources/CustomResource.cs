@@ -76,6 +76,12 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     protected virtual void CustomizeDiff(DiffContext<TArgs, TState> diff) { }
 
     /// <summary>
+    /// The ID an import records: the engine takes the one Read answers (step.go:2070-2074 (pulumi v3.259.0), see
+    /// docs/import.md), so an import ID that says more than the resource's own ID (where its site is) need not stay.
+    /// </summary>
+    protected virtual string ImportedId(string importId, TState state) => importId;
+
+    /// <summary>
     /// What a preview Update answers for the outputs the provider learns: recomputed from the new inputs, or named
     /// unknown. The engine hands these to the program, so an old value kept here where <c>up</c> will make another
     /// hides from the preview every dependent that <c>up</c> then changes. By default every learned output is unknown.
@@ -139,7 +145,8 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var oldArgs = importing ? null : TypedBridge.Decode(oldInputs.Count > 0 ? oldInputs : oldOutputs, _lenientArgs, secrets);
         var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
         if (found is not { } r) return null;
-        return new ReadOutcome(ctx.Id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
+        var id = importing ? ImportedId(ctx.Id, r.State) : ctx.Id;
+        return new ReadOutcome(id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
     }
 
     public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)

@@ -20,6 +20,7 @@ internal sealed class CredentialedSpeBinder(ISpeBinder inner, Func<SiteCredentia
     public Task<string?> StopAsync(SpeEndpoint endpoint, string jobId, JobStop stop, CancellationToken ct) => inner.StopAsync(C(endpoint), jobId, stop, ct);
     public Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => inner.ReleaseArtifactsAsync(C(endpoint), ct);
     public Task<LearnedJob?> LearnAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => inner.LearnAsync(C(endpoint), jobId, ct);
+    public Task<bool> AbandonAsync(SpeEndpoint endpoint, string key, int generation, CancellationToken ct) => inner.AbandonAsync(C(endpoint), key, generation, ct);
 }
 
 /// <summary>A broker binder that fills in the provider's <see cref="SiteCredentials"/> as <see cref="CredentialedSpeBinder"/> does.</summary>

@@ -20,6 +20,9 @@ public sealed record ImportId(SiteConnection Site, string? Object, IReadOnlyDict
         $"'<site name>{(what.Length > 0 ? "/" + what : "")}?tier=<edge|fog|cloud>&spe=<flink|nodered>:<engine URL>&broker=<broker URL>'";
 
     /// <summary>Parses <paramref name="id"/>; <paramref name="what"/> names the object after the site ("" for a site itself).</summary>
+    /// <summary>The part of an import ID before its query.</summary>
+    public static string Resource(string importId) => importId.IndexOf('?') is var q and >= 0 ? importId[..q] : importId;
+
     public static ImportId Parse(string id, string what, IReadOnlyCollection<string> extraKeys)
     {
         var question = id.LastIndexOf('?');

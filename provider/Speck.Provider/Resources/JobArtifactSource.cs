@@ -20,12 +20,36 @@ public static class JobArtifactSource
         return (null, "give the job's jar as `artifact` or `jarPath`");
     }
 
+    /// <summary>The jar the inputs ask for; only Check and Create and the new inputs of Update carry an asset's path.</summary>
     public static async Task<JobArtifact> LoadAsync(StreamJobArgs args, CancellationToken ct)
     {
         var (path, problem) = Locate(args);
         if (path is null) throw ProviderException.Invalid(problem!);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw ProviderException.Invalid($"the job's jar '{path}' does not exist");
+        return await LoadFileAsync(full, ct);
+    }
+
+    /// <summary>
+    /// The jar a recorded job was deployed from, named by the <c>artifactSha256</c> it recorded. The engine sends the
+    /// old inputs and outputs of Diff, Update, Read and Delete with assets elided to their hash (no path, no text:
+    /// pkg/resource/plugin/provider_plugin.go:1320-1346, 1728-1739 (pulumi v3.259.0), see docs/pulumi-engine.md §Assets), so the
+    /// old jar is usually known only by its hash: the site keeps it (one copy per content) and the binder finds it
+    /// there. A local file that still holds that content (a <c>jarPath</c>) lets the binder upload it again if needed.
+    /// </summary>
+    public static async Task<JobArtifact> DeployedAsync(StreamJobState olds, CancellationToken ct)
+    {
+        if (olds.ArtifactSha256 is not { } sha) throw ProviderException.Precondition("the job's state records no artifactSha256: its jar is unknown");
+        if (Locate(olds).Path is { } path && File.Exists(Path.GetFullPath(path)))
+        {
+            var local = await LoadFileAsync(Path.GetFullPath(path), ct);
+            if (local.Sha256 == sha) return local;
+        }
+        return JobArtifact.OnSite(sha);
+    }
+
+    private static async Task<JobArtifact> LoadFileAsync(string full, CancellationToken ct)
+    {
         string sha;
         await using (var stream = File.OpenRead(full))
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));

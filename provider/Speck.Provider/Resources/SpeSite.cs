@@ -102,6 +102,9 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
         return (state.Connection.SiteName, state);
     }
 
+    /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    protected override string ImportedId(string importId, SpeSiteState state) => state.Connection.SiteName;
+
     protected override async Task<(SpeSiteArgs Inputs, SpeSiteState State)?> ReadAsync(string id, SpeSiteArgs? oldInputs, SpeSiteState? oldState, ResourceContext ctx)
     {
         // A site is a registration, not a thing on the engine: an import ID carries it whole, credentials aside (they

@@ -11,6 +11,17 @@ namespace Speck.Provider.Resources;
 /// IDs derived from the URN and a generation, so a retried Create finds its job; updates stop the job (with a
 /// savepoint in <c>savepoint</c> mode) and start the new version from it, rolling back when it does not run.
 /// The ID is <c>&lt;site name&gt;/&lt;first job ID&gt;</c>; imports take one that also says where the site is (<see cref="StreamJobImport"/>).
+/// <para>
+/// Import, as the engine runs it (docs/pulumi-engine.md §Import): Read returns the inputs the import ID and the engine tell
+/// (<see cref="StreamJobImport"/>) and lists the rest in <c>adoptedInputs</c>; the engine records Read's inputs and outputs, then
+/// Checks and Diffs the program against them. The program's jar, arguments, topics… show as added, so the engine
+/// runs Update in the same <c>up</c>; that first Update (old inputs without a <c>sink</c>) records the program's
+/// inputs and leaves a running job on its site alone: the program is taken to describe it. Were the diff "no
+/// change", the engine would keep Read's inputs for good and no later change could be told from the import. From
+/// then on the recorded inputs are the program's and diffs are ordinary: the first update that changes anything
+/// redeploys the job from a savepoint (its code is not known, so it cannot be rolled back), after which the state
+/// says what runs and <c>adoptedInputs</c> is gone. An import whose program moves or suspends the job does that at once.
+/// </para>
 /// </summary>
 public sealed class StreamJob(Binders binders, TypeContracts contracts)
     : CustomResource<StreamJobArgs, StreamJobState>("speck:index:StreamJob",
@@ -23,7 +34,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         "`&source=<topic>&sink=<topic>&jarPath=<jar>[&entryClass=<class>]`: Flink does not report a job's jar, entry class, " +
         "arguments or topics, so the ID states the jar and topics (Check needs them) and the rest is taken from the program " +
         "as given and listed in `adoptedInputs`; a Node-RED flow's sources, sink and processing are read from the flow. " +
-        "Credentials come from the provider's `credentials`. The first update after an import redeploys the job (from a savepoint on Flink). " +
+        "Credentials come from the provider's `credentials`. The import's own update records the program's inputs without touching the job; the first later update that changes it redeploys it (from a savepoint on Flink). " +
         "Its outputs repeat its inputs as they are deployed: after a rolled-back update they name the version that runs.",
         contracts)
 {
@@ -113,6 +124,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         return (id, state);
     }
 
+    /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    protected override string ImportedId(string importId, StreamJobState state) => state.JobId is { } jobId ? $"{state.Site.SiteName}/{jobId}" : ImportId.Resource(importId);
+
     protected override async Task<(StreamJobArgs Inputs, StreamJobState State)?> ReadAsync(string id, StreamJobArgs? oldInputs, StreamJobState? oldState, ResourceContext ctx)
     {
         using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
@@ -170,6 +184,10 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             ? Task.FromResult(StreamJobNodeRed.Artifact(args with { Sources = [.. args.Sources.Select(binders.Credentials.Complete)], Sink = binders.Credentials.Complete(args.Sink) },
                 ctx.Urn, ctx.Name, logins))
             : JobArtifactSource.LoadAsync(args, ct);
+
+    /// <summary>The code of the job <paramref name="olds"/> records as deployed, from what the engine sends of it (see <see cref="JobArtifactSource.DeployedAsync"/>).</summary>
+    internal Task<JobArtifact> DeployedArtifactAsync(StreamJobState olds, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
+        StreamJobNodeRed.Runs(olds) ? ArtifactAsync(olds, ctx, logins, ct) : JobArtifactSource.DeployedAsync(olds, ct);
 
     /// <summary>What is wrong with a job that does not run as it should: its state, or that it runs but is not ready yet.</summary>
     internal static string Condition(DeployedJob job) =>

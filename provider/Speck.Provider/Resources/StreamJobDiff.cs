@@ -1,4 +1,5 @@
 using Speck.Host.Resources;
+using Speck.Host.Values;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
 
@@ -25,14 +26,19 @@ public static class StreamJobDiff
     {
         if (diff.Detailed.TryGetValue("site.spe.kind", out var kind)) diff.Detailed["site.spe.kind"] = kind.AsReplace();
         if (diff.OldState is not { } old) return;
-        // Right after an import the old inputs are Read's, which lack what Flink does not report (a required `sink`
-        // among them): those inputs are adopted from the program. Later diffs compare the program's inputs as usual.
-        var importing = diff.OldInputs.Get("sink") is null;
+        // Right after an import the old inputs are Read's, which lack what the engine does not report: the update that
+        // follows records the program's without touching the job (see StreamJob). It is asked for even when the
+        // program says just what Read did: said "no change", the engine would keep Read's inputs and outputs for good
+        // (step_generator.go:1903-1904 (pulumi v3.259.0), see docs/pulumi-engine.md §Import), and a later change could
+        // not be told from the import.
         var adopted = old.AdoptedInputs ?? [];
-        if (importing)
-            foreach (var path in diff.Detailed.Keys.Where(p => adopted.Contains(DiffOutcome.TopLevel(p)) && !diff.IsUnknown(DiffOutcome.TopLevel(p))).ToList())
-                diff.Detailed.Remove(path);
+        if (adopted.Count > 0) diff.Detailed["adoptedInputs"] = DiffKind.Update;
         if (diff.NewArgs is not { } news) return;
+        // The engine sends old assets (and Diff's new ones) as their hash alone (pkg/resource/plugin/provider_plugin.go:1320-1346
+        // (pulumi v3.259.0), see docs/pulumi-engine.md §Assets), and a moved file keeps its hash: a jar is its content.
+        if (SameAssetContent(old.Artifact, news.Artifact))
+            foreach (var path in diff.Detailed.Keys.Where(p => DiffOutcome.TopLevel(p) == "artifact").ToList())
+                diff.Detailed.Remove(path);
         foreach (var input in DeploymentInputs)
             if (!adopted.Contains(input) && !diff.IsUnknown(input) && !diff.Detailed.Keys.Any(k => DiffOutcome.TopLevel(k) == input)
                 && !SameDeployment(input, old, news))
@@ -60,7 +66,11 @@ public static class StreamJobDiff
     };
 
     private static bool SameAsset(StreamJobArgs old, StreamJobArgs news) =>
-        old.Artifact is { Hash: { } a } && news.Artifact is { Hash: { } b } ? a == b : Equals(old.Artifact, news.Artifact);
+        SameAssetContent(old.Artifact, news.Artifact) || Equals(old.Artifact, news.Artifact);
+
+    /// <summary>Both assets name the same content by their hash (the sha256 of the bytes, as the engine computes it).</summary>
+    private static bool SameAssetContent(AssetValue? a, AssetValue? b) =>
+        a is { Hash: { Length: > 0 } x } && b is { Hash: { Length: > 0 } y } && string.Equals(x, y, StringComparison.OrdinalIgnoreCase);
 
     private static bool Same(List<string>? a, List<string>? b) => (a ?? []).SequenceEqual(b ?? []);
 }

@@ -37,8 +37,17 @@ internal static class StreamJobPreview
         }
         var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
         // Per-job logins travel in the job's arguments: new passwords or rights restart it as new code does.
-        var restarts = olds.AdoptedInputs is { Count: > 0 } || unknown.Contains("brokerLogins") || unknown.Contains("artifactSha256")
-            || StreamJobDiff.DeploymentInputs.Any(i => isUnknown(i) || !StreamJobDiff.SameDeployment(i, olds, news));
+        // A job just imported is left running where it is (its first update records the program's inputs); a job
+        // whose code is not known (adopted at import) is redeployed by any update.
+        var restarts = olds.AdoptedInputs is { Count: > 0 }
+            ? isUnknown("site") || !StreamJobDiff.SameDeployment("site", olds, news)
+            : olds.ArtifactSha256 is null || unknown.Contains("brokerLogins") || unknown.Contains("artifactSha256")
+              || StreamJobDiff.DeploymentInputs.Any(i => isUnknown(i) || !StreamJobDiff.SameDeployment(i, olds, news));
+        if (olds.AdoptedInputs is { Count: > 0 } && !restarts)
+        {
+            unknown.Remove("artifactSha256");
+            state = state with { ArtifactSha256 = null };
+        }
         if (!wantRunning)
         {
             state = state with { State = JobStates.Suspended, Problem = null };

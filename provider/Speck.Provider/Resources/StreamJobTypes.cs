@@ -113,6 +113,6 @@ public sealed record StreamJobState : StreamJobArgs
     [Description("False when a broker login was changed or deleted outside Pulumi; the next update restores it.")]
     public bool? LoginsInSync { get; init; }
 
-    [Description("Inputs an import could not learn from the engine (it does not report them) and took from the program as given.")]
+    [Description("Set by an import: the inputs it could not learn from the engine (it does not report them). The import's own update records the program's inputs without touching the job and clears this list; the job's code is then the program's word (no `artifactSha256`), so the first update that changes the job redeploys it.")]
     public List<string>? AdoptedInputs { get; init; }
 }

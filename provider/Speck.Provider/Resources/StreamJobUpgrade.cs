@@ -6,9 +6,12 @@ namespace Speck.Provider.Resources;
 
 /// <summary>
 /// One StreamJob update: suspend, resume, restart a new version, or move to another site. In <c>savepoint</c> mode
-/// the old job is stopped with a savepoint and the new version starts from it; if the new version does not run, the
-/// previous version is started again from the same savepoint. Once the old job has stopped, every failure is reported
-/// with a state (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
+/// the old job is stopped with a savepoint and the new version starts from it; if the new version does not run (or
+/// its site refuses it), the previous version is started again from the same savepoint on its own site. Once the old
+/// job has stopped, every failure (the engine's cancellation included) is reported with a state
+/// (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
+/// The old inputs and outputs come from the engine with assets elided to their hash, so the previous version's jar
+/// is found on its site by hash (<see cref="JobArtifactSource.DeployedAsync"/>).
 /// </summary>
 internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {
@@ -17,23 +20,40 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     private List<string>? _history = olds.SavepointHistory;
     private List<BrokerLogin> _logins = [];
     private bool _inPlace;
+    /// <summary>What is deployed now, once the old job was stopped: a failure from then on is reported with it.</summary>
+    private StreamJobState? _actual;
+    /// <summary>Why the new version is not what runs, for the report.</summary>
+    private readonly List<string> _reasons = [];
+    /// <summary>A deployment under way: interrupted, its job may exist without the state naming it.</summary>
+    private (StreamJobArgs On, int Generation)? _deploying;
+    /// <summary>How long cleaning up an interrupted deployment may take once the operation was cancelled.</summary>
+    private static readonly TimeSpan CleanupTime = TimeSpan.FromSeconds(15);
 
     public async Task<StreamJobState> RunAsync() => await ApplyAsync() with { SavepointHistory = _history };
+
+    /// <summary>
+    /// The first update after an import: the engine recorded Read's inputs, which lack what the engine does not
+    /// report, and this update brings the program's (see <see cref="StreamJob"/>). Its Diff always asks for it.
+    /// </summary>
+    private bool JustImported => olds.AdoptedInputs is { Count: > 0 };
 
     private async Task<StreamJobState> ApplyAsync()
     {
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
-        _logins = await resource.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
-        var artifact = await resource.ArtifactAsync(news, ctx, _logins, ct);
         var oldBinder = resource.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
         var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
-        // An imported job runs code Flink does not describe: the first update redeploys it (from a savepoint) so that
-        // from then on the state says what runs.
-        var redeploy = olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 != artifact.Sha256
-            || StreamJobDiff.DeploymentInputs.Any(i => i != "artifact" && !StreamJobDiff.SameDeployment(i, olds, news))
+        if (JustImported && wantRunning && current?.State == JobStates.Running && StreamJobDiff.SameDeployment("site", olds, news))
+            return Adopt(current);
+
+        _logins = await resource.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
+        var artifact = await resource.ArtifactAsync(news, ctx, _logins, ct);
+        // An imported job runs code Flink does not describe: the first update that changes it redeploys it (from a
+        // savepoint) so that from then on the state says what runs. A jar is compared by content, not by where it is.
+        var redeploy = JustImported || olds.ArtifactSha256 != artifact.Sha256
+            || StreamJobDiff.DeploymentInputs.Any(i => i is not ("artifact" or "jarPath") && !StreamJobDiff.SameDeployment(i, olds, news))
             || !StreamJobArguments.Build(olds, olds.BrokerLogins).SequenceEqual(StreamJobArguments.Build(news, _logins));
 
         if (wantRunning && current?.State == JobStates.Running && !redeploy)
@@ -49,24 +69,45 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (live && !_inPlace)
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
-            if (savepoint is not null)
-            {
-                _history = [.. (olds.SavepointHistory ?? []).TakeLast(HistoryLength - 1), savepoint];
-                await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' stopped with a savepoint at {savepoint}");
-            }
+            if (savepoint is not null) _history = [.. (olds.SavepointHistory ?? []).TakeLast(HistoryLength - 1), savepoint];
         }
         var restoreFrom = _stateful ? savepoint ?? olds.LastSavepoint : null;
         var stopped = olds with { State = JobStates.Suspended, LastSavepoint = restoreFrom ?? olds.LastSavepoint, Problem = null };
+        _actual = stopped;
+        try
+        {
+            if (savepoint is not null) await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' stopped with a savepoint at {savepoint}");
+            return await AfterStopAsync(artifact, wantRunning, live, restoreFrom, stopped, ct);
+        }
+        catch (Exception e) when (e is not ResourceInitFailedException)
+        {
+            // Whatever failed (the engine's cancellation, a site that went away, a bug), what runs and the savepoint
+            // are in Pulumi's state, never lost behind an INVALID_ARGUMENT or UNKNOWN.
+            var what = e is OperationCanceledException ? "the update was cancelled" : $"the update did not finish: {e.Message}";
+            List<string> reasons = [.. _reasons, savepoint is null ? what : $"{what}; the previous job stopped with a savepoint at {savepoint}"];
+            if (_deploying is { } cut)
+            {
+                // Cut off mid-deployment: the job may have started. Cancel it, or say where it may run.
+                using var cleanup = new CancellationTokenSource(CleanupTime);
+                if (!await AbandonedAsync(cut.On, cut.Generation, cleanup.Token))
+                    reasons.Add($"a job of this resource's generation {cut.Generation} may be running on site '{cut.On.Site.SiteName}'");
+            }
+            throw Failed(_actual ?? stopped, reasons);
+        }
+    }
 
+    private async Task<StreamJobState> AfterStopAsync(JobArtifact artifact, bool wantRunning, bool live, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
+    {
         if (!wantRunning)
         {
-            await resource.ReleaseAsync(olds.Site, ctx, ct);
-            await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
-            return StreamJob.Record(news, artifact, null, stopped.LastSavepoint, _logins) with
+            _actual = StreamJob.Record(news, artifact, null, stopped.LastSavepoint, _logins) with
             {
                 JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation,
                 ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
             };
+            await resource.ReleaseAsync(olds.Site, ctx, ct);
+            await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
+            return _actual;
         }
         if (!live && restoreFrom is not null)
             await ctx.InfoAsync($"starting job from the last recorded savepoint {restoreFrom}");
@@ -76,18 +117,31 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     private async Task<StreamJobState> StartNewVersionAsync(JobArtifact artifact, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
     {
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
+        var generation = olds.Generation + 1;
         DeployedJob job;
         try
         {
-            job = await resource.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, olds.Generation + 1, restoreFrom, ready, _logins), ct);
+            _deploying = (news, generation);
+            job = await resource.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, generation, restoreFrom, ready, _logins), ct);
+            _deploying = null;
         }
-        catch (Exception e) when (e is ProviderException or OperationCanceledException && !ctx.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not ResourceInitFailedException && !ct.IsCancellationRequested)
         {
-            await RevokeUnusedAsync(_logins, olds.BrokerLogins ?? [], news, ct);
-            throw Failed(stopped, [$"the new version did not start: {e.Message}; the previous job is stopped{Where(restoreFrom)}"]);
+            _deploying = null;
+            _reasons.Add($"the new version did not start on site '{news.Site.SiteName}': {e.Message}");
+            // The site may have started the job before failing (an answer lost on the way): only once no attempt of
+            // this deployment runs (or no request reached the site) may the previous version start again, or two
+            // versions would process the data.
+            if (!NeverReached(e) && !await AbandonedAsync(news, generation, ct))
+            {
+                await RevokeUnusedAsync(_logins, olds.BrokerLogins ?? [], news, ct);
+                throw Failed(stopped, [.. _reasons, $"the previous job is stopped{Where(restoreFrom)}; it was not started again: site '{news.Site.SiteName}' cannot tell whether the new version's job exists"]);
+            }
+            return await RollBackAsync(generation, restoreFrom, stopped, ct);
         }
         if (job.Running)
         {
+            _actual = StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint, _logins);
             // An in-place deploy finds the job's flow by node ids that derive from its URN; after a rename (an alias)
             // it writes a new flow instead, and the old one must go, or two flows would process the job's data.
             if (_inPlace && olds.JobId is { } previous && previous != job.JobId)
@@ -96,40 +150,63 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.Site.SiteName != news.Site.SiteName)
                 await ctx.InfoAsync($"job moved from site '{olds.Site.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
-            return StreamJob.Record(news, artifact, job, restoreFrom ?? olds.LastSavepoint, _logins);
+            return _actual;
         }
-        return await RollBackAsync(job, restoreFrom, stopped, ct);
+        _reasons.Add($"the new version (job {job.JobId} on site '{news.Site.SiteName}') {StreamJob.Condition(job)}");
+        _actual = stopped with { Generation = job.Generation };
+        if (!JobStates.IsEnded(job.State))
+            await resource.Binder(news).StopAsync(news.Site.Spe, job.JobId, new JobStop(false, null), ct);
+        return await RollBackAsync(job.Generation, restoreFrom, stopped, ct);
     }
 
     /// <summary>The new version does not run: start the previous one again, from the same savepoint, on its old site.</summary>
-    private async Task<StreamJobState> RollBackAsync(DeployedJob failed, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
+    private async Task<StreamJobState> RollBackAsync(int failedGeneration, string? restoreFrom, StreamJobState stopped, CancellationToken ct)
     {
-        var newBinder = resource.Binder(news);
-        if (!JobStates.IsEnded(failed.State))
-            await newBinder.StopAsync(news.Site.Spe, failed.JobId, new JobStop(false, null), ct);
-        var reason = $"the new version (job {failed.JobId} on site '{news.Site.SiteName}') {StreamJob.Condition(failed)}";
+        var failed = stopped with { Generation = failedGeneration };
+        _actual = failed;
         if (olds.AdoptedInputs is { Count: > 0 } || olds.ArtifactSha256 is null)
-            throw Failed(stopped with { Generation = failed.Generation }, [reason, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
+            throw Failed(failed, [.. _reasons, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         // The previous version connects with its own logins again: their roles and passwords as they were.
         var oldLogins = await resource.Logins.GrantAsync(ctx, olds, olds.BrokerLogins, rotate: false, ct);
         await RevokeUnusedAsync(_logins, oldLogins, news, ct);
-        var previous = await resource.ArtifactAsync(olds, ctx, oldLogins, ct);
-        var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2; // the new version's start and, if needed, the rollback's
+        var previous = await resource.DeployedArtifactAsync(olds, ctx, oldLogins, ct);
+        var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2;
+        var generation = failedGeneration + 1;
         DeployedJob back;
         try
         {
-            back = await resource.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, failed.Generation + 1, restoreFrom, ready, oldLogins), ct);
+            _deploying = (olds, generation);
+            back = await resource.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, generation, restoreFrom, ready, oldLogins), ct);
+            _deploying = null;
         }
-        catch (ProviderException e)
+        catch (Exception e) when (e is not ResourceInitFailedException && !ct.IsCancellationRequested)
         {
-            throw Failed(stopped with { Generation = failed.Generation }, [reason, $"rolling back failed too: {e.Message}"]);
+            _deploying = null;
+            var unsure = await AbandonedAsync(olds, generation, ct) ? "" : $"; the rollback's job may exist on site '{olds.Site.SiteName}'";
+            throw Failed(failed, [.. _reasons, $"rolling back failed too: {e.Message}{unsure}; the previous job is stopped{Where(restoreFrom)}"]);
         }
         var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint, oldLogins) with { AdoptedInputs = olds.AdoptedInputs };
+        _actual = state;
         await resource.ReleaseAsync(news.Site, ctx, ct);
         throw back.Running
-            ? Failed(state, [reason, $"rolled back: the previous version runs again as job {back.JobId}{Where(restoreFrom)}"])
-            : Failed(state, [reason, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
+            ? Failed(state, [.. _reasons, $"rolled back: the previous version runs again as job {back.JobId} on site '{olds.Site.SiteName}'{Where(restoreFrom)}"])
+            : Failed(state, [.. _reasons, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
+    }
+
+    /// <summary>Whether no job of the deployment attempts of <paramref name="on"/>'s site from <paramref name="generation"/> on runs any more.</summary>
+    private async Task<bool> AbandonedAsync(StreamJobArgs on, int generation, CancellationToken ct)
+    {
+        try { return await resource.Binder(on).AbandonAsync(on.Site.Spe, ctx.Urn, generation, ct); }
+        catch (Exception e) when (e is ProviderException or OperationCanceledException) { return false; }
+    }
+
+    /// <summary>The deployment failed to connect to its site: no request of it reached the engine.</summary>
+    private static bool NeverReached(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) return true;
+        return false;
     }
 
     private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint, _logins) with
@@ -137,6 +214,17 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         JobId = olds.JobId, State = current.State, Generation = olds.Generation,
         ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
         AdoptedInputs = null,
+    };
+
+    /// <summary>
+    /// Records the program's inputs for a job just imported, without touching it: the program is taken to describe
+    /// what runs. Its code is the program's word, not known (no <c>artifactSha256</c>), so the next update that changes
+    /// the job redeploys it and none can roll back to it.
+    /// </summary>
+    private StreamJobState Adopt(ObservedJob current) => StreamJob.Record(news, null, null, olds.LastSavepoint) with
+    {
+        JobId = olds.JobId, State = current.State, Generation = olds.Generation,
+        StartTime = current.StartTime ?? olds.StartTime, AdoptedInputs = null, ArtifactSha256 = null,
     };
 
     /// <summary>Revokes the logins of <paramref name="from"/> that <paramref name="keep"/> does not hold, on the brokers of <paramref name="topicsOf"/>.</summary>

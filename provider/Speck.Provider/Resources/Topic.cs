@@ -126,6 +126,9 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         return (Id(args), State(args, record));
     }
 
+    /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    protected override string ImportedId(string importId, TopicState state) => Id(state);
+
     protected override async Task<(TopicArgs Inputs, TopicState State)?> ReadAsync(string id, TopicArgs? oldInputs, TopicState? oldState, ResourceContext ctx)
     {
         var args = oldInputs ?? ImportArgs(id);

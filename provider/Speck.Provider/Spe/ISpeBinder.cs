@@ -40,6 +40,14 @@ public interface ISpeBinder
     /// </summary>
     Task<LearnedJob?> LearnAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => Task.FromResult<LearnedJob?>(null);
 
+    /// <summary>
+    /// Makes sure no job of a deployment that threw (key <paramref name="key"/>, attempts numbered from
+    /// <paramref name="generation"/> as <see cref="DeployAsync"/> numbers them) runs, cancelling any it finds, so
+    /// that the previous version can be started again without two versions running. False when the engine cannot
+    /// tell (then nothing may be started in its place).
+    /// </summary>
+    Task<bool> AbandonAsync(SpeEndpoint endpoint, string key, int generation, CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>Removes the artifacts this provider uploaded that no live job on the site uses; returns their names.</summary>
     Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 

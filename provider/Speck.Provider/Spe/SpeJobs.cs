@@ -1,9 +1,21 @@
+using Speck.Host.Resources;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Spe;
 
 /// <summary>A job's code, named by the sha256 of its content so an engine can keep one copy per content.</summary>
-public sealed record JobArtifact(string Sha256, string FileName, Func<CancellationToken, Task<Stream>> OpenAsync);
+public sealed record JobArtifact(string Sha256, string FileName, Func<CancellationToken, Task<Stream>> OpenAsync)
+{
+    /// <summary>
+    /// Known only by its hash, with no content to upload: the jar of a job deployed earlier, which the engine keeps on
+    /// the site (once per content). The engine hands a resource's old assets back as their hash alone.
+    /// </summary>
+    public bool OnSiteOnly { get; private init; }
+
+    public static JobArtifact OnSite(string sha256) => new(sha256, "", _ =>
+        throw ProviderException.Precondition($"the jar with sha256 {sha256} is only known by its hash; it cannot be uploaded again"))
+    { OnSiteOnly = true };
+}
 
 /// <summary>
 /// One deployment attempt. <see cref="Key"/> is stable for the resource (its URN); with <see cref="Generation"/> it

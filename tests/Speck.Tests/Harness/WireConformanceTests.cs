@@ -17,8 +17,25 @@ public class WireConformanceTests(SitesFixture sites)
         Assert.True(Directory.Exists(Path.Combine(wire, "node_modules", "@pulumi", "pulumi")),
             "tests/wire/node_modules is missing: run 'npm ci --prefix tests/wire' (make test does)");
         var fixture = Path.Combine(Path.GetTempPath(), $"speck-wire-{Guid.NewGuid():N}.json");
+        // A Flink stand-in for the StreamJob steps: two builds of one jar, the second run with `--broken` fails.
+        await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
+        await flink.StartAsync();
+        flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        var jobs = Directory.CreateTempSubdirectory("speck-wire-jobs-").FullName;
+        const string entryClass = "org.speck.wire.Filter";
+        File.WriteAllBytes(Path.Combine(jobs, "v1.jar"), Speck.FlinkStandIn.Jars.TestJar.Build(entryClass));
+        File.WriteAllBytes(Path.Combine(jobs, "v2.jar"), Speck.FlinkStandIn.Jars.TestJar.Build(entryClass));
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(jobs, "v2.jar"), System.IO.Compression.ZipArchiveMode.Update))
+        using (var note = new StreamWriter(zip.CreateEntry("build.txt").Open()))
+            note.Write("build 2"); // another build of the same program: other content, same operators
+        Directory.CreateDirectory(Path.Combine(jobs, "savepoints"));
         await File.WriteAllTextAsync(fixture, new JsonObject
         {
+            ["flinkUrl"] = flink.BaseUrl,
+            ["jobJarV1"] = Path.Combine(jobs, "v1.jar"),
+            ["jobJarV2"] = Path.Combine(jobs, "v2.jar"),
+            ["entryClass"] = entryClass,
+            ["savepointDir"] = Path.Combine(jobs, "savepoints"),
             ["version"] = Speck.Provider.SpeckProvider.Version,
             ["speKind"] = "nodered",
             ["speUrl"] = sites.Engine.Url,
@@ -42,13 +59,15 @@ public class WireConformanceTests(SitesFixture sites)
             Assert.Matches(@"(?m)^[1-9][0-9]* passed, 0 failed$", output);
             foreach (var covered in new[] { "GetPluginInfo", "GetSchema", "CheckConfig", "Configure", "Check names the failing property",
                          "Diff", "Create in preview", "Create probes", "Read", "Update", "Delete",
-                         "a fresh provider imports it with only the ID" })
+                         "a fresh provider imports it with only the ID",
+                         "StreamJob: an upgrade whose new version fails, sent with elided old assets" })
                 Assert.Contains(covered, output);
             Assert.DoesNotContain(sites.Lab.AdminPassword!, output);
         }
         finally
         {
             File.Delete(fixture);
+            Directory.Delete(jobs, recursive: true);
         }
     }
 }

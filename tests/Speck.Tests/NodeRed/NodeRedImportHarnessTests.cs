@@ -46,13 +46,14 @@ public sealed class NodeRedImportHarnessTests(SitesFixture sites)
             var imported = await adopter.Stack.UpAsync();
 
             Assert.True(imported.Succeeded, string.Join("\n", imported.Errors) + imported.ProviderStderr);
-            Assert.Equal(StepKind.Import, imported.Step("job").Kind);
+            // The import is followed by an update that records the program's inputs (docs/pulumi-engine.md §Import).
             Assert.Equal(flowId, imported.Outputs["jobId"]!.GetValue<string>());
             Assert.Equal("RUNNING", imported.Outputs["state"]!.GetValue<string>());
             var recorded = adopter.Stack.LoadState().Resources.Single(r => r.Name == "job");
-            Assert.Equal(ImportId(flowId), recorded.Id);
-            // Learned from the flow, not adopted from the program.
-            Assert.DoesNotContain(recorded.Outputs["adoptedInputs"]!.AsArray(), v => v!.GetValue<string>() == "nodeRed");
+            // The resource's own ID, not the import ID with the site's whereabouts.
+            Assert.Equal($"site/{flowId}", recorded.Id);
+            // The import's update recorded the program's inputs and cleared what the import adopted.
+            Assert.False(recorded.Outputs.ContainsKey("adoptedInputs"));
             adopter.WriteProgram(Program(inTopic, outTopic));
             var preview = await adopter.Stack.PreviewAsync();
             Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));

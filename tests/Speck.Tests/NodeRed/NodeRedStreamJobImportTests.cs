@@ -38,7 +38,7 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
     private string ImportId(string flowId) => $"edge/{flowId}?tier=edge&spe=nodered:{site.Engine.Url}&broker={site.Broker.Url}";
 
     [Fact]
-    public async Task Import_by_flow_id_reads_the_running_job_and_the_program_that_describes_it_shows_no_change()
+    public async Task Import_by_flow_id_reads_the_running_job_and_records_the_program_that_describes_it_without_redeploying()
     {
         var (inTopic, outTopic) = (MqttTest.Unique("in"), MqttTest.Unique("out"));
         var owner = new ResourceDriver();
@@ -71,14 +71,22 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
         Assert.Empty((await adopter.Handler(Type).CheckAsync(Ctx(adopter, "adopted"), imported.Inputs, imported.Inputs)).Failures);
         Assert.Empty((await adopter.Handler(Type).CheckAsync(Ctx(adopter, "adopted"), PropertyMap.Empty, imported.Inputs)).Failures);
 
-        // The program that describes the job: no change, so `pulumi import` accepts it and nothing is redeployed.
+        // The engine records Read's inputs, then Checks and Diffs the program against them (docs/pulumi-engine.md
+        // §Import): what Read could not learn shows as added, and the Update that follows records the program's inputs
+        // without redeploying the flow.
         var program = await adopter.CheckAsync(Type, "adopted", Job(inTopic, outTopic));
         var diff = await adopter.Handler(Type).DiffAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, imported.Inputs, program, []);
-        Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed.Keys));
-        // Once recorded with the program's inputs, later previews see no change either, and a refresh finds the flow in sync.
-        var again = await adopter.Handler(Type).DiffAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, program, program, []);
+        Assert.True(diff.HasChanges);
+        Assert.DoesNotContain(diff.Detailed.Values, k => k.ToString().EndsWith("Replace"));
+        var recorded = await adopter.Handler(Type).UpdateAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, imported.Inputs, program);
+        Assert.Equal(flowId, recorded["jobId"].AsString);
+        // The import's update clears what it adopted; the flow's code is now the program's word.
+        Assert.False(recorded.ContainsKey("adoptedInputs"));
+        Assert.False(recorded.ContainsKey("artifactSha256"));
+        // Recorded with the program's inputs, later previews see no change, and a refresh finds the flow in sync.
+        var again = await adopter.Handler(Type).DiffAsync(Ctx(adopter, "adopted", imported.Id), recorded, program, program, []);
         Assert.False(again.HasChanges, string.Join(", ", again.Detailed.Keys));
-        var refreshed = await adopter.Handler(Type).ReadAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, program);
+        var refreshed = await adopter.Handler(Type).ReadAsync(Ctx(adopter, "adopted", imported.Id), recorded, program);
         Assert.Equal("RUNNING", refreshed!.Outputs["state"].AsString);
         Assert.True(refreshed.Outputs.Get("problem") is null or { IsNull: true }, refreshed.Outputs.Get("problem")?.ToString());
 
@@ -90,7 +98,7 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
         Assert.Equal(NodeRedFlowState.InSync, (await site.Jobs().ReadAsync(flowId, null, CancellationToken.None)).State);
 
         // The adopter now owns the job: its delete removes the flow.
-        await adopter.Handler(Type).DeleteAsync(Ctx(adopter, "adopted", imported.Id), imported.Outputs, program);
+        await adopter.Handler(Type).DeleteAsync(Ctx(adopter, "adopted", imported.Id), recorded, program);
         Assert.Null(await site.Client().GetFlowAsync(flowId, CancellationToken.None));
     }
 

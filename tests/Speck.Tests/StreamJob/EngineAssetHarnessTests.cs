@@ -97,7 +97,8 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
         var made = await owner.Stack.UpAsync();
         Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
         var jobId = owner.Stack.LoadState().Resources.Single(r => r.Name == "job").Outputs["jobId"]!.GetValue<string>();
-        using var adopter = Dir(Program($"      desiredState: suspended\n    options:\n      import: site/{jobId}"), "adopter", jar);
+        var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar";
+        using var adopter = Dir(Program($"      desiredState: suspended\n    options:\n      import: \"{id}\""), "adopter", jar);
 
         var imported = await adopter.Stack.UpAsync();
 

@@ -5,6 +5,7 @@ using Speck.Host.Resources;
 using Speck.Host.Values;
 using Speck.Tests.Resources;
 using static Speck.Tests.Resources.ResourceDriver;
+using static Speck.Tests.Resources.EngineElision;
 
 namespace Speck.Tests.StreamJob;
 
@@ -71,6 +72,27 @@ public sealed class FlinkSites : IAsyncDisposable
         return path;
     }
 
+    /// <summary>
+    /// The jar as a file asset, as the engine hands it to Check, Create and Update's new inputs: path and hash (the
+    /// engine computes an asset's hash, the sha256 of its bytes, when the program registers it).
+    /// </summary>
+    public PropertyValue JarAsset(string entryClass = V1, int version = 1, string? copyTo = null)
+    {
+        var path = Jar(entryClass, version);
+        if (copyTo is not null)
+        {
+            path = Path.Combine(_root, copyTo);
+            File.Copy(Jar(entryClass, version), path, overwrite: true);
+        }
+        return PropertyValue.Of(new AssetValue(Sha256(path), null, path, null));
+    }
+
+    public static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary><see cref="Job"/> with its jar given as an <c>artifact</c> file asset instead of <c>jarPath</c>.</summary>
+    public PropertyMap AssetJob(int site = 0, string entryClass = V1, int version = 1, string? copyTo = null, params (string Key, PropertyValue Value)[] extra) =>
+        Job(site, entryClass, version, extra).Without("jarPath").With("artifact", JarAsset(entryClass, version, copyTo));
+
     /// <summary>Inputs of a job reading <c>in</c> on site 0 and writing <c>out</c> on site 0, run on <paramref name="site"/>.</summary>
     public PropertyMap Job(int site = 0, string entryClass = V1, int version = 1, params (string Key, PropertyValue Value)[] extra)
     {
@@ -88,7 +110,7 @@ public sealed class FlinkSites : IAsyncDisposable
         return Map([.. fields]);
     }
 
-    public ResourceContext Ctx(string name, string id = "", TimeSpan? timeout = null) =>
+    public ResourceContext Ctx(string name, string id = "", TimeSpan? timeout = null, CancellationToken cancelled = default) =>
         new()
         {
             Urn = $"urn:pulumi:test::speck::{Type}::{name}",
@@ -97,6 +119,7 @@ public sealed class FlinkSites : IAsyncDisposable
             Id = id,
             Timeout = timeout,
             Log = Driver.Context(Type, name).Log,
+            CancellationToken = cancelled,
         };
 
     public async Task<PropertyMap> CheckAsync(string name, PropertyMap news) => await Driver.CheckAsync(Type, name, news);
@@ -109,24 +132,25 @@ public sealed class FlinkSites : IAsyncDisposable
         return new Deployed(name, created.Id, inputs, created.Outputs);
     }
 
+    /// <summary>The engine's Diff: Check, then Diff, with the old and new properties' assets elided to their hash.</summary>
     public async Task<DiffOutcome> DiffAsync(Deployed d, PropertyMap news) =>
-        await Handler.DiffAsync(Ctx(d.Name, d.Id), d.Outputs, d.Inputs, await CheckAsync(d.Name, news), []);
+        await Handler.DiffAsync(Ctx(d.Name, d.Id), Elide(d.Outputs), Elide(d.Inputs), Elide(await CheckAsync(d.Name, news)), []);
 
-    /// <summary>The engine's Update: Check, then Update; returns what the engine would record.</summary>
+    /// <summary>The engine's Update: Check, then Update (old assets elided); returns what the engine would record.</summary>
     public async Task<Deployed> UpdateAsync(Deployed d, PropertyMap news, TimeSpan? timeout = null)
     {
         var inputs = await CheckAsync(d.Name, news);
-        var outputs = await Handler.UpdateAsync(Ctx(d.Name, d.Id, timeout), d.Outputs, d.Inputs, inputs);
+        var outputs = await Handler.UpdateAsync(Ctx(d.Name, d.Id, timeout), Elide(d.Outputs), Elide(d.Inputs), inputs);
         return d with { Inputs = inputs, Outputs = outputs };
     }
 
     public async Task<Deployed?> ReadAsync(Deployed d)
     {
-        var read = await Handler.ReadAsync(Ctx(d.Name, d.Id), d.Outputs, d.Inputs);
+        var read = await Handler.ReadAsync(Ctx(d.Name, d.Id), Elide(d.Outputs), Elide(d.Inputs));
         return read is null ? null : d with { Inputs = read.Inputs, Outputs = read.Outputs };
     }
 
-    public Task DeleteAsync(Deployed d) => Handler.DeleteAsync(Ctx(d.Name, d.Id), d.Outputs, d.Inputs);
+    public Task DeleteAsync(Deployed d) => Handler.DeleteAsync(Ctx(d.Name, d.Id), Elide(d.Outputs), Elide(d.Inputs));
 
     public async ValueTask DisposeAsync()
     {

@@ -67,30 +67,36 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Import_by_site_and_job_id_then_preview_shows_no_change()
+    public async Task Import_by_site_and_job_id_leaves_the_job_alone_and_a_later_change_is_deployed()
     {
         var jar = TestJar.Build("org.speck.jobs.Filter");
-        using var owner = Dir(Program(), "owner", jar);
+        using var owner = Dir(Program(mode: "savepoint"), "owner", jar);
         var made = await owner.Stack.UpAsync();
         Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
         var jobId = made.Outputs["jobId"]!.GetValue<string>();
         // What Flink does not report, the ID states: the topics and the jar (as the program names them).
         var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
-        using var adopter = Dir(Program($"    options:\n      import: \"{id}\""), "adopter", jar);
+        using var adopter = Dir(Program($"    options:\n      import: \"{id}\"", mode: "savepoint"), "adopter", jar);
 
-        // The preview cannot know the new site and topics, so it shows the import followed by an update; the update
-        // finds nothing to change, and the engine takes no step after an import that changes nothing
-        // (step_generator.go:1901-1906 (pulumi v3.259.0)), so `pulumi up --plan` reports the planned update as never seen.
-        var imported = await adopter.Stack.UpWithoutPlanAsync("the preview's planned update of an import whose inputs were unknown is never consumed");
+        // The engine imports (Read), then diffs the program against Read's inputs: what Read could not learn is an
+        // update, which records the program's inputs and leaves the running job alone (docs/pulumi-engine.md §Import).
+        var imported = await adopter.Stack.UpAsync();
 
         Assert.True(imported.Succeeded, string.Join("\n", imported.Errors) + imported.ProviderStderr);
-        Assert.Equal(StepKind.Import, imported.Step("job").Kind);
         Assert.Equal(jobId, imported.Outputs["jobId"]!.GetValue<string>());
-        adopter.WriteProgram(Program());
+        Assert.Equal(JobStatus.RUNNING, Assert.Single(_flink.Jobs).State);
+        Assert.Empty(_flink.Job(jobId)!.Savepoints); // not restarted
+        adopter.WriteProgram(Program(mode: "savepoint"));
         var preview = await adopter.Stack.PreviewAsync();
         Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
         Assert.Equal(StepKind.Same, preview.Step("job").Kind);
-        Assert.Single(_flink.Jobs);
+
+        adopter.WriteProgram(Program(mode: "savepoint", args: "[\"--faster\"]"));
+        var changed = await adopter.Stack.UpAsync();
+        Assert.True(changed.Succeeded, string.Join("\n", changed.Errors) + changed.ProviderStderr);
+        var running = _flink.Jobs.Single(j => j.State == JobStatus.RUNNING);
+        Assert.Equal("--faster", running.ProgramArgs[^1]);
+        Assert.Equal(Assert.Single(_flink.Job(jobId)!.Savepoints), running.RestoredFrom);
     }
 
     [Fact]

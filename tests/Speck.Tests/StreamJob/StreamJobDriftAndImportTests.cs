@@ -95,43 +95,69 @@ public sealed class StreamJobDriftAndImportTests
         (extra ?? $"&source=in&sink=out&jarPath={Uri.EscapeDataString(w.Jar())}&entryClass={FlinkSites.V1}");
 
     [Fact]
-    public async Task An_imported_job_is_read_with_only_its_id_and_shows_no_change_against_the_program_that_describes_it()
+    public async Task An_import_by_id_alone_records_the_programs_inputs_without_touching_the_job_and_later_changes_are_deployed()
     {
         await using var w = await FlinkSites.StartAsync();
         var original = await w.CreateAsync("orig", w.Job());
         // A fresh provider that has seen no SpeSite, as under `pulumi import` (which runs no program).
         var adopter = new ResourceDriver();
         var handler = adopter.Handler(FlinkSites.Type);
+        w.Sites[0].Requests.Clear();
 
-        var imported = await handler.ReadAsync(adopter.Context(FlinkSites.Type, "adopted", ImportId(w, original.JobId)), PropertyMap.Empty, PropertyMap.Empty);
-
-        Assert.NotNull(imported);
-        Assert.Equal(original.JobId, imported.Outputs["jobId"].AsString);
-        Assert.Equal("RUNNING", imported.Outputs["state"].AsString);
-        Assert.Equal(w.Jar(), imported.Inputs["jarPath"].AsString);
-        Assert.Equal("out", imported.Inputs["sink"].AsObject["name"].AsString);
-        var adopted = imported.Outputs["adoptedInputs"].AsArray.Select(v => v.AsString).ToList();
-        Assert.Contains("arguments", adopted);
-        Assert.DoesNotContain("jarPath", adopted);
-        Assert.DoesNotContain("sources", adopted);
+        // The engine's import (docs/pulumi-engine.md §Import): Read with the ID alone, record Read's inputs and outputs,
+        // then Check and Diff the program against them; a difference is an Update in the same `up`.
+        var read = await handler.ReadAsync(adopter.Context(FlinkSites.Type, "adopted", ImportId(w, original.JobId)), PropertyMap.Empty, PropertyMap.Empty);
+        Assert.NotNull(read);
+        Assert.Equal(original.JobId, read.Outputs["jobId"].AsString);
+        Assert.Equal("RUNNING", read.Outputs["state"].AsString);
+        Assert.Equal(w.Jar(), read.Inputs["jarPath"].AsString);
+        Assert.Equal("out", read.Inputs["sink"].AsObject["name"].AsString);
+        var adoptedInputs = read.Outputs["adoptedInputs"].AsArray.Select(v => v.AsString).ToList();
+        Assert.Contains("arguments", adoptedInputs);
+        Assert.DoesNotContain("jarPath", adoptedInputs);
         // The generated program (Read's inputs) passes Check, as the CLI checks it (olds = news) and as it runs later.
-        Assert.Empty((await handler.CheckAsync(adopter.Context(FlinkSites.Type, "adopted"), imported.Inputs, imported.Inputs)).Failures);
-        Assert.Empty((await handler.CheckAsync(adopter.Context(FlinkSites.Type, "adopted"), PropertyMap.Empty, imported.Inputs)).Failures);
+        Assert.Empty((await handler.CheckAsync(adopter.Context(FlinkSites.Type, "adopted"), read.Inputs, read.Inputs)).Failures);
+        Assert.Empty((await handler.CheckAsync(adopter.Context(FlinkSites.Type, "adopted"), PropertyMap.Empty, read.Inputs)).Failures);
 
-        var described = w.Job();
-        var program = await adopter.CheckAsync(FlinkSites.Type, "adopted", new PropertyMap(described.Where(kv => kv.Key != "savepointDirectory")));
-        var diff = await handler.DiffAsync(adopter.Context(FlinkSites.Type, "adopted", imported.Id), imported.Outputs, imported.Inputs, program, []);
-        Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed.Keys));
-        // The engine now records the program's inputs with Read's outputs: the next preview shows no change either,
-        // a change the program makes later is seen, and applying it upgrades the imported job from a savepoint.
-        var recorded = new Deployed("adopted", imported.Id, await w.CheckAsync("adopted", described), imported.Outputs);
-        Assert.Empty(await w.DiffChanges(recorded, described));
-        var later = w.Job(extra: ("parallelism", PropertyValue.Of(2)));
-        Assert.Equal(["parallelism"], await w.DiffChanges(recorded, later));
-        var upgraded = await w.UpdateAsync(recorded, later);
-        Assert.Equal(Assert.Single(w.Sites[0].Job(original.JobId)!.Savepoints), w.Sites[0].Job(upgraded.JobId)!.RestoredFrom);
-        Assert.Equal(2, w.Sites[0].Job(upgraded.JobId)!.Parallelism);
+        // Even a program that says just what Read returned is an update: it records the program's inputs, so that the
+        // engine does not keep Read's for good and no later change goes unnoticed.
+        var imported = new Deployed("adopted", read.Id, read.Inputs, read.Outputs);
+        var same = await handler.DiffAsync(adopter.Context(FlinkSites.Type, "adopted", read.Id), read.Outputs, read.Inputs, read.Inputs, []);
+        Assert.True(same.HasChanges);
+        var diff = await w.DiffAsync(imported, w.Job());
+        Assert.True(diff.HasChanges);
+        Assert.DoesNotContain(diff.Detailed.Values, k => k.ToString().EndsWith("Replace"));
+        var adopted = await w.UpdateAsync(imported, w.Job());
+        // The job was left alone: the program is taken to describe it.
+        Assert.Equal(original.JobId, adopted.JobId);
+        Assert.Equal(JobStatus.RUNNING, Assert.Single(w.Sites[0].Jobs).State);
+        Assert.DoesNotContain(w.Sites[0].Requests.Entries, r => r.Method != "GET");
+        Assert.False(adopted.Outputs.TryGetValue("artifactSha256", out _)); // its code is the program's word, not known
+
+        // From the recorded program inputs: no change for the same program; a change is seen and deployed from a savepoint.
+        Assert.Empty(await w.DiffChanges(adopted, w.Job()));
+        var later = w.Job(extra: ("arguments", PropertyValue.Of([S("--faster")])));
+        Assert.Equal(["arguments"], await w.DiffChanges(adopted, later));
+        var upgraded = await w.UpdateAsync(adopted, later);
+        var job = w.Sites[0].Job(upgraded.JobId)!;
+        Assert.Equal(Assert.Single(w.Sites[0].Job(original.JobId)!.Savepoints), job.RestoredFrom);
+        Assert.Equal("--faster", job.ProgramArgs[^1]);
         Assert.False(upgraded.Outputs.TryGetValue("adoptedInputs", out _));
+        Assert.Empty(await w.DiffChanges(upgraded, later));
+    }
+
+    [Fact]
+    public async Task An_import_whose_program_moves_the_job_redeploys_it_on_the_new_site()
+    {
+        await using var w = await FlinkSites.StartAsync(2);
+        var original = await w.CreateAsync("orig", w.Job());
+        var read = (await w.Handler.ReadAsync(w.Ctx("adopted", ImportId(w, original.JobId)), PropertyMap.Empty, PropertyMap.Empty))!;
+        var imported = new Deployed("adopted", read.Id, read.Inputs, read.Outputs);
+
+        var moved = await w.UpdateAsync(imported, w.Job(site: 1));
+
+        Assert.Equal(Assert.Single(w.Sites[0].Job(original.JobId)!.Savepoints), w.Sites[1].Job(moved.JobId)!.RestoredFrom);
+        Assert.Equal(JobStatus.RUNNING, w.Sites[1].Job(moved.JobId)!.State);
     }
 
     [Fact]

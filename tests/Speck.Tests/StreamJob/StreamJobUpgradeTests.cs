@@ -211,7 +211,7 @@ public sealed class StreamJobUpgradeTests
 public sealed class StreamJobInterruptedUpgradeTests
 {
     [Fact]
-    public async Task A_failure_after_the_savepoint_records_it_and_the_next_update_resumes_from_it()
+    public async Task A_new_version_the_site_refuses_after_the_savepoint_is_rolled_back_and_the_next_update_starts_it()
     {
         await using var w = await FlinkSites.StartAsync();
         var v1 = await w.CreateAsync("cut", w.Job());
@@ -220,15 +220,17 @@ public sealed class StreamJobInterruptedUpgradeTests
         var e = await Assert.ThrowsAsync<InitFailure>(() => w.UpdateAsync(v1, w.Job(version: 2)));
 
         var savepoint = Assert.Single(w.Sites[0].Job(v1.JobId)!.Savepoints);
-        Assert.Equal("SUSPENDED", e.Properties["state"].AsString);
+        var back = w.Sites[0].Jobs.Single(j => j.State == JobStatus.RUNNING);
+        Assert.Equal(savepoint, back.RestoredFrom);
+        Assert.Equal(back.JobId, e.Properties["jobId"].AsString);
         Assert.Equal(savepoint, e.Properties["lastSavepoint"].AsString);
-        Assert.Contains(e.Reasons, r => r.Contains("did not start") && r.Contains(savepoint));
+        Assert.Contains(e.Reasons, r => r.Contains("did not start"));
+        Assert.Contains(e.Reasons, r => r.Contains("rolled back") && r.Contains(savepoint));
 
         var recorded = v1 with { Inputs = await w.CheckAsync("cut", w.Job(version: 2)), Outputs = e.Properties };
-        Assert.Contains("state", await w.DiffChanges(recorded, w.Job(version: 2)));
-        var resumed = await w.UpdateAsync(recorded, w.Job(version: 2));
-        Assert.Equal("RUNNING", resumed.State);
-        Assert.Equal(savepoint, w.Sites[0].Job(resumed.JobId)!.RestoredFrom);
-        Assert.Equal(2, w.Sites[0].Jobs.Count);
+        Assert.Contains("jarPath", await w.DiffChanges(recorded, w.Job(version: 2)));
+        var upgraded = await w.UpdateAsync(recorded, w.Job(version: 2));
+        Assert.Equal("RUNNING", upgraded.State);
+        Assert.Equal(Assert.Single(w.Sites[0].Job(back.JobId)!.Savepoints), w.Sites[0].Job(upgraded.JobId)!.RestoredFrom);
     }
 }

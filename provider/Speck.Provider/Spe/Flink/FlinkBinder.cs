@@ -79,7 +79,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
                 catch (FlinkRestException e) when (!reuploaded && e.Mentions("Jar file") && e.Mentions("does not exist"))
                 {
                     // Another resource released the jar between our lookup and run: upload it again, once.
-                    jarId = await UploadAsync(client, d.Artifact, ct);
+                    jarId = await UploadAsync(client, d.Endpoint.Url, d.Artifact, ct);
                     reuploaded = true;
                 }
                 catch (FlinkRestException e) when (e.Mentions("DuplicateJobSubmissionException"))
@@ -144,6 +144,19 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         return location;
     });
 
+    public Task<bool> AbandonAsync(SpeEndpoint endpoint, string key, int generation, CancellationToken ct) => Guard(endpoint, async () =>
+    {
+        var client = Client(endpoint);
+        var attempts = Enumerable.Range(generation, MaxSkippedGenerations).Select(g => FlinkJobIds.AttemptTag(key, g)).ToHashSet();
+        foreach (var job in (await client.ListJobsAsync(ct)).Jobs)
+            if (job.Jid.Length == 32 && attempts.Contains(job.Jid[8..]) && !FlinkStates.IsGloballyTerminal(job.State))
+            {
+                await client.CancelAsync(job.Jid, ct);
+                await AwaitEndAsync(client, job.Jid, ct);
+            }
+        return true;
+    });
+
     public Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => Guard(endpoint, async () =>
     {
         var client = Client(endpoint);
@@ -195,11 +208,11 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         if (shared != mine.Task)
         {
             try { return await shared.WaitAsync(ct); }
-            catch (Exception) when (!ct.IsCancellationRequested) { return await FindOrUploadJarAsync(client, artifact, ct); }
+            catch (Exception) when (!ct.IsCancellationRequested) { return await FindOrUploadJarAsync(client, siteUrl, artifact, ct); }
         }
         try
         {
-            var jarId = await FindOrUploadJarAsync(client, artifact, ct);
+            var jarId = await FindOrUploadJarAsync(client, siteUrl, artifact, ct);
             mine.SetResult(jarId);
             return jarId;
         }
@@ -215,8 +228,8 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         }
     }
 
-    private static async Task<string> FindOrUploadJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct) =>
-        await FindJarAsync(client, artifact, ct) ?? await UploadAsync(client, artifact, ct);
+    private static async Task<string> FindOrUploadJarAsync(FlinkClient client, string siteUrl, JobArtifact artifact, CancellationToken ct) =>
+        await FindJarAsync(client, artifact, ct) ?? await UploadAsync(client, siteUrl, artifact, ct);
 
     private static async Task<string?> FindJarAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct)
     {
@@ -225,8 +238,11 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         return jars.Files.Where(f => f.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(f => f.Uploaded).FirstOrDefault()?.Id;
     }
 
-    private static async Task<string> UploadAsync(FlinkClient client, JobArtifact artifact, CancellationToken ct)
+    private static async Task<string> UploadAsync(FlinkClient client, string siteUrl, JobArtifact artifact, CancellationToken ct)
     {
+        if (artifact.OnSiteOnly)
+            throw ProviderException.Precondition($"Flink at {siteUrl} no longer has the jar with sha256 {artifact.Sha256} (removed from the site), " +
+                "and the provider has no copy of it: the engine sends a deployed job's old asset as its hash alone");
         await using var content = await artifact.OpenAsync(ct);
         return (await client.UploadJarAsync(FlinkJobIds.JarName(artifact.Sha256, artifact.FileName), content, ct)).JarId;
     }
