@@ -229,7 +229,7 @@ function launch(engineAddr) {
       const req = new pb.ReadRequest(); req.setId(id); req.setUrn(`${project}::speck:index:Topic::imported`);
       const r = await rpc2('read', req);
       const outputs = r.getProperties().toJavaScript(), inputs = r.getInputs().toJavaScript();
-      assert.equal(r.getId(), id);
+      assert.equal(r.getId(), topicId); // the resource's own ID, not the import ID with the site's whereabouts
       assert.equal(outputs.publishRole, topic.publishRole); assert.equal(outputs.subscribeRole, topic.subscribeRole);
       assert.equal(inputs.name, topicUrnName); assert.equal(inputs.site.broker.url, fx.brokerUrl);
       assert.ok(!('adminPassword' in inputs.site.broker), 'credentials reached the imported inputs');

@@ -161,9 +161,10 @@ public static class ChainReport
         var copies = state.ByProperty.Where(x => x.Property is "site" or "sources" or "sink").Sum(x => x.Bytes);
         var paths = state.ByProperty.Where(x => x.Property is "jarPath" or "savepointDirectory").Sum(x => x.Bytes);
         report.Target("state per StreamJob (inputs + outputs)", state.BytesPerJob, ChainBench.SeedStateBytes, "B",
-            $"Measured: the outputs are {state.OutputBytesPerJob:0} B; of the inputs, {copies:0} B are the site's connection (`site`) and the " +
-            $"topic endpoints (`sources`, `sink`, each with its broker endpoint), which Delete and Read need after the site or topics have left " +
-            $"the program, and {paths:0} B the two local paths (`jarPath`, `savepointDirectory`).");
+            $"Measured: the outputs are {state.OutputBytesPerJob:0} B, since they repeat the inputs (Pulumi's convention; state size is no " +
+            $"reason to leave it). Of inputs and outputs together, {copies:0} B are the site's connection (`site`) and the topic endpoints " +
+            $"(`sources`, `sink`, each with its broker endpoint), which Delete and Read need after the site or topics have left the program, " +
+            $"and {paths:0} B the two local paths (`jarPath`, `savepointDirectory`).");
     }
 
     private static void DeployTarget(ChainResults r, Report report, int small, int large, int p, string how, bool skipCheckpoints = false)
