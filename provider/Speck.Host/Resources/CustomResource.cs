@@ -101,9 +101,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         {
             Validate(TypedBridge.Decode(wellFormed, _lenientArgs), check);
         }
-        catch (System.Text.Json.JsonException) when (failures.Count > 0)
+        catch (InvalidValueException e)
         {
-            // Too broken to read as the args type: the shape failures say why.
+            // Too broken to read as the args type: the shape failures say why, or else this does.
+            if (failures.Count == 0) check.Fail(e.Path, e.Reason);
         }
         foreach (var warning in check.Warnings) await ctx.WarnAsync(warning);
         return new CheckOutcome(inputs, check.Failures);
@@ -114,7 +115,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
         var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges, absentIsDefault: true);
-        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(Recorded(oldOutputs, oldInputs), _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var oldState = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState) : null;
+        var newArgs = ShapeValidator.Validate(Inputs, news).Count == 0 ? TryDecode(news, _lenientArgs) : null;
+        var diff = new DiffContext<TArgs, TState>(ctx, oldState, newArgs, news, detailed) { OldInputs = olds };
         CustomizeDiff(diff);
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();
@@ -124,6 +128,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     public async Task<CreateOutcome> CreateAsync(ResourceContext ctx, PropertyMap inputs)
     {
         // Computed outputs left out: the engine shows them as unknown.
+        RequireValid(inputs);
         if (ctx.Preview) return new CreateOutcome("", inputs);
         var secrets = new HashSet<string>();
         var args = TypedBridge.Decode(inputs, _args, secrets);
@@ -135,8 +140,8 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     {
         var secrets = new HashSet<string>();
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
-        var olds = importing ? null : TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
-        var oldArgs = importing ? null : TypedBridge.Decode(oldInputs.Count > 0 ? oldInputs : oldOutputs, _lenientArgs, secrets);
+        var olds = importing ? null : RecordedState(Recorded(oldOutputs, oldInputs), secrets);
+        var oldArgs = importing ? null : RecordedState(oldInputs.Count > 0 ? oldInputs : oldOutputs, secrets, _lenientArgs);
         var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
         if (found is not { } r) return null;
         return new ReadOutcome(ctx.Id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
@@ -144,9 +149,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
+        RequireValid(news);
         if (ctx.Preview) return Preview(oldOutputs, oldInputs, news);
         var secrets = new HashSet<string>();
-        var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        var olds = RecordedState(Recorded(oldOutputs, oldInputs), secrets);
         var args = TypedBridge.Decode(news, _args, secrets);
         var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets);
         return EncodeOutputs(state, secrets);
@@ -155,7 +161,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
-        var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        var olds = RecordedState(Recorded(oldOutputs, oldInputs), secrets);
         await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets);
     }
 
@@ -163,7 +169,8 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     private PropertyMap Preview(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
         var secrets = new HashSet<string>();
-        var olds = TryDecode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var olds = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState, secrets) : null;
         var args = TryDecode(news, _lenientArgs, secrets);
         var learned = Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToList();
         if (olds is null || args is null) return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
@@ -182,6 +189,58 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         oldInputs.Count == 0 || oldOutputs.Keys.Any(k => Inputs.Find(k) is not null)
             ? oldOutputs
             : new PropertyMap(oldOutputs.Concat(oldInputs.Where(kv => Inputs.Find(kv.Key) is not null)));
+
+    /// <summary>
+    /// The recorded state as the resource's record, refused (FailedPrecondition, naming the property) when it lacks
+    /// what every resource of this type was recorded with, or does not fit the type: partial or hand-edited state
+    /// cannot be acted on, and saying so beats failing half-way through with a null dereference.
+    /// </summary>
+    private TState RecordedState(PropertyMap recorded, ISet<string> secrets) => RecordedState(recorded, secrets, _lenientState);
+
+    private T RecordedState<T>(PropertyMap recorded, ISet<string> secrets, JsonTypeInfo<T> info)
+    {
+        if (RecordedProblem(recorded) is { } problem)
+            throw ProviderException.Precondition($"{problem}; it cannot be acted on: refresh, or remove it from the state " +
+                "(`pulumi state delete`) and import it again");
+        try
+        {
+            return TypedBridge.Decode(recorded, info, secrets);
+        }
+        catch (InvalidValueException e)
+        {
+            throw ProviderException.Precondition($"the recorded state cannot be read: property '{Excerpt.Of(e.Path)}': {e.Reason}");
+        }
+    }
+
+    /// <summary>Why recorded state is too partial to act on (an input every resource has is missing or unknown), or null.</summary>
+    private string? RecordedProblem(PropertyMap recorded)
+    {
+        var inputs = new PropertyMap(recorded.Where(kv => Inputs.Find(kv.Key) is not null));
+        if (FirstUnknown(inputs.AsValue(), "") is { } unknown)
+            return $"the recorded state holds an unknown value at '{Excerpt.Of(unknown)}'";
+        var missing = ShapeValidator.Validate(Inputs, inputs).FirstOrDefault(f =>
+            f.Reason.StartsWith("missing required", StringComparison.Ordinal) || f.Reason == "null is not allowed here");
+        return missing is null ? null : $"the recorded state has no '{Excerpt.Of(missing.Property)}', which every {Token} has";
+    }
+
+    private static string? FirstUnknown(PropertyValue v, string path) => v.Kind switch
+    {
+        PropertyKind.Unknown => path,
+        PropertyKind.Secret => FirstUnknown(v.SecretValue, path),
+        PropertyKind.Array => v.AsArray.Select((item, i) => FirstUnknown(item, $"{path}[{i}]")).FirstOrDefault(p => p is not null),
+        PropertyKind.Object => v.AsObject.Select(kv => FirstUnknown(kv.Value, TypedBridge.Join(path, kv.Key))).FirstOrDefault(p => p is not null),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Inputs the engine hands to Create or Update have passed Check; ones that would not are a client's mistake,
+    /// refused (InvalidArgument, naming the property) before any resource code reads them.
+    /// </summary>
+    private void RequireValid(PropertyMap inputs)
+    {
+        if (ShapeValidator.Validate(Inputs, inputs).FirstOrDefault() is { } f)
+            throw new InvalidValueException(f.Property, $"{f.Reason} (the inputs have not passed Check)");
+    }
 
     private PropertyMap EncodeOutputs(TState state, HashSet<string> secrets) =>
         TypedBridge.Encode(state, _state, Outputs, secrets);
@@ -202,6 +261,6 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     private static T? TryDecode<T>(PropertyMap map, JsonTypeInfo<T> info, ISet<string>? secrets = null) where T : class
     {
         try { return TypedBridge.Decode(map, info, secrets); }
-        catch (JsonException) { return null; }
+        catch (InvalidValueException) { return null; }
     }
 }
