@@ -38,6 +38,11 @@ public static class ShapeValidator
     {
         v = v.Unwrapped;
         if (v.IsUnknown || v.IsNull) return;
+        if (v.Kind == PropertyKind.Number && !double.IsFinite(v.AsNumber) && shape.Kind is ShapeKind.Number or ShapeKind.Integer)
+        {
+            failures.Add(new(path, RangeProblem(shape, v.AsNumber)!));
+            return;
+        }
         string? expected = shape.Kind switch
         {
             ShapeKind.String when v.Kind != PropertyKind.String => "a string",
