@@ -156,6 +156,7 @@ function request(r) {
     const g0 = Date.now();
     const [method, req, m] = request(r);
     const t0 = Date.now();
+    if (process.env.FUZZ_ONLY) console.log(JSON.stringify(req.toObject(), (k, v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : v)).slice(0, 4000));
     if (process.env.FUZZ_DEBUG && t0 - g0 > 300) console.log(`slow generation #${i} ${t0 - g0}ms`);
     const { e, res } = await call(method, req);
     if (process.env.FUZZ_DEBUG && Date.now() - t0 > 300) console.log(`slow #${i} ${method} ${m.type.slice(0, 30)} ${Date.now() - t0}ms ${e ? e.code + ' ' + String(e.details).slice(0, 150) : ''}`);

@@ -9,7 +9,7 @@ namespace Speck.Host.Grpc;
 /// <summary>
 /// Binds the ResourceProvider service with request parsers that take values as deep as the engine sends them.
 /// Google.Protobuf parses with a recursion limit of 100 messages, so a value nested 33 objects (or 48 lists) deep
-/// fails before any handler runs; the engine's Go protobuf allows 10,000 (see docs/pulumi-engine.md §Nesting), and
+/// fails before any handler runs; the engine's Go protobuf allows 10,000 (see docs/provider-errors.md §Nesting), and
 /// Pulumi's .NET SDK ships a protobuf fork for this reason. A request over the default limit is parsed again with
 /// the engine's limit on a thread with a stack large enough for it; one the engine would refuse too is refused
 /// with InvalidArgument.

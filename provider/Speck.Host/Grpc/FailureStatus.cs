@@ -10,7 +10,7 @@ namespace Speck.Host.Grpc;
 
 /// <summary>
 /// The one place the host's failure kinds become gRPC statuses, as the engine reads them
-/// (sdk/go/common/resource/plugin/provider_plugin.go, see docs/pulumi-engine.md §Status codes): anything but
+/// (provider_plugin.go:2510-2522 (pulumi v3.259.0), see docs/provider-errors.md §Status codes): anything but
 /// Unknown/Internal means "failed cleanly, nothing changed"; Unknown from Create/Update/Delete means the outcome is
 /// not known; ErrorResourceInitFailed details mean the resource exists but is unhealthy. Every message is bounded
 /// and scrubbed of the request's secrets.

@@ -218,9 +218,15 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var inputs = new PropertyMap(recorded.Where(kv => Inputs.Find(kv.Key) is not null));
         if (FirstUnknown(inputs.AsValue(), "") is { } unknown)
             return $"the recorded state holds an unknown value at '{Excerpt.Of(unknown)}'";
-        var missing = ShapeValidator.Validate(Inputs, inputs).FirstOrDefault(f =>
-            f.Reason.StartsWith("missing required", StringComparison.Ordinal) || f.Reason == "null is not allowed here");
-        return missing is null ? null : $"the recorded state has no '{Excerpt.Of(missing.Property)}', which every {Token} has";
+        // What the resource code would trip on: a missing value or one of another kind. Names the schema no longer
+        // has, enum members or ranges it has since changed are no obstacle to acting on older state.
+        var misfit = ShapeValidator.Validate(Inputs, inputs).FirstOrDefault(f =>
+            f.Reason.StartsWith("missing required", StringComparison.Ordinal) || f.Reason == "null is not allowed here" ||
+            f.Reason.StartsWith("expected ", StringComparison.Ordinal));
+        if (misfit is null) return null;
+        return misfit.Reason.StartsWith("missing required", StringComparison.Ordinal) || misfit.Reason == "null is not allowed here"
+            ? $"the recorded state has no '{Excerpt.Of(misfit.Property)}', which every {Token} has"
+            : $"the recorded state's '{Excerpt.Of(misfit.Property)}' does not fit the schema: {misfit.Reason}";
     }
 
     private static string? FirstUnknown(PropertyValue v, string path) => v.Kind switch

@@ -178,6 +178,22 @@ public sealed class FunnelTests
     }
 
     [Fact]
+    public async Task Recorded_state_with_a_value_of_another_kind_is_refused_by_name()
+    {
+        var asset = Signed(Value.ForString(Sentinels.AssetSig), ("path", Value.ForString("x")));
+        var state = Inputs(("computed", Value.ForString("X")));
+        state.Fields["endpoint"] = asset;
+        var e = await Refused(c => _service.Delete(new DeleteRequest { Urn = Urn, Id = "t", Properties = state }, c));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("the recorded state's 'endpoint' does not fit the schema: expected an object", e.Status.Detail);
+        e = await Refused(c => _service.Update(new UpdateRequest { Urn = Urn, Id = "t", Olds = state, News = Inputs() }, c));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        // A preview answers what it can rather than fail: the learned outputs are unknown.
+        var preview = await _service.Update(new UpdateRequest { Urn = Urn, Id = "t", Olds = state, News = Inputs(), Preview = true }, new TestCallContext());
+        Assert.Equal(Sentinels.Unknown, preview.Properties.Fields["computed"].StringValue);
+    }
+
+    [Fact]
     public async Task Update_with_inputs_that_never_passed_Check_is_invalid_argument_naming_the_property()
     {
         var news = Inputs(("size", Value.ForNumber(double.NaN)));
@@ -253,5 +269,19 @@ public sealed class FunnelTests
         Assert.Equal(Urn, parsed.Urn);
         var e = Assert.Throws<RpcException>(() => DeepMessages.Parse(new System.Buffers.ReadOnlySequence<byte>(Request(3500).ToByteArray()), CheckRequest.Parser));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+    }
+}
+
+/// <summary>Endpoint URLs from recorded state (which never passed Check) are refused by name, not with a .NET exception.</summary>
+public sealed class RecordedUrlTests
+{
+    [Theory]
+    [InlineData("mqtt://127.0.0.1:1")]
+    [InlineData("not a url")]
+    public void An_engine_URL_that_is_not_http_is_invalid_argument_naming_spe_url(string url)
+    {
+        var e = Assert.Throws<ProviderException>(() => new Speck.Provider.Spe.SiteHttp().For(url));
+        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.StartsWith("spe.url", e.Message);
     }
 }
