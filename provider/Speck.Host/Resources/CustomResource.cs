@@ -119,7 +119,14 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var oldState = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState) : null;
         var newArgs = ShapeValidator.Validate(Inputs, news).Count == 0 ? TryDecode(news, _lenientArgs) : null;
         var diff = new DiffContext<TArgs, TState>(ctx, oldState, newArgs, news, detailed) { OldInputs = olds };
-        CustomizeDiff(diff);
+        try
+        {
+            CustomizeDiff(diff);
+        }
+        catch (NullReferenceException) when (Missing(recorded) is { } missing)
+        {
+            throw ProviderException.Precondition($"{missing}; refresh, or remove it from the state (`pulumi state delete`) and import it again");
+        }
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();
         return Task.FromResult(new DiffOutcome(diff.Detailed.Count > 0, diff.Detailed, stables, diff.DeleteBeforeReplace));
@@ -142,7 +149,8 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
         var olds = importing ? null : RecordedState(Recorded(oldOutputs, oldInputs), secrets);
         var oldArgs = importing ? null : RecordedState(oldInputs.Count > 0 ? oldInputs : oldOutputs, secrets, _lenientArgs);
-        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
+        var found = await OnRecorded(Recorded(oldOutputs, oldInputs), () => Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets),
+            oldInputs.Count > 0 ? oldInputs : oldOutputs);
         if (found is not { } r) return null;
         return new ReadOutcome(ctx.Id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
     }
@@ -152,17 +160,19 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         RequireValid(news);
         if (ctx.Preview) return Preview(oldOutputs, oldInputs, news);
         var secrets = new HashSet<string>();
-        var olds = RecordedState(Recorded(oldOutputs, oldInputs), secrets);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var olds = RecordedState(recorded, secrets);
         var args = TypedBridge.Decode(news, _args, secrets);
-        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets);
+        var state = await OnRecorded(recorded, () => Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets));
         return EncodeOutputs(state, secrets);
     }
 
     public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
-        var olds = RecordedState(Recorded(oldOutputs, oldInputs), secrets);
-        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var olds = RecordedState(recorded, secrets);
+        await OnRecorded(recorded, () => Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets));
     }
 
     /// <summary>The preview of an Update: the new inputs, and the learned outputs as <see cref="PreviewUpdate"/> says.</summary>
@@ -174,7 +184,16 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var args = TryDecode(news, _lenientArgs, secrets);
         var learned = Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToList();
         if (olds is null || args is null) return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
-        var preview = PreviewUpdate(olds, args, p => news.Get(p)?.ContainsUnknowns == true);
+        PreviewOutputs<TState> preview;
+        try
+        {
+            preview = PreviewUpdate(olds, args, p => news.Get(p)?.ContainsUnknowns == true);
+        }
+        catch (NullReferenceException) when (Missing(recorded) is not null)
+        {
+            // Partial recorded state: what the update will learn is unknown, which a preview may say.
+            return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
+        }
         var computed = TypedBridge.Encode(preview.State, _state, Outputs, secrets);
         return new PropertyMap(news.Concat(learned.Select(n =>
             KeyValuePair.Create(n, preview.Unknown.Contains(n) ? PropertyValue.Unknown : computed.Get(n) ?? PropertyValue.Null))
@@ -212,21 +231,48 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         }
     }
 
-    /// <summary>Why recorded state is too partial to act on (an input every resource has is missing or unknown), or null.</summary>
+    /// <summary>
+    /// Why recorded state cannot be acted on at all (an unknown value, or a value of another kind than the schema's),
+    /// or null. Missing inputs are no such reason by themselves: an imported resource lacks the inputs its engine
+    /// does not report until the program supplies them (see <see cref="Missing"/>).
+    /// </summary>
     private string? RecordedProblem(PropertyMap recorded)
     {
-        var inputs = new PropertyMap(recorded.Where(kv => Inputs.Find(kv.Key) is not null));
-        if (FirstUnknown(inputs.AsValue(), "") is { } unknown)
+        var known = new PropertyMap(recorded.Where(kv => Outputs.Find(kv.Key) is not null));
+        if (FirstUnknown(known.AsValue(), "") is { } unknown)
             return $"the recorded state holds an unknown value at '{Excerpt.Of(unknown)}'";
-        // What the resource code would trip on: a missing value or one of another kind. Names the schema no longer
-        // has, enum members or ranges it has since changed are no obstacle to acting on older state.
-        var misfit = ShapeValidator.Validate(Inputs, inputs).FirstOrDefault(f =>
-            f.Reason.StartsWith("missing required", StringComparison.Ordinal) || f.Reason == "null is not allowed here" ||
-            f.Reason.StartsWith("expected ", StringComparison.Ordinal));
-        if (misfit is null) return null;
-        return misfit.Reason.StartsWith("missing required", StringComparison.Ordinal) || misfit.Reason == "null is not allowed here"
-            ? $"the recorded state has no '{Excerpt.Of(misfit.Property)}', which every {Token} has"
-            : $"the recorded state's '{Excerpt.Of(misfit.Property)}' does not fit the schema: {misfit.Reason}";
+        // Names the schema no longer has and ranges it has since narrowed are no obstacle to acting on older state;
+        // a value of another kind, or an enum member the code does not know (System.Text.Json reads "5" as one), is.
+        var misfit = ShapeValidator.Validate(Outputs, known).FirstOrDefault(f =>
+            f.Reason.StartsWith("expected ", StringComparison.Ordinal) || f.Reason.Contains("is not allowed; expected one of", StringComparison.Ordinal));
+        return misfit is null ? null : $"the recorded state's '{Excerpt.Of(misfit.Property)}' does not fit the schema: {misfit.Reason}";
+    }
+
+    /// <summary>The inputs every resource of this type has that the recorded state lacks (partial state), or null.</summary>
+    private string? Missing(PropertyMap recorded)
+    {
+        var inputs = new PropertyMap(recorded.Where(kv => Inputs.Find(kv.Key) is not null));
+        var missing = ShapeValidator.Validate(Inputs, inputs)
+            .Where(f => f.Reason.StartsWith("missing required", StringComparison.Ordinal) || f.Reason == "null is not allowed here")
+            .Select(f => $"'{Excerpt.Of(f.Property)}'").Take(5).ToList();
+        return missing.Count == 0 ? null : $"the recorded state has no {string.Join(", ", missing)}, which every {Token} has";
+    }
+
+    /// <summary>
+    /// Runs resource code on recorded state: a null dereference there on partial state (a crash between steps, a
+    /// hand-edited file) is that state's fault, said by name, not an unknown outcome.
+    /// </summary>
+    private async Task<T> OnRecorded<T>(PropertyMap recorded, Func<Task<T>> op, PropertyMap? recordedInputs = null)
+    {
+        try
+        {
+            return await op();
+        }
+        catch (NullReferenceException) when ((Missing(recorded) ?? (recordedInputs is null ? null : Missing(recordedInputs))) is { } missing)
+        {
+            throw ProviderException.Precondition($"{missing}; it cannot be acted on: refresh, or remove it from the state " +
+                "(`pulumi state delete`) and import it again");
+        }
     }
 
     private static string? FirstUnknown(PropertyValue v, string path) => v.Kind switch

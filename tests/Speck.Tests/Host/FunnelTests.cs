@@ -26,7 +26,7 @@ public sealed class FunnelTests
         protected override Task<(string Id, ThingState State)> CreateAsync(ThingArgs args, ResourceContext ctx) =>
             Task.FromResult((args.Name, new ThingState { Name = args.Name, Endpoint = args.Endpoint, Computed = args.Endpoint.Url.ToUpperInvariant() }));
         protected override Task<(ThingArgs Inputs, ThingState State)?> ReadAsync(string id, ThingArgs? i, ThingState? s, ResourceContext ctx) =>
-            Task.FromResult<(ThingArgs, ThingState)?>((s!, s! with { Computed = s!.Endpoint.Url }));
+            Task.FromResult<(ThingArgs, ThingState)?>((i!, s! with { Computed = i!.Endpoint.Url + s.Endpoint.Url }));
         protected override Task<ThingState> UpdateAsync(string id, ThingState olds, ThingArgs news, ResourceContext ctx) =>
             Task.FromResult(olds with { Computed = news.Endpoint.Url + olds.Endpoint.Url });
         protected override Task DeleteAsync(string id, ThingState olds, ResourceContext ctx) => Task.FromResult(olds.Endpoint.Url.Length);
@@ -170,6 +170,11 @@ public sealed class FunnelTests
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
         Assert.Contains("the recorded state has no 'endpoint'", e.Status.Detail);
 
+        // Partial recorded inputs beside complete outputs: Read acts on both.
+        e = await Refused(c => _service.Read(new ReadRequest { Urn = Urn, Id = "t", Properties = Inputs(("computed", Value.ForString("X"))), Inputs = partial }, c));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("the recorded state has no 'endpoint'", e.Status.Detail);
+
         var unknownUrl = Inputs(("computed", Value.ForString("X")));
         unknownUrl.Fields["endpoint"] = Obj(("url", Value.ForString(Sentinels.Unknown)));
         e = await Refused(c => _service.Read(new ReadRequest { Urn = Urn, Id = "t", Properties = unknownUrl, Inputs = Inputs() }, c));
@@ -188,6 +193,11 @@ public sealed class FunnelTests
         Assert.Contains("the recorded state's 'endpoint' does not fit the schema: expected an object", e.Status.Detail);
         e = await Refused(c => _service.Update(new UpdateRequest { Urn = Urn, Id = "t", Olds = state, News = Inputs() }, c));
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        // System.Text.Json would read "5" as a member of the enum the resource code knows none of.
+        var oddColor = Inputs(("computed", Value.ForString("X")), ("color", Value.ForString("5")));
+        e = await Refused(c => _service.Read(new ReadRequest { Urn = Urn, Id = "t", Properties = oddColor, Inputs = Inputs() }, c));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("'color' does not fit the schema: '5' is not allowed", e.Status.Detail);
         // A preview answers what it can rather than fail: the learned outputs are unknown.
         var preview = await _service.Update(new UpdateRequest { Urn = Urn, Id = "t", Olds = state, News = Inputs(), Preview = true }, new TestCallContext());
         Assert.Equal(Sentinels.Unknown, preview.Properties.Fields["computed"].StringValue);
