@@ -7,7 +7,7 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema test unit wire demo install clean bench system-deps
+.PHONY: help build provider plugin schema test unit wire demo install clean bench system-deps fuzz
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
@@ -15,6 +15,7 @@ help:
 	@echo "make provider  build the NativeAOT provider binary into $(OUT)/provider"
 	@echo "make plugin    the plugin tarball for \`pulumi plugin install resource speck $(VERSION) --file ...\`"
 	@echo "make schema    regenerate schema.json from the C# resource types"
+	@echo "make fuzz      10,000 seeded malformed requests to every RPC (FUZZ_SEED=n; make test runs a few hundred)"
 	@echo "make install   install the plugin for a local pulumi CLI"
 	@echo "make bench     benchmarks into docs/benchmarks.md and docs/benchmarks.png (BENCH_FLAGS=--quick for a short run)"
 
@@ -49,6 +50,12 @@ tests/nodered/node_modules: tests/nodered/package-lock.json
 
 test: system-deps tests/wire/node_modules tests/nodered/node_modules
 	bash tests/run-tests.sh
+
+# Every request gets a clear answer: no crash, hang, UNKNOWN or INTERNAL (tests/wire/fuzz.js says what it checks).
+FUZZ_SEED  ?= 1
+FUZZ_COUNT ?= 10000
+fuzz: provider tests/wire/node_modules
+	cd tests/wire && node --stack-size=6000 fuzz.js ../../$(PROVIDER_BIN) $(FUZZ_SEED) $(FUZZ_COUNT)
 
 demo: system-deps provider tests/nodered/node_modules
 	bash examples/demo.sh

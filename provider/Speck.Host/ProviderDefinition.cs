@@ -25,10 +25,8 @@ public abstract class ProviderDefinition
     /// <summary>Check of the provider's own configuration (secrets arrive unwrapped here, as the engine sends them).</summary>
     public virtual CheckOutcome CheckConfig(PropertyMap news)
     {
-        // The engine owns these keys and may send them along; they are not ours to judge.
         news = Coerce(news);
-        var ours = new PropertyMap(news.Where(kv => kv.Key is not ("version" or "pluginDownloadURL")));
-        var failures = ShapeValidator.Validate(ConfigShape, ours);
+        var failures = ShapeValidator.Validate(ConfigShape, Ours(news));
         var wrapped = new PropertyMap(news.Select(kv =>
             ConfigShape.Find(kv.Key)?.Secret == true ? KeyValuePair.Create(kv.Key, PropertyValue.MakeSecret(kv.Value)) : kv));
         return new CheckOutcome(wrapped, failures);
@@ -38,8 +36,8 @@ public abstract class ProviderDefinition
     private PropertyMap Coerce(PropertyMap news) => new(news.Select(kv =>
     {
         var kind = ConfigShape.Find(kv.Key)?.Type.Kind;
-        if (kv.Value.Kind != PropertyKind.String) return kv;
-        var s = kv.Value.AsString;
+        if (kv.Value.Unwrapped.Kind != PropertyKind.String) return kv;
+        var s = kv.Value.Unwrapped.AsString;
         PropertyValue? v = kind switch
         {
             ShapeKind.Integer or ShapeKind.Number when double.TryParse(s, System.Globalization.NumberStyles.Float,
@@ -47,8 +45,27 @@ public abstract class ProviderDefinition
             ShapeKind.Boolean when bool.TryParse(s, out var b) => PropertyValue.Of(b),
             _ => null,
         };
-        return v is null ? kv : KeyValuePair.Create(kv.Key, v);
+        return v is null ? kv : KeyValuePair.Create(kv.Key, kv.Value.IsSecret ? PropertyValue.MakeSecret(v) : v);
     }));
+
+    // The engine owns these keys and may send them along; they are not ours to judge.
+    private static PropertyMap Ours(PropertyMap config) =>
+        new(config.Where(kv => kv.Key is not ("version" or "pluginDownloadURL")));
+
+    /// <summary>
+    /// Configure as the engine calls it: config read as CheckConfig reads it, and refused (InvalidArgument, naming
+    /// the key) where CheckConfig would fail it, so the resources never run with a value out of range. Keys the
+    /// schema does not know are left out, not refused: the engine may pass along config CheckConfig never saw.
+    /// </summary>
+    public Task ConfigureCheckedAsync(PropertyMap config, CancellationToken ct)
+    {
+        var known = new PropertyMap(Coerce(config).Where(kv => ConfigShape.Find(kv.Key) is not null));
+        var failures = ShapeValidator.Validate(ConfigShape, known);
+        if (failures.Count > 0)
+            throw ProviderException.Invalid("invalid provider configuration: " +
+                string.Join("; ", failures.Take(5).Select(f => $"{Excerpt.Of(f.Property)}: {f.Reason}")));
+        return ConfigureAsync(known, ct);
+    }
 
     public abstract Task ConfigureAsync(PropertyMap config, CancellationToken ct);
 

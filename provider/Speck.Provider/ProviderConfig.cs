@@ -11,6 +11,7 @@ public sealed record ProviderConfig
 
     [Description("How long to wait for a site's engine or broker to answer a probe, in seconds.")]
     [SchemaDefault(DefaultProbeTimeoutSeconds)]
+    [SchemaRange(1, 3600)]
     public int? ProbeTimeoutSeconds { get; init; }
 
     [Description("Client ID prefix of the provider's own MQTT connections (probes and dynamic-security admin).")]

@@ -14,17 +14,20 @@ public sealed class EngineLog : IEngineLog, IDisposable
     private GrpcChannel? _channel;
     private Engine.EngineClient? _client;
 
-    public void Connect(string? address)
+    /// <summary>Sends later messages to the engine at <paramref name="address"/> (host:port); false when it is not one.</summary>
+    public bool Connect(string? address)
     {
-        if (string.IsNullOrEmpty(address)) return;
+        if (string.IsNullOrEmpty(address)) return true;
+        if (!Uri.TryCreate("http://" + address, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/" || uri.Port <= 0) return false;
         var old = _channel;
-        _channel = GrpcChannel.ForAddress("http://" + address, new GrpcChannelOptions
+        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = ProviderServer.MaxMessageSize,
             MaxSendMessageSize = ProviderServer.MaxMessageSize,
         });
         _client = new Engine.EngineClient(_channel);
         old?.Dispose();
+        return true;
     }
 
     public async Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default)

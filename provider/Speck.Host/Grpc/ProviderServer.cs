@@ -1,10 +1,12 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -53,6 +55,11 @@ public static class ProviderServer
             o.MaxReceiveMessageSize = MaxMessageSize;
             o.MaxSendMessageSize = MaxMessageSize;
         });
+        // The service is bound by DeepMessages (deep requests), not by Grpc.AspNetCore's own binder: both at once
+        // would map every method twice.
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.AddSingleton<IServiceMethodProvider<ResourceProviderService>, DeepMessages>();
+        builder.Services.AddSingleton<ResourceProviderService>();
         builder.Services.AddSingleton(provider);
         builder.Services.AddSingleton(log);
         builder.Services.AddSingleton<ProviderLifetime>();

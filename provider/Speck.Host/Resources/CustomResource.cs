@@ -107,9 +107,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         {
             Validate(TypedBridge.Decode(wellFormed, _lenientArgs), check);
         }
-        catch (System.Text.Json.JsonException) when (failures.Count > 0)
+        catch (InvalidValueException e)
         {
-            // Too broken to read as the args type: the shape failures say why.
+            // Too broken to read as the args type: the shape failures say why, or else this does.
+            if (failures.Count == 0) check.Fail(e.Path, e.Reason);
         }
         foreach (var warning in check.Warnings) await ctx.WarnAsync(warning);
         return new CheckOutcome(inputs, check.Failures);
@@ -120,8 +121,18 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
         var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges, absentIsDefault: true);
-        var diff = new DiffContext<TArgs, TState>(ctx, TryDecode(Recorded(oldOutputs, oldInputs), _lenientState), TryDecode(news, _lenientArgs), news, detailed) { OldInputs = olds };
-        CustomizeDiff(diff);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var oldState = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState) : null;
+        var newArgs = ShapeValidator.Validate(Inputs, news).Count == 0 ? TryDecode(news, _lenientArgs) : null;
+        var diff = new DiffContext<TArgs, TState>(ctx, oldState, newArgs, news, detailed) { OldInputs = olds };
+        try
+        {
+            CustomizeDiff(diff);
+        }
+        catch (NullReferenceException) when (Missing(recorded) is { } missing)
+        {
+            throw ProviderException.Precondition($"{missing}; refresh, or remove it from the state (`pulumi state delete`) and import it again");
+        }
         var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();
         return Task.FromResult(new DiffOutcome(diff.Detailed.Count > 0, diff.Detailed, stables, diff.DeleteBeforeReplace));
@@ -130,6 +141,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     public async Task<CreateOutcome> CreateAsync(ResourceContext ctx, PropertyMap inputs)
     {
         // Computed outputs left out: the engine shows them as unknown.
+        RequireValid(inputs);
         if (ctx.Preview) return new CreateOutcome("", inputs);
         var secrets = new HashSet<string>();
         var args = TypedBridge.Decode(inputs, _args, secrets);
@@ -141,9 +153,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     {
         var secrets = new HashSet<string>();
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
-        var olds = importing ? null : TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
-        var oldArgs = importing ? null : TypedBridge.Decode(oldInputs.Count > 0 ? oldInputs : oldOutputs, _lenientArgs, secrets);
-        var found = await Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets);
+        var olds = importing ? null : RecordedState(Recorded(oldOutputs, oldInputs), secrets);
+        var oldArgs = importing ? null : RecordedState(oldInputs.Count > 0 ? oldInputs : oldOutputs, secrets, _lenientArgs);
+        var found = await OnRecorded(Recorded(oldOutputs, oldInputs), () => Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets),
+            oldInputs.Count > 0 ? oldInputs : oldOutputs);
         if (found is not { } r) return null;
         var id = importing ? ImportedId(ctx.Id, r.State) : ctx.Id;
         return new ReadOutcome(id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
@@ -151,30 +164,43 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
+        RequireValid(news);
         if (ctx.Preview) return Preview(oldOutputs, oldInputs, news);
         var secrets = new HashSet<string>();
-        var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var olds = RecordedState(recorded, secrets);
         var args = TypedBridge.Decode(news, _args, secrets);
-        var state = await Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets);
+        var state = await OnRecorded(recorded, () => Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets));
         return EncodeOutputs(state, secrets);
     }
 
     public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
-        var olds = TypedBridge.Decode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
-        await Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var olds = RecordedState(recorded, secrets);
+        await OnRecorded(recorded, () => Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets));
     }
 
     /// <summary>The preview of an Update: the new inputs, and the learned outputs as <see cref="PreviewUpdate"/> says.</summary>
     private PropertyMap Preview(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
         var secrets = new HashSet<string>();
-        var olds = TryDecode(Recorded(oldOutputs, oldInputs), _lenientState, secrets);
+        var recorded = Recorded(oldOutputs, oldInputs);
+        var olds = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState, secrets) : null;
         var args = TryDecode(news, _lenientArgs, secrets);
         var learned = Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToList();
         if (olds is null || args is null) return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
-        var preview = PreviewUpdate(olds, args, p => news.Get(p)?.ContainsUnknowns == true);
+        PreviewOutputs<TState> preview;
+        try
+        {
+            preview = PreviewUpdate(olds, args, p => news.Get(p)?.ContainsUnknowns == true);
+        }
+        catch (NullReferenceException) when (Missing(recorded) is not null)
+        {
+            // Partial recorded state: what the update will learn is unknown, which a preview may say.
+            return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
+        }
         var computed = TypedBridge.Encode(preview.State, _state, Outputs, secrets);
         return new PropertyMap(news.Concat(learned.Select(n =>
             KeyValuePair.Create(n, preview.Unknown.Contains(n) ? PropertyValue.Unknown : computed.Get(n) ?? PropertyValue.Null))
@@ -189,6 +215,91 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         oldInputs.Count == 0 || oldOutputs.Keys.Any(k => Inputs.Find(k) is not null)
             ? oldOutputs
             : new PropertyMap(oldOutputs.Concat(oldInputs.Where(kv => Inputs.Find(kv.Key) is not null)));
+
+    /// <summary>
+    /// The recorded state as the resource's record, refused (FailedPrecondition, naming the property) when it lacks
+    /// what every resource of this type was recorded with, or does not fit the type: partial or hand-edited state
+    /// cannot be acted on, and saying so beats failing half-way through with a null dereference.
+    /// </summary>
+    private TState RecordedState(PropertyMap recorded, ISet<string> secrets) => RecordedState(recorded, secrets, _lenientState);
+
+    private T RecordedState<T>(PropertyMap recorded, ISet<string> secrets, JsonTypeInfo<T> info)
+    {
+        if (RecordedProblem(recorded) is { } problem)
+            throw ProviderException.Precondition($"{problem}; it cannot be acted on: refresh, or remove it from the state " +
+                "(`pulumi state delete`) and import it again");
+        try
+        {
+            return TypedBridge.Decode(recorded, info, secrets);
+        }
+        catch (InvalidValueException e)
+        {
+            throw ProviderException.Precondition($"the recorded state cannot be read: property '{Excerpt.Of(e.Path)}': {e.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// Why recorded state cannot be acted on at all (an unknown value, or a value of another kind than the schema's),
+    /// or null. Missing inputs are no such reason by themselves: an imported resource lacks the inputs its engine
+    /// does not report until the program supplies them (see <see cref="Missing"/>).
+    /// </summary>
+    private string? RecordedProblem(PropertyMap recorded)
+    {
+        var known = new PropertyMap(recorded.Where(kv => Outputs.Find(kv.Key) is not null));
+        if (FirstUnknown(known.AsValue(), "") is { } unknown)
+            return $"the recorded state holds an unknown value at '{Excerpt.Of(unknown)}'";
+        // Names the schema no longer has and ranges it has since narrowed are no obstacle to acting on older state;
+        // a value of another kind, or an enum member the code does not know (System.Text.Json reads "5" as one), is.
+        var misfit = ShapeValidator.Validate(Outputs, known).FirstOrDefault(f =>
+            f.Reason.StartsWith("expected ", StringComparison.Ordinal) || f.Reason.Contains("is not allowed; expected one of", StringComparison.Ordinal));
+        return misfit is null ? null : $"the recorded state's '{Excerpt.Of(misfit.Property)}' does not fit the schema: {misfit.Reason}";
+    }
+
+    /// <summary>The inputs every resource of this type has that the recorded state lacks (partial state), or null.</summary>
+    private string? Missing(PropertyMap recorded)
+    {
+        var inputs = new PropertyMap(recorded.Where(kv => Inputs.Find(kv.Key) is not null));
+        var missing = ShapeValidator.Validate(Inputs, inputs)
+            .Where(f => f.Reason.StartsWith("missing required", StringComparison.Ordinal) || f.Reason == "null is not allowed here")
+            .Select(f => $"'{Excerpt.Of(f.Property)}'").Take(5).ToList();
+        return missing.Count == 0 ? null : $"the recorded state has no {string.Join(", ", missing)}, which every {Token} has";
+    }
+
+    /// <summary>
+    /// Runs resource code on recorded state: a null dereference there on partial state (a crash between steps, a
+    /// hand-edited file) is that state's fault, said by name, not an unknown outcome.
+    /// </summary>
+    private async Task<T> OnRecorded<T>(PropertyMap recorded, Func<Task<T>> op, PropertyMap? recordedInputs = null)
+    {
+        try
+        {
+            return await op();
+        }
+        catch (NullReferenceException) when ((Missing(recorded) ?? (recordedInputs is null ? null : Missing(recordedInputs))) is { } missing)
+        {
+            throw ProviderException.Precondition($"{missing}; it cannot be acted on: refresh, or remove it from the state " +
+                "(`pulumi state delete`) and import it again");
+        }
+    }
+
+    private static string? FirstUnknown(PropertyValue v, string path) => v.Kind switch
+    {
+        PropertyKind.Unknown => path,
+        PropertyKind.Secret => FirstUnknown(v.SecretValue, path),
+        PropertyKind.Array => v.AsArray.Select((item, i) => FirstUnknown(item, $"{path}[{i}]")).FirstOrDefault(p => p is not null),
+        PropertyKind.Object => v.AsObject.Select(kv => FirstUnknown(kv.Value, TypedBridge.Join(path, kv.Key))).FirstOrDefault(p => p is not null),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Inputs the engine hands to Create or Update have passed Check; ones that would not are a client's mistake,
+    /// refused (InvalidArgument, naming the property) before any resource code reads them.
+    /// </summary>
+    private void RequireValid(PropertyMap inputs)
+    {
+        if (ShapeValidator.Validate(Inputs, inputs).FirstOrDefault() is { } f)
+            throw new InvalidValueException(f.Property, $"{f.Reason} (the inputs have not passed Check)");
+    }
 
     private PropertyMap EncodeOutputs(TState state, HashSet<string> secrets) =>
         TypedBridge.Encode(state, _state, Outputs, secrets);
@@ -209,6 +320,6 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     private static T? TryDecode<T>(PropertyMap map, JsonTypeInfo<T> info, ISet<string>? secrets = null) where T : class
     {
         try { return TypedBridge.Decode(map, info, secrets); }
-        catch (JsonException) { return null; }
+        catch (InvalidValueException) { return null; }
     }
 }

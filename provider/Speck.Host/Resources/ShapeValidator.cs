@@ -38,6 +38,11 @@ public static class ShapeValidator
     {
         v = v.Unwrapped;
         if (v.IsUnknown || v.IsNull) return;
+        if (v.Kind == PropertyKind.Number && !double.IsFinite(v.AsNumber) && shape.Kind is ShapeKind.Number or ShapeKind.Integer)
+        {
+            failures.Add(new(path, RangeProblem(shape, v.AsNumber)!));
+            return;
+        }
         string? expected = shape.Kind switch
         {
             ShapeKind.String when v.Kind != PropertyKind.String => "a string",
@@ -56,6 +61,11 @@ public static class ShapeValidator
             failures.Add(new(path, $"expected {expected}, got {Describe(v)}"));
             return;
         }
+        if (v.Kind == PropertyKind.Number && RangeProblem(shape, v.AsNumber) is { } problem)
+        {
+            failures.Add(new(path, problem));
+            return;
+        }
         switch (shape.Kind)
         {
             case ShapeKind.Enum when shape.EnumMembers.All(m => m.Value != v.AsString):
@@ -65,13 +75,39 @@ public static class ShapeValidator
                 ValidateObject(shape.Object!, v, path, failures);
                 break;
             case ShapeKind.Array:
-                for (var i = 0; i < v.AsArray.Length; i++) ValidateValue(shape.Item!, v.AsArray[i], $"{path}[{i}]", failures);
+                for (var i = 0; i < v.AsArray.Length; i++) ValidateItem(shape.Item!, v.AsArray[i], $"{path}[{i}]", failures);
                 break;
             case ShapeKind.Map:
-                foreach (var (k, item) in v.AsObject) ValidateValue(shape.Item!, item, TypedBridge.Join(path, k), failures);
+                foreach (var (k, item) in v.AsObject) ValidateItem(shape.Item!, item, TypedBridge.Join(path, k), failures);
                 break;
         }
     }
+
+    // A null element of a list or map is no value of the element type (the records' elements are never optional).
+    private static void ValidateItem(TypeShape shape, PropertyValue item, string path, List<CheckFailureInfo> failures)
+    {
+        if (item.Unwrapped.IsNull && shape.Kind != ShapeKind.Any) failures.Add(new(path, "null is not allowed here"));
+        else ValidateValue(shape, item, path, failures);
+    }
+
+    private static string? RangeProblem(TypeShape shape, double d)
+    {
+        if (!double.IsFinite(d)) return $"expected a finite number, got {Render(d)}";
+        if (d < (shape.Minimum ?? double.MinValue) || d > (shape.Maximum ?? double.MaxValue))
+            return $"{Render(d)} is out of range; expected {RangeText(shape)}";
+        return null;
+    }
+
+    /// <summary>The range of a number shape in words, or null when it has none worth saying.</summary>
+    public static string? RangeText(TypeShape shape) => (shape.Minimum, shape.Maximum) switch
+    {
+        ({ } min, { } max) => $"a value from {Render(min)} to {Render(max)}",
+        ({ } min, null) => $"a value of at least {Render(min)}",
+        (null, { } max) => $"a value of at most {Render(max)}",
+        _ => null,
+    };
+
+    private static string Render(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Describe(PropertyValue v) => v.Kind switch
     {

@@ -21,3 +21,14 @@ public sealed class SchemaDefaultAttribute(object value) : Attribute
 {
     public object Value { get; } = value;
 }
+
+/// <summary>
+/// The range a number property must fall in, checked by Check (and by CheckConfig and Configure for provider
+/// configuration) and stated in the schema's description.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaRangeAttribute(double minimum, double maximum) : Attribute
+{
+    public double Minimum { get; } = minimum;
+    public double Maximum { get; } = maximum;
+}

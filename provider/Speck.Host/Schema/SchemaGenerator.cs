@@ -69,7 +69,10 @@ public static class SchemaGenerator
         foreach (var p in shape.Properties.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             var spec = TypeRef(p.Type);
-            if (p.Description is not null) spec["description"] = p.Description;
+            // Pulumi's schema has no number ranges: a stated one goes into the description, where docs show it.
+            var range = p.Type.RangeStated ? Resources.ShapeValidator.RangeText(p.Type) : null;
+            var description = range is null ? p.Description : $"{p.Description} Must be {range}.".TrimStart();
+            if (description is not null) spec["description"] = description;
             if (p.Default is not null) spec["default"] = DefaultValue(p.Default);
             if (p.Secret) spec["secret"] = true;
             if (p.ReplaceOnChanges) spec["replaceOnChanges"] = true;

@@ -24,6 +24,11 @@ public sealed class TypeShape
     public ObjectShape? Object { get; init; }
     public IReadOnlyList<EnumMember> EnumMembers { get; init; } = [];
     public string? EnumToken { get; init; }
+    /// <summary>The least and greatest value of a number (from the C# type, or <see cref="SchemaRangeAttribute"/>).</summary>
+    public double? Minimum { get; init; }
+    public double? Maximum { get; init; }
+    /// <summary>The range was stated for the property (not merely the C# type's), so the schema says it.</summary>
+    public bool RangeStated { get; init; }
 }
 
 public sealed record PropertyShape(
@@ -67,7 +72,16 @@ public sealed class ShapeBuilder(JsonSerializerOptions options, string package)
             bool Has<T>() where T : Attribute => attrs?.IsDefined(typeof(T), true) == true;
             var description = (attrs?.GetCustomAttributes(typeof(DescriptionAttribute), true).FirstOrDefault() as DescriptionAttribute)?.Description;
             var dflt = (attrs?.GetCustomAttributes(typeof(SchemaDefaultAttribute), true).FirstOrDefault() as SchemaDefaultAttribute)?.Value;
-            props.Add(new PropertyShape(p.Name, Shape(p.PropertyType), p.IsRequired, Has<SecretAttribute>(),
+            var range = attrs?.GetCustomAttributes(typeof(SchemaRangeAttribute), true).FirstOrDefault() as SchemaRangeAttribute;
+            var valueShape = Shape(p.PropertyType);
+            if (range is not null)
+                valueShape = new TypeShape
+                {
+                    Kind = valueShape.Kind, RangeStated = true,
+                    Minimum = Math.Max(range.Minimum, valueShape.Minimum ?? double.MinValue),
+                    Maximum = Math.Min(range.Maximum, valueShape.Maximum ?? double.MaxValue),
+                };
+            props.Add(new PropertyShape(p.Name, valueShape, p.IsRequired, Has<SecretAttribute>(),
                 Has<ReplaceOnChangesAttribute>(), description, dflt));
         }
         return shape;
@@ -78,7 +92,9 @@ public sealed class ShapeBuilder(JsonSerializerOptions options, string package)
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string)) return new TypeShape { Kind = ShapeKind.String };
         if (type == typeof(bool)) return new TypeShape { Kind = ShapeKind.Boolean };
-        if (type == typeof(int) || type == typeof(long)) return new TypeShape { Kind = ShapeKind.Integer };
+        // A long is bounded by what a double (the wire's number) holds exactly.
+        if (type == typeof(int)) return new TypeShape { Kind = ShapeKind.Integer, Minimum = int.MinValue, Maximum = int.MaxValue };
+        if (type == typeof(long)) return new TypeShape { Kind = ShapeKind.Integer, Minimum = -9007199254740991, Maximum = 9007199254740991 };
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal)) return new TypeShape { Kind = ShapeKind.Number };
         if (type == typeof(AssetValue)) return new TypeShape { Kind = ShapeKind.Asset };
         if (type == typeof(ArchiveValue)) return new TypeShape { Kind = ShapeKind.Archive };

@@ -13,10 +13,38 @@ namespace Speck.Host.Values;
 /// </summary>
 public static class TypedBridge
 {
+    /// <summary>The record a property bag holds; a value that does not fit it throws <see cref="InvalidValueException"/>.</summary>
     public static T Decode<T>(PropertyMap map, JsonTypeInfo<T> info, ISet<string>? secretPaths = null)
     {
         var node = ToJson(map.AsValue(), "", secretPaths);
-        return node.Deserialize(info) ?? throw new JsonException("empty object");
+        try
+        {
+            return node.Deserialize(info) ?? throw new InvalidValueException("", "expected an object");
+        }
+        catch (JsonException e)
+        {
+            throw Unfit(e);
+        }
+    }
+
+    /// <summary>
+    /// A JSON contract's complaint in the terms of the property bag: the property path and what is wrong, without
+    /// the .NET type names and reader positions System.Text.Json puts in its messages.
+    /// </summary>
+    private static InvalidValueException Unfit(JsonException e)
+    {
+        var path = e.Path is { Length: > 1 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : "";
+        path = path.Replace("['", ".").Replace("']", "");
+        const string missing = "missing required properties including: ";
+        var at = e.Message.IndexOf(missing, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var names = e.Message[(at + missing.Length)..].TrimEnd('.').Replace("'", "");
+            return new InvalidValueException(path, $"missing required property {Excerpt.Of(names, 200)}");
+        }
+        if (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+            return new InvalidValueException(path, "nested too deeply for the provider to read");
+        return new InvalidValueException(path, "the value is not of the type the schema gives this property");
     }
 
     public static PropertyMap Encode<T>(T value, JsonTypeInfo<T> info, ObjectShape shape, ISet<string>? secretPaths = null)
@@ -37,6 +65,8 @@ public static class TypedBridge
             case PropertyKind.Bool: return JsonValue.Create(v.AsBool);
             case PropertyKind.Number:
                 var d = v.AsNumber;
+                // JSON has no NaN or infinities; the schema's numbers are finite (Check says so by name).
+                if (!double.IsFinite(d)) throw new InvalidValueException(path, $"expected a finite number, got {d.ToString(CultureInfo.InvariantCulture)}");
                 return d == Math.Floor(d) && Math.Abs(d) < 1e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
             case PropertyKind.String: return JsonValue.Create(v.AsString);
             case PropertyKind.Array:
@@ -64,7 +94,13 @@ public static class TypedBridge
         }
     }
 
-    public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+    /// <summary>
+    /// A property path as Pulumi writes them (<c>a.b[0].c</c>); a key that is empty or holds a path character is
+    /// quoted (<c>labels["a.b"]</c>) so that every path names its property.
+    /// </summary>
+    public static string Join(string path, string key) =>
+        key.Length == 0 || key.AsSpan().IndexOfAny(".[]\"\\") >= 0 ? $"{path}[\"{key.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"]"
+        : path.Length == 0 ? key : $"{path}.{key}";
 
     private static IEnumerable<KeyValuePair<string, PropertyValue>> FromObject(JsonObject obj, ObjectShape shape, string path, ISet<string> secrets)
     {

@@ -1,3 +1,5 @@
+using Speck.Host;
+using Speck.Host.Resources;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 
@@ -13,8 +15,17 @@ public sealed class SiteHttp : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public HttpClient For(string baseUrl) => _clients.GetOrAdd(baseUrl.TrimEnd('/') + "/", url =>
-        new HttpClient(_handler, disposeHandler: false) { BaseAddress = new Uri(url), Timeout = Timeout.InfiniteTimeSpan });
+    /// <summary>
+    /// The client for an engine's base URL. Check refuses anything but http(s) in <c>spe.url</c>; recorded state
+    /// (hand-edited, or from an import) has not passed Check, so the URL is refused here by name too.
+    /// </summary>
+    public HttpClient For(string baseUrl)
+    {
+        if (!Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw ProviderException.Invalid($"spe.url '{Excerpt.Of(baseUrl)}' is not an http or https URL");
+        return _clients.GetOrAdd(uri.OriginalString, _ =>
+            new HttpClient(_handler, disposeHandler: false) { BaseAddress = uri, Timeout = Timeout.InfiniteTimeSpan });
+    }
 
     /// <summary>Runs a probe and turns network failures into one readable sentence.</summary>
     public static async Task<T> ProbeAsync<T>(string engine, string url, Func<Task<T>> probe)

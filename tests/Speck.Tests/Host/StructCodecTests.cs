@@ -68,7 +68,7 @@ public class StructCodecTests
 
     [Fact]
     public void An_unrecognised_signature_is_an_error() =>
-        Assert.Throws<FormatException>(() => StructCodec.Decode(Signed("nope")));
+        Assert.Throws<InvalidValueException>(() => StructCodec.Decode(Signed("nope")));
 
     [Fact]
     public void Rendering_never_shows_a_secret() =>

@@ -30,9 +30,16 @@ public sealed record ThingState : ThingArgs
     public required string Computed { get; init; }
 }
 
+public sealed record TestConfig
+{
+    [SchemaRange(1, 3600)] public int? TimeoutSeconds { get; init; }
+    public string? Prefix { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ThingArgs))]
 [JsonSerializable(typeof(ThingState))]
+[JsonSerializable(typeof(TestConfig))]
 public sealed partial class TestJsonContext : JsonSerializerContext;
 
 public static class TestContracts

@@ -129,10 +129,17 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     private static partial Regex Unsafe();
 
     internal static MqttEndpoint? Admin(BrokerEndpoint e) =>
-        e.AdminUsername is { } u && e.AdminPassword is { } p ? MqttUrl.Parse(e.Url, new MqttCredentials(u, p), e.CaCert) : null;
+        e.AdminUsername is { } u && e.AdminPassword is { } p ? Parse(e, new MqttCredentials(u, p)) : null;
 
     private static MqttEndpoint User(BrokerEndpoint e) =>
-        MqttUrl.Parse(e.Url, e.Username is { } u ? new MqttCredentials(u, e.Password ?? "") : null, e.CaCert);
+        Parse(e, e.Username is { } u ? new MqttCredentials(u, e.Password ?? "") : null);
+
+    // Check refuses a bad broker URL by name; recorded state has not passed Check, so it is refused by name here too.
+    private static MqttEndpoint Parse(BrokerEndpoint e, MqttCredentials? credentials)
+    {
+        try { return MqttUrl.Parse(e.Url, credentials, e.CaCert); }
+        catch (FormatException x) { throw ProviderException.Invalid($"broker.url: {x.Message}"); }
+    }
 
     private MqttProbeOptions ProbeOptions() => MqttProbeOptions.Default with
     {

@@ -1,0 +1,49 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Pulumirpc;
+using Speck.Host.Resources;
+using Speck.Host.Values;
+using Status = Google.Rpc.Status;
+
+namespace Speck.Host.Grpc;
+
+/// <summary>
+/// The one place the host's failure kinds become gRPC statuses, as the engine reads them
+/// (provider_plugin.go:2510-2522 (pulumi v3.259.0), see docs/provider-errors.md §Status codes): anything but
+/// Unknown/Internal means "failed cleanly, nothing changed"; Unknown from Create/Update/Delete means the outcome is
+/// not known; ErrorResourceInitFailed details mean the resource exists but is unhealthy. Every message is bounded
+/// and scrubbed of the request's secrets.
+/// </summary>
+public static class FailureStatus
+{
+    /// <summary>Operations that change the world: an unexpected failure there leaves the outcome unknown.</summary>
+    public static bool Changes(string op, bool preview) => !preview && op is "Create" or "Update" or "Delete";
+
+    public static RpcException From(Exception e, string what, bool changes, SecretScrubber scrubber, bool cancelled)
+    {
+        string Text(string message) => Excerpt.StatusMessage(scrubber.Scrub(message));
+        return e switch
+        {
+            RpcException r => new RpcException(new global::Grpc.Core.Status(r.StatusCode, Text(r.Status.Detail)), r.Trailers),
+            InitFailure f => InitFailed(f, scrubber, Text(f.Message)),
+            InvalidValueException v => Rpc(StatusCode.InvalidArgument, Text($"{what}: {v.Message}")),
+            ProviderException p => Rpc(p.Code, Text(p.Message)),
+            InsufficientExecutionStackException => Rpc(StatusCode.InvalidArgument,
+                Text($"{what}: a value is nested too deeply for the provider to handle")),
+            OperationCanceledException when cancelled => Rpc(StatusCode.Cancelled, Text($"{what}: cancelled")),
+            _ => Rpc(changes ? StatusCode.Unknown : StatusCode.Internal, Text($"{what}: {e.Message}")),
+        };
+    }
+
+    private static RpcException Rpc(StatusCode code, string message) => new(new global::Grpc.Core.Status(code, message));
+
+    private static RpcException InitFailed(InitFailure f, SecretScrubber scrubber, string message)
+    {
+        var detail = new ErrorResourceInitFailed { Id = f.Id, Properties = StructCodec.Encode(f.Properties) };
+        detail.Reasons.AddRange(f.Reasons.Select(r => Excerpt.Of(scrubber.Scrub(r), 1000)));
+        if (f.Inputs is not null) detail.Inputs = StructCodec.Encode(f.Inputs);
+        var status = new Status { Code = (int)StatusCode.Unknown, Message = message, Details = { Any.Pack(detail) } };
+        return status.ToRpcException();
+    }
+}
