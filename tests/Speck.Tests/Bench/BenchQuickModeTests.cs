@@ -8,6 +8,7 @@ namespace Speck.Tests.Bench;
 /// The benchmark's code paths on the smallest sizes, so `make bench` cannot rot: a chain of 2 jobs on 2 sites, one
 /// run parallel and one at a time, the same chain on 2 real Node-RED sites, and the start-up measurement. Asserts structure and behaviour, never timings.
 /// </summary>
+[Collection(BenchCollection.Name)]
 public sealed class BenchQuickModeTests
 {
     [Fact]
@@ -78,4 +79,11 @@ public sealed class BenchQuickModeTests
             Directory.Delete(dir, recursive: true);
         }
     }
+}
+
+/// <summary>The quick bench runs alone: it times chains on the machine's two cores, and its budget assumes them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BenchCollection
+{
+    public const string Name = "bench, alone";
 }
