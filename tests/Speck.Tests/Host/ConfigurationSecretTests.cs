@@ -68,20 +68,4 @@ public sealed class ConfigurationSecretTests
 
         Assert.Contains(AdminPassword, provider.ConfigurationSecrets);
     }
-
-    private sealed class TestCallContext : ServerCallContext
-    {
-        protected override string MethodCore => "/pulumirpc.ResourceProvider/Create";
-        protected override string HostCore => "localhost";
-        protected override string PeerCore => "test";
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-        protected override Metadata RequestHeadersCore => [];
-        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-        protected override Metadata ResponseTrailersCore => [];
-        protected override Status StatusCore { get; set; }
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-        protected override AuthContext AuthContextCore => new(null, []);
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
-    }
 }

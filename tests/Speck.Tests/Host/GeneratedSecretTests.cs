@@ -65,7 +65,7 @@ public sealed class GeneratedSecretTests
                 ])),
             };
 
-            var e = await Assert.ThrowsAsync<RpcException>(() => service.Create(request, new NoCallContext()));
+            var e = await Assert.ThrowsAsync<RpcException>(() => service.Create(request, new TestCallContext()));
             Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
             Assert.DoesNotContain(Password, e.Status.Detail);
             Assert.Contains("[secret]", e.Status.Detail);
@@ -76,21 +76,5 @@ public sealed class GeneratedSecretTests
         {
             Console.SetError(original);
         }
-    }
-
-    private sealed class NoCallContext : ServerCallContext
-    {
-        protected override string MethodCore => "/pulumirpc.ResourceProvider/Create";
-        protected override string HostCore => "localhost";
-        protected override string PeerCore => "test";
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-        protected override Metadata RequestHeadersCore => [];
-        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-        protected override Metadata ResponseTrailersCore => [];
-        protected override Status StatusCore { get; set; }
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-        protected override AuthContext AuthContextCore => new(null, []);
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
     }
 }
