@@ -266,7 +266,8 @@ public class KafkaTopicTests
         Assert.Null(_k.Admin.TopicId("doomed"));
         Assert.Null(await _k.ReadAsync(d));
         await _k.DeleteAsync(d);
-        Assert.Equal(2, _k.Admin.Requests.Count(r => r == "DeleteTopics doomed"));
+        // The second delete reads first, finds the topic gone and asks the cluster for nothing more.
+        Assert.Equal(1, _k.Admin.Requests.Count(r => r == "DeleteTopics doomed"));
     }
 
     [Fact]

@@ -97,6 +97,9 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         var wanted = request.Kafka ?? new KafkaTopicSettings(null, null, null);
         var (connection, admin) = Open(endpoint);
         using var _ = admin;
+        // Reading first bounds an unreachable cluster by the probe timeout, not by the create's operation timeout.
+        if (await DescribeAsync(admin, connection, request.Name, ct) is { } existing)
+            return Adopt(connection, request, wanted, existing);
         var spec = new TopicSpecification
         {
             Name = request.Name,
@@ -114,7 +117,9 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         }
         catch (CreateTopicsException e) when (KafkaErrors.CodeOf(e) == ErrorCode.TopicAlreadyExists)
         {
-            return await AdoptAsync(admin, connection, request, wanted, ct);
+            var raced = await DescribeAsync(admin, connection, request.Name, ct)
+                ?? throw ProviderException.Precondition($"{connection}: topic '{request.Name}' is being deleted; try again once it is gone");
+            return Adopt(connection, request, wanted, raced);
         }
         catch (KafkaException e)
         {
@@ -126,10 +131,8 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
     }
 
     /// <summary>An existing topic is taken over only when it already is what was asked for; anything else is the user's call.</summary>
-    private async Task<TopicRecord> AdoptAsync(IKafkaAdmin admin, KafkaConnection connection, TopicRequest request, KafkaTopicSettings wanted, CancellationToken ct)
+    private static TopicRecord Adopt(KafkaConnection connection, TopicRequest request, KafkaTopicSettings wanted, KafkaTopicSettings actual)
     {
-        var actual = await DescribeAsync(admin, connection, request.Name, ct)
-            ?? throw ProviderException.Precondition($"{connection}: topic '{request.Name}' is being deleted; try again once it is gone");
         var differences = wanted.DifferencesFrom(actual);
         if (differences.Count > 0)
             throw ProviderException.Precondition(
@@ -171,6 +174,8 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
     {
         var (connection, admin) = Open(endpoint);
         using var _ = admin;
+        // Reading first: a topic already gone needs no delete, and an unreachable cluster fails within the probe timeout.
+        if (await DescribeAsync(admin, connection, recorded.Name, ct) is null) return [];
         try
         {
             await admin.DeleteTopicsAsync([recorded.Name], new DeleteTopicsOptions
@@ -192,15 +197,23 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         return left is null ? [] : [$"topic '{recorded.Name}' is marked for deletion but still in the cluster's metadata"];
     }
 
-    /// <summary>The topic's settings with only the config entries set on the topic itself, or null when it does not exist.</summary>
+    /// <summary>
+    /// The topic's settings with only the config entries set on the topic itself, or null when it does not exist.
+    /// A read is answered at once by a live cluster, so it waits no longer than the provider's probe timeout: every
+    /// operation starts with one, and a dead broker fails it in that time instead of the operation timeout.
+    /// </summary>
     private async Task<KafkaTopicSettings?> DescribeAsync(IKafkaAdmin admin, KafkaConnection connection, string name, CancellationToken ct)
     {
+        var patience = config.Current.ProbeTimeout();
+        var what = $"reading topic '{name}' (waited up to {patience.TotalSeconds:0.#} s, the provider's probeTimeoutSeconds)";
+        // librdkafka bounds admin requests by RequestTimeout; the extra second only guards against it not doing so.
+        var guard = patience + TimeSpan.FromSeconds(1);
         try
         {
-            var described = await admin.DescribeTopicsAsync([name], new DescribeTopicsOptions { RequestTimeout = _options.OperationTimeout }).WaitAsync(ct);
+            var described = await admin.DescribeTopicsAsync([name], new DescribeTopicsOptions { RequestTimeout = patience }).WaitAsync(guard, ct);
             var topic = described.TopicDescriptions.Single(t => t.Name == name);
             var configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = name }],
-                new DescribeConfigsOptions { RequestTimeout = _options.OperationTimeout }).WaitAsync(ct);
+                new DescribeConfigsOptions { RequestTimeout = patience }).WaitAsync(guard, ct);
             // Broker defaults (static, dynamic-default or built in) are not the topic's own settings: they never count as drift.
             var own = configs.Single().Entries.Values
                 .Where(e => e.Source == Confluent.Kafka.Admin.ConfigSource.DynamicTopicConfig && !e.IsSensitive)
@@ -214,7 +227,11 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         }
         catch (KafkaException e)
         {
-            throw KafkaErrors.Map(e, connection, $"reading topic '{name}'", write: false);
+            throw KafkaErrors.Map(e, connection, what, write: false);
+        }
+        catch (TimeoutException e)
+        {
+            throw ProviderException.Unavailable($"{connection}: {what} failed: no answer", e);
         }
     }
 
