@@ -182,7 +182,8 @@ public sealed class Stack(StackOptions options)
             result.CheckpointWrites = state?.Writes ?? 0;
             if (session is not null)
             {
-                result.Logs.AddRange(session.Engine.Entries);
+                result.Logs.AddRange(session.Engine.Entries.Where(e => !e.Ephemeral));
+                result.StatusLines.AddRange(session.Engine.Entries.Where(e => e.Ephemeral));
                 await session.DisposeAsync();
                 result.ProviderStderr = session.Provider.Stderr;
             }

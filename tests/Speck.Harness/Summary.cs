@@ -46,7 +46,7 @@ public static class Summary
     }
 
     public static string LogLine(EngineLogEntry e) =>
-        $"    {Severity(e.Severity)}: {(e.Urn.Length > 0 ? Urns.Name(e.Urn) + ": " : "")}{e.Message}";
+        $"    {(e.Ephemeral ? "status" : Severity(e.Severity))}: {(e.Urn.Length > 0 ? Urns.Name(e.Urn) + ": " : "")}{e.Message}";
 
     public static string Severity(LogSeverityLevel s) => s.ToString().ToLowerInvariant();
 

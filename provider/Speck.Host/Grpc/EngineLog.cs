@@ -30,20 +30,28 @@ public sealed class EngineLog : IEngineLog, IDisposable
         return true;
     }
 
-    public async Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default)
+    public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) =>
+        SendAsync(new LogRequest { Severity = (LogSeverity)(int)level, Message = message, Urn = urn ?? "" }, ct);
+
+    // The engine shows an ephemeral Info line in the resource's status column and drops it from the final output
+    // (pkg/host/host_server.go Log -> LogStatus, pulumi v3.259.0; docs/pulumi-engine.md).
+    public Task StatusAsync(string message, string? urn, CancellationToken ct = default) =>
+        SendAsync(new LogRequest { Severity = LogSeverity.Info, Message = message, Urn = urn ?? "", Ephemeral = true }, ct);
+
+    private async Task SendAsync(LogRequest request, CancellationToken ct)
     {
         if (_client is null)
         {
-            await Console.Error.WriteLineAsync($"[{level}] {urn} {message}");
+            await Console.Error.WriteLineAsync($"[{(request.Ephemeral ? "status" : request.Severity.ToString())}] {request.Urn} {request.Message}");
             return;
         }
         try
         {
-            await _client.LogAsync(new LogRequest { Severity = (LogSeverity)(int)level, Message = message, Urn = urn ?? "" }, cancellationToken: ct);
+            await _client.LogAsync(request, cancellationToken: ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync($"engine log failed ({e.GetType().Name}): [{level}] {urn} {message}");
+            await Console.Error.WriteLineAsync($"engine log failed ({e.GetType().Name}): [{request.Severity}] {request.Urn} {request.Message}");
         }
     }
 
@@ -55,4 +63,7 @@ public sealed class ScrubbingLog(IEngineLog inner, SecretScrubber scrubber) : IE
 {
     public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) =>
         inner.LogAsync(level, scrubber.Scrub(message), urn, ct);
+
+    public Task StatusAsync(string message, string? urn, CancellationToken ct = default) =>
+        inner.StatusAsync(scrubber.Scrub(message), urn, ct);
 }

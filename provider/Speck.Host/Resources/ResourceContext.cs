@@ -6,6 +6,9 @@ public enum LogLevel { Debug, Info, Warning, Error }
 public interface IEngineLog
 {
     Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default);
+
+    /// <summary>A status line: shown while the operation runs, not kept (the engine's ephemeral log).</summary>
+    Task StatusAsync(string message, string? urn, CancellationToken ct = default);
 }
 
 /// <summary>Everything a resource operation knows about the call it serves.</summary>
@@ -26,6 +29,14 @@ public sealed class ResourceContext
     public Task InfoAsync(string message) => Log.LogAsync(LogLevel.Info, message, Urn, CancellationToken);
     public Task WarnAsync(string message) => Log.LogAsync(LogLevel.Warning, message, Urn, CancellationToken);
     public Task DebugAsync(string message) => Log.LogAsync(LogLevel.Debug, message, Urn, CancellationToken);
+
+    /// <summary>When the first status line of a long wait is sent, and how often it is renewed.</summary>
+    public TimeSpan StatusAfter { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan StatusEvery { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Status lines for the long waits of this operation, at <paramref name="place"/> ("on site 'edge-1'").</summary>
+    public WaitProgress Progress(string place) =>
+        new WaitProgress(m => Log.StatusAsync(m, Urn, CancellationToken), "", StatusAfter, StatusEvery).At(place);
 
     /// <summary>A token that fires at the engine's timeout (or <paramref name="fallback"/>) or on cancellation.</summary>
     public CancellationTokenSource Deadline(TimeSpan fallback)

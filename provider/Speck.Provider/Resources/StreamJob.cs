@@ -162,7 +162,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         if (olds.JobId is { } jobId && await binder.FindAsync(olds.Site.Spe, jobId, deadline.Token) is { Live: true })
         {
             var withSavepoint = olds.SavepointOnDelete == true;
-            var savepoint = await binder.StopAsync(olds.Site.Spe, jobId, new JobStop(withSavepoint, olds.SavepointDirectory), deadline.Token);
+            var savepoint = await binder.StopAsync(olds.Site.Spe, jobId, new JobStop(withSavepoint, olds.SavepointDirectory) { Progress = Progress(ctx, olds) }, deadline.Token);
             if (savepoint is not null) await ctx.InfoAsync($"job {jobId} on site '{olds.Site.SiteName}' stopped with a final savepoint at {savepoint}");
         }
         else if (olds.LastSavepoint is { } last)
@@ -211,7 +211,11 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         AllowNonRestoredState = args.AllowNonRestoredState == true,
         ReadyTimeout = ready,
         Stabilization = TimeSpan.FromSeconds(args.ReadinessSeconds ?? 0),
+        Progress = Progress(ctx, args),
     };
+
+    /// <summary>Status lines for the job's long waits on its site.</summary>
+    internal static WaitProgress Progress(ResourceContext ctx, StreamJobArgs on) => ctx.Progress($"on site '{on.Site.SiteName}'");
 
     /// <summary>Frees jars no live job on the site uses; failing to is only worth a warning.</summary>
     internal async Task ReleaseAsync(SiteConnection site, ResourceContext ctx, CancellationToken ct)

@@ -68,7 +68,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         _inPlace = live && wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news);
         if (live && !_inPlace)
         {
-            savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory), ct);
+            savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory) { Progress = StreamJob.Progress(ctx, olds) }, ct);
             if (savepoint is not null) _history = [.. (olds.SavepointHistory ?? []).TakeLast(HistoryLength - 1), savepoint];
         }
         var restoreFrom = _stateful ? savepoint ?? olds.LastSavepoint : null;
@@ -145,7 +145,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             // An in-place deploy finds the job's flow by node ids that derive from its URN; after a rename (an alias)
             // it writes a new flow instead, and the old one must go, or two flows would process the job's data.
             if (_inPlace && olds.JobId is { } previous && previous != job.JobId)
-                await resource.Binder(olds).StopAsync(olds.Site.Spe, previous, new JobStop(false, null), ct);
+                await resource.Binder(olds).StopAsync(olds.Site.Spe, previous, new JobStop(false, null) { Progress = StreamJob.Progress(ctx, olds) }, ct);
             await resource.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.Site.SiteName != news.Site.SiteName)
@@ -155,7 +155,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         _reasons.Add($"the new version (job {job.JobId} on site '{news.Site.SiteName}') {StreamJob.Condition(job)}");
         _actual = stopped with { Generation = job.Generation };
         if (!JobStates.IsEnded(job.State))
-            await resource.Binder(news).StopAsync(news.Site.Spe, job.JobId, new JobStop(false, null), ct);
+            await resource.Binder(news).StopAsync(news.Site.Spe, job.JobId, new JobStop(false, null) { Progress = StreamJob.Progress(ctx, news) }, ct);
         return await RollBackAsync(job.Generation, restoreFrom, stopped, ct);
     }
 

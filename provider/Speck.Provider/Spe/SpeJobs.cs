@@ -36,6 +36,8 @@ public sealed record JobDeployment
     public required TimeSpan ReadyTimeout { get; init; }
     /// <summary>How long the job must keep running before it counts as healthy.</summary>
     public TimeSpan Stabilization { get; init; }
+    /// <summary>Where the engine's long waits (the job to run, its flow to connect) are shown to the user.</summary>
+    public WaitProgress Progress { get; init; } = WaitProgress.None;
 }
 
 /// <summary>A job after a deployment attempt: running, or not (then <see cref="Problem"/> says why).</summary>
@@ -50,7 +52,11 @@ public sealed record ObservedJob(string JobId, string State, long? StartTime, in
 }
 
 /// <summary>How to stop a job: cancel it, or stop it with a savepoint (optionally draining event time first).</summary>
-public sealed record JobStop(bool WithSavepoint, string? SavepointDirectory, bool Drain = false);
+public sealed record JobStop(bool WithSavepoint, string? SavepointDirectory, bool Drain = false)
+{
+    /// <summary>Where the long waits of the stop (the savepoint, the job's end) are shown to the user.</summary>
+    public WaitProgress Progress { get; init; } = WaitProgress.None;
+}
 
 /// <summary>Job states as Flink names them; other engines map theirs onto these.</summary>
 public static class JobStates

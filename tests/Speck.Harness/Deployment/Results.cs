@@ -48,6 +48,8 @@ public sealed record DeploymentResult(Operation Operation, string Stack)
     public List<string> Warnings { get; } = [];
     public JsonObject Outputs { get; set; } = new();
     public List<EngineLogEntry> Logs { get; } = [];
+    /// <summary>The status lines shown while steps ran (ephemeral: not part of the operation's output).</summary>
+    public List<EngineLogEntry> StatusLines { get; } = [];
     public List<GrpcCall> Calls { get; } = [];
     public string ProviderStderr { get; set; } = "";
 

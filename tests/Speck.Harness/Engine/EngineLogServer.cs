@@ -15,8 +15,12 @@ namespace Speck.Harness.Engine;
 
 public enum LogSeverityLevel { Debug = 0, Info = 1, Warning = 2, Error = 3 }
 
-/// <summary>One message a provider sent to the engine, tied to a resource when it named a URN.</summary>
-public sealed record EngineLogEntry(LogSeverityLevel Severity, string Message, string Urn);
+/// <summary>
+/// One message a provider sent to the engine, tied to a resource when it named a URN. An ephemeral one is a status
+/// line: the CLI shows it in the resource's row while the step runs and leaves it out of the final output
+/// (pkg/host/host_server.go Log, pulumi v3.259.0: ephemeral requests go to LogStatus, the status sink).
+/// </summary>
+public sealed record EngineLogEntry(LogSeverityLevel Severity, string Message, string Urn, bool Ephemeral = false);
 
 /// <summary>The engine's side of <c>pulumirpc.Engine</c>: serves <c>Log</c> on 127.0.0.1 (h2c) for the provider's messages.</summary>
 public sealed class EngineLogServer : IAsyncDisposable
@@ -54,7 +58,7 @@ public sealed class EngineLogServer : IAsyncDisposable
 
     internal void Add(LogRequest r)
     {
-        var entry = new EngineLogEntry((LogSeverityLevel)(int)r.Severity, r.Message, r.Urn);
+        var entry = new EngineLogEntry((LogSeverityLevel)(int)r.Severity, r.Message, r.Urn, r.Ephemeral);
         Entries.Enqueue(entry);
         OnLog?.Invoke(entry);
     }

@@ -51,6 +51,7 @@ public sealed class OutputsRepeatInputsTests
     private sealed class NoLog : IEngineLog
     {
         public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) => Task.CompletedTask;
+        public Task StatusAsync(string message, string? urn, CancellationToken ct = default) => Task.CompletedTask;
     }
 
     private static readonly ResourceContext Ctx = new() { Urn = "urn:pulumi:dev::p::test:index:Thing::t", Name = "t", Type = "test:index:Thing", Id = "t1", Log = new NoLog() };

@@ -182,6 +182,11 @@ public sealed class NodeRedTlsJobHarnessTests(SitesFixture sites)
             var recorded = dir.Stack.LoadState().Resources.Single(r => r.Name == "job");
             var flowId = recorded.Outputs["jobId"]!.GetValue<string>();
             Assert.NotNull(await Client().GetFlowAsync(flowId, CancellationToken.None));
+            // While the job waited, the user saw what for, on which site and for how long: status lines, which the
+            // engine shows in the resource's row and leaves out of the final output.
+            Assert.Contains(up.StatusLines, l => l.Urn.EndsWith("::job", StringComparison.Ordinal) &&
+                System.Text.RegularExpressions.Regex.IsMatch(l.Message, $"^waiting for Node-RED flow {flowId} to connect to its brokers on site '[^']+': [0-9]+ s so far$"));
+            Assert.DoesNotContain(up.Logs, l => l.Message.StartsWith("waiting for", StringComparison.Ordinal));
             var down = await dir.Stack.DestroyAsync();
             Assert.True(down.Succeeded, string.Join("\n", down.Errors) + down.ProviderStderr);
             Assert.Null(await Client().GetFlowAsync(flowId, CancellationToken.None));

@@ -18,12 +18,23 @@ public sealed class ResourceDriver
 
     public SpeckProvider Provider { get; }
     public ConcurrentQueue<(LogLevel Level, string Message, string? Urn)> Logs { get; } = new();
+    /// <summary>The ephemeral status lines, apart from <see cref="Logs"/> as the engine keeps them apart.</summary>
+    public ConcurrentQueue<(string Message, string? Urn)> StatusLines { get; } = new();
+    /// <summary>When status lines start and how often they renew, for contexts this driver makes.</summary>
+    public TimeSpan StatusAfter { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan StatusEvery { get; set; } = TimeSpan.FromSeconds(2);
 
     private sealed class Log(ResourceDriver d) : IEngineLog
     {
         public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default)
         {
             d.Logs.Enqueue((level, message, urn));
+            return Task.CompletedTask;
+        }
+
+        public Task StatusAsync(string message, string? urn, CancellationToken ct = default)
+        {
+            d.StatusLines.Enqueue((message, urn));
             return Task.CompletedTask;
         }
     }
@@ -36,6 +47,8 @@ public sealed class ResourceDriver
         Id = id,
         Preview = preview,
         Log = new Log(this),
+        StatusAfter = StatusAfter,
+        StatusEvery = StatusEvery,
     };
 
     public IResourceHandler Handler(string type) => Provider.Find(type)!;

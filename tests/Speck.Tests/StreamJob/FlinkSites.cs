@@ -119,6 +119,8 @@ public sealed class FlinkSites : IAsyncDisposable
             Id = id,
             Timeout = timeout,
             Log = Driver.Context(Type, name).Log,
+            StatusAfter = Driver.StatusAfter,
+            StatusEvery = Driver.StatusEvery,
             CancellationToken = cancelled,
         };
 

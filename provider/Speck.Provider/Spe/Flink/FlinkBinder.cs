@@ -121,7 +121,8 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         if (!stop.WithSavepoint)
         {
             await client.CancelAsync(jobId, ct);
-            await AwaitEndAsync(client, jobId, ct);
+            using (stop.Progress.Begin($"Flink job {jobId} to end"))
+                await AwaitEndAsync(client, jobId, ct);
             return null;
         }
         if (job.State != JobStates.Running)
@@ -135,12 +136,16 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
             throw ProviderException.Precondition($"Flink at {endpoint.Url} has no default savepoint directory: set `savepointDirectory` ({e.Summary})");
         }
         string location;
-        try { location = await client.AwaitSavepointAsync(jobId, trigger, ct, MaxPolls); }
-        catch (FlinkSavepointFailedException e)
+        using (stop.Progress.Begin($"the savepoint of Flink job {jobId}"))
         {
-            throw new ProviderException(StatusCode.Aborted, $"{e.Message}; the job keeps running");
+            try { location = await client.AwaitSavepointAsync(jobId, trigger, ct, MaxPolls); }
+            catch (FlinkSavepointFailedException e)
+            {
+                throw new ProviderException(StatusCode.Aborted, $"{e.Message}; the job keeps running");
+            }
         }
-        await AwaitEndAsync(client, jobId, ct);
+        using (stop.Progress.Begin($"Flink job {jobId} to end after its savepoint"))
+            await AwaitEndAsync(client, jobId, ct);
         return location;
     });
 
@@ -252,6 +257,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
     {
         using var ready = CancellationTokenSource.CreateLinkedTokenSource(ct);
         ready.CancelAfter(d.ReadyTimeout);
+        using var status = d.Progress.Begin($"Flink job {jobId} to run its tasks");
         FlinkJobDetails? job = null;
         DateTimeOffset? runningSince = null;
         var pauses = PollPauses.ForFlink();

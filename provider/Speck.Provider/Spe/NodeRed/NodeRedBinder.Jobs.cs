@@ -21,6 +21,7 @@ public sealed partial class NodeRedBinder
         string? problem = null;
         try
         {
+            using var status = deployment.Progress.Begin($"Node-RED flow {deployed.FlowId} to connect to its brokers");
             await jobs.WaitConnectedAsync(deployed.FlowId, flow, deployment.ReadyTimeout, ct);
         }
         catch (TimeoutException e)
