@@ -8,10 +8,17 @@ dotnet build "$root/tests/Speck.Testbed" -c Release --nologo -v q >/dev/null
 dotnet build "$root/tests/Speck.Harness" -c Release --nologo -v q >/dev/null
 testbed="$root/tests/Speck.Testbed/bin/Release/net10.0/speck-testbed"
 
+# Stack files keep admin passwords as `secure:` values under a passphrase, as Pulumi's passphrase secrets provider
+# does; without one from the caller, a random one lives in the (private) scratch folder for this run.
+if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+  (umask 077 && head -c 24 /dev/urandom | base64 > "$work/passphrase")
+  export PULUMI_CONFIG_PASSPHRASE_FILE="$work/passphrase"
+fi
+
 engine() { "$root/tests/Speck.Harness/bin/Release/net10.0/speck-engine" "$@" --cwd "$program" --stack "$stack"; }
 if command -v pulumi >/dev/null; then
   echo "== using the pulumi CLI found on PATH (local backend in $work)"
-  export PULUMI_BACKEND_URL="file://$work" PULUMI_CONFIG_PASSPHRASE="demo"
+  export PULUMI_BACKEND_URL="file://$work"
   mkdir -p "$work/bin" && cp "$root"/out/provider/* "$work/bin/" && export PATH="$work/bin:$PATH"
   (cd "$program" && pulumi stack select --create "$stack" >/dev/null)
   # Strings print bare and objects as JSON, as speck-engine's `output:NAME` does.
@@ -31,13 +38,6 @@ start_sites() {
   for _ in $(seq 1 600); do [ -f "$work/ready" ] && break; kill -0 "$sites" 2>/dev/null || exit 1; sleep 0.1; done
   [ -f "$work/ready" ] || { echo "sites did not start"; exit 1; }
   rm -f "$work/ready"
-  if command -v pulumi >/dev/null; then
-    # The real CLI wants declared-secret config set as secrets; speck-engine takes the plain values as they are.
-    for site in ${1//,/ }; do
-      value=$(sed -nE "s/^  [^:]+:${site}AdminPassword: \"(.*)\"$/\1/p" "$program/Pulumi.$stack.yaml")
-      (cd "$program" && pulumi config set --secret --stack "$stack" "${site}AdminPassword" "$value")
-    done
-  fi
 }
 
 stop_sites() { kill "$sites" 2>/dev/null && wait "$sites" 2>/dev/null || true; }

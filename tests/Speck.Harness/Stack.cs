@@ -36,6 +36,9 @@ public sealed record StackOptions
     /// </summary>
     public bool SkipCheckpoints { get; init; } = Environment.GetEnvironmentVariable("PULUMI_SKIP_CHECKPOINTS")?.Trim().ToLowerInvariant() is "1" or "true" or "yes";
 
+    /// <summary>The passphrase of the stack's secure config; null reads it as the CLI does (PULUMI_CONFIG_PASSPHRASE, …_FILE).</summary>
+    public string? Passphrase { get; init; }
+
     /// <summary>Flags placed before the engine address, e.g. <c>--logtostderr</c>, <c>-v=9</c>.</summary>
     public IReadOnlyList<string> ProviderFlags { get; init; } = [];
 
@@ -158,7 +161,7 @@ public sealed class Stack(StackOptions options)
         try
         {
             var program = YamlProgram.Load(options.ProgramDirectory);
-            var config = StackConfig.Load(program, options.Stack);
+            var config = StackConfig.Load(program, options.Stack, options.Passphrase);
             redactor.Learn(config.Provider);
             redactor.Learn(config.Program);
             state = StateFile.Load(options.ProgramDirectory, options.Stack);

@@ -1,15 +1,40 @@
 using System.Text;
+using Speck.Harness.Program;
+using Speck.Harness.Protocol;
 
 namespace Speck.Testbed;
 
-/// <summary>Writes a <c>Pulumi.&lt;stack&gt;.yaml</c> with the endpoints of local sites.</summary>
+/// <summary>
+/// Writes and reads a <c>Pulumi.&lt;stack&gt;.yaml</c> with the endpoints of local sites, as <c>pulumi config set</c>
+/// would: passwords and tokens as <c>secure:</c> values under the stack's passphrase (Pulumi's passphrase secrets
+/// provider), the file readable by its owner only.
+/// </summary>
 public static class StackConfigFile
 {
-    public static async Task WriteAsync(string path, string project, IEnumerable<LocalSite> sites, IEnumerable<KeyValuePair<string, string>>? extra = null)
+    /// <summary>Which of a site's config keys are secrets: its broker admin's password and its engine's token.</summary>
+    public static bool IsSecret(string key) => key.EndsWith("Password", StringComparison.Ordinal) || key.EndsWith("Token", StringComparison.Ordinal);
+
+    /// <param name="passphrase">The stack's passphrase; null reads it as the CLI does (PULUMI_CONFIG_PASSPHRASE, …_FILE).</param>
+    public static async Task WriteAsync(string path, string project, IEnumerable<LocalSite> sites,
+        IEnumerable<KeyValuePair<string, string>>? extra = null, string? passphrase = null)
     {
-        var sb = new StringBuilder("# Written by speck-testbed for local sites on loopback; not for committing.\nconfig:\n");
+        var secrets = PassphraseSecrets.Create(passphrase ?? PassphraseSecrets.FromEnvironment());
+        var sb = new StringBuilder("# Written by speck-testbed for local sites on loopback; not for committing.\n");
+        sb.Append($"encryptionsalt: {secrets.EncryptionSalt}\nconfig:\n");
         foreach (var (k, v) in sites.SelectMany(s => s.Config()).Concat(extra ?? []))
-            sb.Append($"  {project}:{k}: \"{v.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n");
-        await File.WriteAllTextAsync(path, sb.ToString());
+            sb.Append(IsSecret(k) && v.Length > 0
+                ? $"  {project}:{k}:\n    secure: {secrets.Encrypt(v)}\n"
+                : $"  {project}:{k}: \"{v.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n");
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = ownerOnly;
+        await using (var file = new FileStream(path, options))
+            await file.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, ownerOnly); // a file written before keeps its mode otherwise
     }
+
+    /// <summary>The file's values by key (namespace dropped), secure ones decrypted.</summary>
+    public static IReadOnlyDictionary<string, string> Read(string path, string? passphrase = null) =>
+        StackConfig.Read(path, "", passphrase).ToDictionary(e => e.Key,
+            e => (Sig.IsSecret(e.Value) ? Sig.SecretValue(e.Value) : e.Value)?.GetValue<string>() ?? "");
 }

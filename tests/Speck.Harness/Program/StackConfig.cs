@@ -6,33 +6,49 @@ namespace Speck.Harness.Program;
 
 /// <summary>
 /// <c>Pulumi.&lt;stack&gt;.yaml</c>: <c>&lt;project&gt;:key</c> (or a bare key) is program config, <c>speck:key</c> is the
-/// provider's. A <c>secure:</c> value is taken as plain text here (no secrets provider) but stays a secret.
-/// Values are kept as the engine keeps stack config: strings (secrets as secret wrappers).
+/// provider's. A <c>secure:</c> value is decrypted with the stack's passphrase (<see cref="PassphraseSecrets"/>, the
+/// file's <c>encryptionsalt</c>) and stays a secret. Values are kept as the engine keeps stack config: strings
+/// (secrets as secret wrappers).
 /// </summary>
 public sealed record StackConfig(JsonObject Program, JsonObject Provider)
 {
     public const string Package = "speck";
 
-    public static StackConfig Load(YamlProgram program, string stack)
+    /// <param name="passphrase">The stack's passphrase; null reads it as the CLI does (<see cref="PassphraseSecrets.FromEnvironment"/>), and only when a value is secure.</param>
+    public static StackConfig Load(YamlProgram program, string stack, string? passphrase = null)
     {
-        var path = Path.Combine(program.Directory, $"Pulumi.{stack}.yaml");
         var (prog, prov) = (new JsonObject(), new JsonObject());
-        if (File.Exists(path) && YamlTree.Get(YamlTree.LoadMapping(path), "config") is YamlMappingNode m)
-            foreach (var (k, v) in m.Children)
-            {
-                var key = ((YamlScalarNode)k).Value!;
-                var colon = key.IndexOf(':');
-                var (ns, name) = colon < 0 ? (program.Name, key) : (key[..colon], key[(colon + 1)..]);
-                JsonNode value = v switch
-                {
-                    YamlMappingNode sm when YamlTree.Str(sm, "secure") is { } s => Sig.MakeSecret(JsonValue.Create(s)),
-                    YamlScalarNode s => JsonValue.Create(s.Value ?? "")!,
-                    _ => JsonValue.Create(YamlTree.ToJson(v)?.ToJsonString() ?? "")!,
-                };
-                if (ns == Package) prov[name] = value;
-                else if (ns == program.Name) prog[name] = value;
-            }
+        foreach (var (ns, name, value) in Read(Path.Combine(program.Directory, $"Pulumi.{stack}.yaml"), program.Name, passphrase))
+        {
+            if (ns == Package) prov[name] = value;
+            else if (ns == program.Name) prog[name] = value;
+        }
         return new StackConfig(prog, prov);
+    }
+
+    /// <summary>Every config entry of a stack file as (namespace, key, value), secure values decrypted into secret wrappers.</summary>
+    public static IEnumerable<(string Namespace, string Key, JsonNode Value)> Read(string path, string project, string? passphrase = null)
+    {
+        if (!File.Exists(path)) yield break;
+        var root = YamlTree.LoadMapping(path);
+        if (YamlTree.Get(root, "config") is not YamlMappingNode m) yield break;
+        PassphraseSecrets? secrets = null;
+        PassphraseSecrets Secrets() => secrets ??= YamlTree.Str(root, "encryptionsalt") is { } salt
+            ? PassphraseSecrets.Open(salt, passphrase ?? PassphraseSecrets.FromEnvironment())
+            : throw new HarnessException($"{Path.GetFileName(path)} has secure values but no encryptionsalt: they were not written by a passphrase secrets provider");
+        foreach (var (k, v) in m.Children)
+        {
+            var key = ((YamlScalarNode)k).Value!;
+            var colon = key.IndexOf(':');
+            var (ns, name) = colon < 0 ? (project, key) : (key[..colon], key[(colon + 1)..]);
+            JsonNode value = v switch
+            {
+                YamlMappingNode sm when YamlTree.Str(sm, "secure") is { } s => Sig.MakeSecret(JsonValue.Create(Secrets().Decrypt(s))),
+                YamlScalarNode s => JsonValue.Create(s.Value ?? "")!,
+                _ => JsonValue.Create(YamlTree.ToJson(v)?.ToJsonString() ?? "")!,
+            };
+            yield return (ns, name, value);
+        }
     }
 
     /// <summary>The program's config values, typed by their declarations, defaults filled, secrets wrapped.</summary>

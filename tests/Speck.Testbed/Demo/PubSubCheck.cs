@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -10,11 +9,8 @@ namespace Speck.Testbed.Demo;
 /// Shows that a topic's dynsec roles work: two fresh clients, one given the publish role and one the subscribe
 /// role; a message gets through, and the subscriber's own publish is refused. The clients are removed afterwards.
 /// </summary>
-public static partial class PubSubCheck
+public static class PubSubCheck
 {
-    [GeneratedRegex(@"^\s*[^:\s]+:(\w+):\s*""(.*)""\s*$", RegexOptions.Multiline)]
-    private static partial Regex ConfigLine();
-
     public static async Task<int> RunAsync(string configPath, string site, string topic, string publishRole, string subscribeRole, TextWriter output)
     {
         var (broker, password) = await SiteBrokerAsync(configPath, site);
@@ -65,10 +61,10 @@ public static partial class PubSubCheck
     }
 
     /// <summary>A site's broker and admin password, from the stack config file speck-testbed wrote.</summary>
-    public static async Task<(Uri Broker, string AdminPassword)> SiteBrokerAsync(string configPath, string site)
+    public static Task<(Uri Broker, string AdminPassword)> SiteBrokerAsync(string configPath, string site)
     {
-        var config = ConfigLine().Matches(await File.ReadAllTextAsync(configPath)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        return (new Uri(config[$"{site}BrokerUrl"]), config[$"{site}AdminPassword"]);
+        var config = StackConfigFile.Read(configPath);
+        return Task.FromResult((new Uri(config[$"{site}BrokerUrl"]), config[$"{site}AdminPassword"]));
     }
 
     private static async Task<IMqttClient> ConnectAsync(Uri broker, string user, string password)

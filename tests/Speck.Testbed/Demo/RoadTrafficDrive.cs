@@ -94,8 +94,7 @@ public static class RoadTrafficDrive
     /// <summary>When each job's flow last started, from the flow context its health node writes (Node-RED's Admin API).</summary>
     private static async Task<Dictionary<string, long?>> StartTimesAsync(Arguments a, CancellationToken ct)
     {
-        var config = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(a.ConfigPath, ct), @"^\s*[^:\s]+:(\w+):\s*""(.*)""\s*$",
-            System.Text.RegularExpressions.RegexOptions.Multiline).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var config = StackConfigFile.Read(a.ConfigPath);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var result = new Dictionary<string, long?>();
         foreach (var (job, where) in a.Jobs)

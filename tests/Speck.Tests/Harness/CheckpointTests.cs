@@ -49,6 +49,7 @@ public class CheckpointTests(SitesFixture sites)
         var stack = new Stack(new StackOptions
         {
             ProgramDirectory = dir.Path, Stack = dir.StackName, ProviderBinary = RepoPaths.ProviderBinary, SkipCheckpoints = true,
+            Passphrase = TestStackSecrets.Passphrase,
         });
         try
         {

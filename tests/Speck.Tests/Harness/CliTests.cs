@@ -15,6 +15,7 @@ public class CliTests(SitesFixture sites)
         };
         foreach (var a in args.Concat(["--cwd", dir, "--stack", "test", "--provider", RepoPaths.ProviderBinary])) psi.ArgumentList.Add(a);
         psi.Environment.Remove("PULUMI_DEBUG_GRPC");
+        psi.Environment["PULUMI_CONFIG_PASSPHRASE"] = TestStackSecrets.Passphrase; // as a user of the CLI sets it
         using var p = Process.Start(psi)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var (stdout, stderr) = (p.StandardOutput.ReadToEndAsync(timeout.Token), p.StandardError.ReadToEndAsync(timeout.Token));

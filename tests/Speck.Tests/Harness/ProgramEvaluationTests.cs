@@ -109,7 +109,7 @@ public class ProgramEvaluationTests
                 outputs:
                   n: ${t.name}
                 """);
-            File.WriteAllText(Path.Combine(dir, "Pulumi.dev.yaml"), "config:\n  demo:password:\n    secure: s3cret\n  speck:probeTimeoutSeconds: \"5\"\n  other:key: x\n");
+            File.WriteAllText(Path.Combine(dir, "Pulumi.dev.yaml"), TestStackSecrets.Yaml([new("demo:password", "s3cret"), new("speck:probeTimeoutSeconds", "5"), new("other:key", "x")]));
             var program = YamlProgram.Load(dir);
             var t = Assert.Single(program.Resources);
             Assert.Equal(3, t.Properties["count"]!.GetValue<long>());
@@ -123,7 +123,7 @@ public class ProgramEvaluationTests
             Assert.Equal(new CustomTimeouts(90, 0, 7200), t.Options.Timeouts);
             Assert.Equal("edge/a/b", t.Options.Import);
 
-            var config = StackConfig.Load(program, "dev");
+            var config = StackConfig.Load(program, "dev", TestStackSecrets.Passphrase);
             Assert.Equal("5", config.Provider["probeTimeoutSeconds"]!.GetValue<string>());
             Assert.False(config.Provider.ContainsKey("key"));
             var values = config.ProgramValues(program);

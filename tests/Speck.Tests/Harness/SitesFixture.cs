@@ -70,15 +70,14 @@ public sealed class ProgramDir : IDisposable
         Stack = new Stack(new StackOptions
         {
             ProgramDirectory = Path, Stack = stack, ProviderBinary = RepoPaths.ProviderBinary, GrpcLogPath = GrpcLog,
-            ProviderFlags = providerFlags ?? [],
+            ProviderFlags = providerFlags ?? [], Passphrase = TestStackSecrets.Passphrase,
         });
     }
 
     public void WriteProgram(string yaml) => File.WriteAllText(System.IO.Path.Combine(Path, "Pulumi.yaml"), yaml);
 
     public void WriteConfig(IDictionary<string, string> config) =>
-        File.WriteAllText(System.IO.Path.Combine(Path, $"Pulumi.{StackName}.yaml"),
-            "config:\n" + string.Concat(config.Select(kv => $"  {kv.Key}: \"{kv.Value}\"\n")));
+        File.WriteAllText(System.IO.Path.Combine(Path, $"Pulumi.{StackName}.yaml"), TestStackSecrets.Yaml(config));
 
     public string StateText => File.ReadAllText(Stack.StatePath);
 

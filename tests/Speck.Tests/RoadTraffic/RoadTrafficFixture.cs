@@ -48,13 +48,13 @@ public sealed class RoadTrafficProgram : IDisposable
     public Stack Stack { get; }
 
     private RoadTrafficProgram() =>
-        Stack = new Stack(new StackOptions { ProgramDirectory = Path, Stack = "test", ProviderBinary = RepoPaths.ProviderBinary });
+        Stack = new Stack(new StackOptions { ProgramDirectory = Path, Stack = "test", ProviderBinary = RepoPaths.ProviderBinary, Passphrase = Harness.TestStackSecrets.Passphrase });
 
     public static async Task<RoadTrafficProgram> CreateAsync(RoadTrafficSites sites)
     {
         var program = new RoadTrafficProgram();
         program.Use("Pulumi.yaml");
-        await StackConfigFile.WriteAsync(System.IO.Path.Combine(program.Path, "Pulumi.test.yaml"), Project, sites.Sites.Sites);
+        await StackConfigFile.WriteAsync(System.IO.Path.Combine(program.Path, "Pulumi.test.yaml"), Project, sites.Sites.Sites, passphrase: Harness.TestStackSecrets.Passphrase);
         return program;
     }
 
