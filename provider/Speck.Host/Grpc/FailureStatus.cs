@@ -38,12 +38,49 @@ public static class FailureStatus
 
     private static RpcException Rpc(StatusCode code, string message) => new(new global::Grpc.Core.Status(code, message));
 
+    /// <summary>
+    /// Bytes of ErrorResourceInitFailed a status may carry. The details travel base64-encoded in one trailer, and the
+    /// engine's grpc-go client takes a response's header list up to 16 MiB (docs/provider-errors.md §Bounded messages).
+    /// </summary>
+    public const int InitFailureDetailBudget = 8 << 20;
+
     private static RpcException InitFailed(InitFailure f, SecretScrubber scrubber, string message)
     {
-        var detail = new ErrorResourceInitFailed { Id = f.Id, Properties = StructCodec.Encode(f.Properties) };
-        detail.Reasons.AddRange(f.Reasons.Select(r => Excerpt.Of(scrubber.Scrub(r), 1000)));
-        if (f.Inputs is not null) detail.Inputs = StructCodec.Encode(f.Inputs);
+        var detail = InitFailureDetail(f, scrubber);
         var status = new Status { Code = (int)StatusCode.Unknown, Message = message, Details = { Any.Pack(detail) } };
         return status.ToRpcException();
+    }
+
+    /// <summary>
+    /// The resource's state as the engine records it. Past the budget, what the engine already has goes first: the
+    /// inputs (optional in the details), then the outputs that repeat them; then the largest others, each named.
+    /// </summary>
+    private static ErrorResourceInitFailed InitFailureDetail(InitFailure f, SecretScrubber scrubber)
+    {
+        var properties = f.Properties;
+        var detail = Detail(f, properties, f.Inputs, scrubber, []);
+        if (detail.CalculateSize() <= InitFailureDetailBudget) return detail;
+        var inputs = f.Inputs ?? PropertyMap.Empty;
+        properties = new PropertyMap(properties.Where(p => !(inputs.TryGetValue(p.Key, out var v) && v.Equals(p.Value))));
+        var left = f.Properties.Keys.Except(properties.Keys).ToList();
+        detail = Detail(f, properties, null, scrubber, left);
+        foreach (var (key, _) in properties.OrderByDescending(p => StructCodec.Encode(p.Value).CalculateSize()))
+        {
+            if (detail.CalculateSize() <= InitFailureDetailBudget) break;
+            properties = properties.Without(key);
+            left.Add(key);
+            detail = Detail(f, properties, null, scrubber, left);
+        }
+        return detail;
+    }
+
+    private static ErrorResourceInitFailed Detail(InitFailure f, PropertyMap properties, PropertyMap? inputs, SecretScrubber scrubber, IReadOnlyList<string> left)
+    {
+        var detail = new ErrorResourceInitFailed { Id = f.Id, Properties = StructCodec.Encode(properties) };
+        detail.Reasons.AddRange(f.Reasons.Select(r => Excerpt.Of(scrubber.Scrub(r), 1000)));
+        if (left.Count > 0)
+            detail.Reasons.Add(Excerpt.Of($"the resource's state is too large for an error's details: {string.Join(", ", left)} left out of what is recorded", 1000));
+        if (inputs is not null) detail.Inputs = StructCodec.Encode(inputs);
+        return detail;
     }
 }

@@ -30,6 +30,9 @@ public sealed partial class ProviderProcess : IAsyncDisposable
     public string Version { get; private set; } = "";
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
+    /// <summary>grpc-go's default client limit on a response's header list, 16 MiB (in the kilobytes .NET counts in).</summary>
+    public const int MaxResponseHeadersKilobytes = 16 * 1024;
+
     private ProviderProcess(Process process, int port, GrpcCallLog log, StringBuilder stderr, int index)
     {
         (_process, _log, _stderr, _index) = (process, log, stderr, index);
@@ -37,6 +40,11 @@ public sealed partial class ProviderProcess : IAsyncDisposable
         {
             MaxReceiveMessageSize = MaxMessageSize,
             MaxSendMessageSize = MaxMessageSize,
+            // The engine's grpc-go client takes response header lists (the status and its details, e.g. an init
+            // failure's whole state) up to 16 MiB (google.golang.org/grpc v1.82.1, sdk/go.mod; internal/transport
+            // defaults); .NET's default is 64 KB, which would fail calls the engine completes (docs/provider-errors.md).
+            HttpHandler = new SocketsHttpHandler { MaxResponseHeadersLength = MaxResponseHeadersKilobytes, EnableMultipleHttp2Connections = true },
+            DisposeHttpClient = true,
         });
         Client = new ResourceProvider.ResourceProviderClient(_channel);
     }

@@ -112,6 +112,31 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_unhealthy_job_reaches_the_engine_whole_with_its_state_in_the_error_details()
+    {
+        // The init failure carries the job's whole state in the status details (a trailer): 300 KB of arguments is far
+        // past the 64 KB that Node's and .NET's HTTP/2 clients take by default, within the 16 MiB grpc-go's engine takes.
+        _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        var big = string.Join(", ", Enumerable.Range(0, 3000).Select(i => $"\"--opt{i}={new string('x', 90)}\""));
+        using var dir = Dir(Program($"      arguments: [\"--broken\", {big}]"), "large", TestJar.Build("org.speck.jobs.Filter"));
+        try
+        {
+            var up = await dir.Stack.UpAsync();
+
+            Assert.False(up.Succeeded);
+            Assert.Contains(up.Step("job").InitErrors, e => e.Contains("Injected failure", StringComparison.Ordinal));
+            var recorded = dir.Stack.LoadState().Resources.Single(r => r.Name == "job");
+            Assert.Equal(3001, recorded.Outputs["arguments"]!.AsArray().Count);
+            Assert.NotNull(recorded.Outputs["jobId"]);
+        }
+        finally
+        {
+            var destroyed = await dir.Stack.DestroyAsync();
+            Assert.True(destroyed.Succeeded, string.Join("\n", destroyed.Errors));
+        }
+    }
+
+    [Fact]
     public async Task Refresh_keeps_only_the_init_errors_read_reports_so_a_healthy_read_clears_them()
     {
         _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
