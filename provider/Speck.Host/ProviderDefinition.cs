@@ -6,7 +6,12 @@ namespace Speck.Host;
 
 public sealed record PackageInfo(
     string Name, string Version, string DisplayName, string Description,
-    IReadOnlyList<string> Keywords, string Homepage, string Repository, string License, string Publisher);
+    IReadOnlyList<string> Keywords, string Homepage, string Repository, string License, string Publisher)
+{
+    /// <summary>The schema's <c>language</c> block: per SDK language, what its generator takes (namespaces, package names).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject> Languages { get; init; } =
+        new Dictionary<string, System.Text.Json.Nodes.JsonObject>();
+}
 
 /// <summary>What the protocol host serves: a package's metadata, its configuration and its resources.</summary>
 public abstract class ProviderDefinition

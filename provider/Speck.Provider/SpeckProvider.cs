@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Speck.Host;
 using Speck.Host.Resources;
 using Speck.Host.Schema;
@@ -30,7 +31,14 @@ public sealed class SpeckProvider : ProviderDefinition
         "speck", Version, "SpecK stream jobs",
         "Deploy and adapt stream processing pipelines over fog sites: Flink and Node-RED engines, MQTT and Kafka brokers.",
         ["stream-processing", "flink", "node-red", "mqtt", "kafka", "fog", "category/infrastructure"],
-        "https://github.com/speck/pulumi-speck", "https://github.com/speck/pulumi-speck", "Apache-2.0", "speck");
+        "https://github.com/speck/pulumi-speck", "https://github.com/speck/pulumi-speck", "Apache-2.0", "speck")
+    {
+        Languages = new Dictionary<string, JsonObject>
+        {
+            ["csharp"] = new() { ["rootNamespace"] = "Speck", ["namespaces"] = new JsonObject { ["index"] = "Speck" } },
+            ["nodejs"] = new() { ["packageName"] = "@speck/pulumi-speck" },
+        },
+    };
 
     public override TypeContracts Contracts { get; }
     public override ObjectShape ConfigShape { get; }

@@ -38,11 +38,7 @@ public static class SchemaGenerator
             },
             ["types"] = types,
             ["resources"] = resources,
-            ["language"] = new JsonObject
-            {
-                ["csharp"] = new JsonObject { ["rootNamespace"] = "Speck", ["namespaces"] = new JsonObject { ["index"] = "Speck" } },
-                ["nodejs"] = new JsonObject { ["packageName"] = "@speck/pulumi-speck" },
-            },
+            ["language"] = new JsonObject(pkg.Languages.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value.DeepClone()))),
         };
         return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
