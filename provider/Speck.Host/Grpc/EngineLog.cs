@@ -1,7 +1,6 @@
 using Grpc.Net.Client;
 using Pulumirpc;
 using Speck.Host.Resources;
-using LogLevel = Speck.Host.Resources.LogLevel;
 
 namespace Speck.Host.Grpc;
 
@@ -30,7 +29,7 @@ public sealed class EngineLog : IEngineLog, IDisposable
         return true;
     }
 
-    public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) =>
+    public Task LogAsync(MessageSeverity level, string message, string? urn, CancellationToken ct = default) =>
         SendAsync(new LogRequest { Severity = (LogSeverity)(int)level, Message = message, Urn = urn ?? "" }, ct);
 
     // The engine shows an ephemeral Info line in the resource's status column and drops it from the final output
@@ -61,7 +60,7 @@ public sealed class EngineLog : IEngineLog, IDisposable
 /// <summary>A log that blanks out the secret values of the request it serves, as a net under careless messages.</summary>
 public sealed class ScrubbingLog(IEngineLog inner, SecretScrubber scrubber) : IEngineLog
 {
-    public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) =>
+    public Task LogAsync(MessageSeverity level, string message, string? urn, CancellationToken ct = default) =>
         inner.LogAsync(level, scrubber.Scrub(message), urn, ct);
 
     public Task StatusAsync(string message, string? urn, CancellationToken ct = default) =>

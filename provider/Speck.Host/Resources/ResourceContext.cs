@@ -1,11 +1,12 @@
 namespace Speck.Host.Resources;
 
-public enum LogLevel { Debug, Info, Warning, Error }
+/// <summary>How much a message to the user matters (the engine's LogSeverity; named apart from .NET's LogLevel).</summary>
+public enum MessageSeverity { Debug, Info, Warning, Error }
 
 /// <summary>Where a provider's messages for the user go: the engine's Log service, tied to a resource URN.</summary>
 public interface IEngineLog
 {
-    Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default);
+    Task LogAsync(MessageSeverity level, string message, string? urn, CancellationToken ct = default);
 
     /// <summary>A status line: shown while the operation runs, not kept (the engine's ephemeral log).</summary>
     Task StatusAsync(string message, string? urn, CancellationToken ct = default);
@@ -26,9 +27,9 @@ public sealed class ResourceContext
     public Action<string> KeepSecret { get; init; } = _ => { };
     public CancellationToken CancellationToken { get; init; }
 
-    public Task InfoAsync(string message) => Log.LogAsync(LogLevel.Info, message, Urn, CancellationToken);
-    public Task WarnAsync(string message) => Log.LogAsync(LogLevel.Warning, message, Urn, CancellationToken);
-    public Task DebugAsync(string message) => Log.LogAsync(LogLevel.Debug, message, Urn, CancellationToken);
+    public Task InfoAsync(string message) => Log.LogAsync(MessageSeverity.Info, message, Urn, CancellationToken);
+    public Task WarnAsync(string message) => Log.LogAsync(MessageSeverity.Warning, message, Urn, CancellationToken);
+    public Task DebugAsync(string message) => Log.LogAsync(MessageSeverity.Debug, message, Urn, CancellationToken);
 
     /// <summary>When the first status line of a long wait is sent, and how often it is renewed.</summary>
     public TimeSpan StatusAfter { get; init; } = TimeSpan.FromSeconds(1);

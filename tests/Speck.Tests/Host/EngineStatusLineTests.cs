@@ -16,7 +16,7 @@ public sealed class EngineStatusLineTests
         const string urn = "urn:pulumi:dev::p::speck:index:StreamJob::j";
 
         await log.StatusAsync("waiting for the savepoint of Flink job 1 on site 'a': 3 s so far", urn);
-        await log.LogAsync(LogLevel.Info, "job 1 stopped with a savepoint", urn);
+        await log.LogAsync(MessageSeverity.Info, "job 1 stopped with a savepoint", urn);
 
         var entries = engine.Entries.ToList();
         Assert.Equal(2, entries.Count);

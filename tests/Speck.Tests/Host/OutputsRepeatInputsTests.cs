@@ -50,7 +50,7 @@ public sealed class OutputsRepeatInputsTests
 
     private sealed class NoLog : IEngineLog
     {
-        public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default) => Task.CompletedTask;
+        public Task LogAsync(MessageSeverity level, string message, string? urn, CancellationToken ct = default) => Task.CompletedTask;
         public Task StatusAsync(string message, string? urn, CancellationToken ct = default) => Task.CompletedTask;
     }
 

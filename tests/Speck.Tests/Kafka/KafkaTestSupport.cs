@@ -83,7 +83,7 @@ public sealed class KafkaTopicDriver
 
     public Task DeleteAsync(Deployed d) => Topics.DeleteAsync(Context("t", d.Id), d.Outputs, d.Inputs);
 
-    public IEnumerable<string> Warnings => Driver.Logs.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message);
+    public IEnumerable<string> Warnings => Driver.Logs.Where(l => l.Level == MessageSeverity.Warning).Select(l => l.Message);
 }
 
 /// <summary>A topic as the engine records it after an operation.</summary>

@@ -17,7 +17,7 @@ public sealed class ResourceDriver
     public ResourceDriver(SpeckProvider provider) => Provider = provider;
 
     public SpeckProvider Provider { get; }
-    public ConcurrentQueue<(LogLevel Level, string Message, string? Urn)> Logs { get; } = new();
+    public ConcurrentQueue<(MessageSeverity Level, string Message, string? Urn)> Logs { get; } = new();
     /// <summary>The ephemeral status lines, apart from <see cref="Logs"/> as the engine keeps them apart.</summary>
     public ConcurrentQueue<(string Message, string? Urn)> StatusLines { get; } = new();
     /// <summary>When status lines start and how often they renew, for contexts this driver makes.</summary>
@@ -26,7 +26,7 @@ public sealed class ResourceDriver
 
     private sealed class Log(ResourceDriver d) : IEngineLog
     {
-        public Task LogAsync(LogLevel level, string message, string? urn, CancellationToken ct = default)
+        public Task LogAsync(MessageSeverity level, string message, string? urn, CancellationToken ct = default)
         {
             d.Logs.Enqueue((level, message, urn));
             return Task.CompletedTask;

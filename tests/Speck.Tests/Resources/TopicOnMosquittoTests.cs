@@ -46,7 +46,7 @@ public class TopicOnMosquittoTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
         await fx.Dynsec.SetRoleAclsAsync(created.Outputs["publishRole"].AsString, [new(DynsecAclType.PublishClientSend, "elsewhere")]);
         var read = await handler.ReadAsync(ctx, created.Outputs, inputs);
         Assert.False(read!.Outputs["inSync"].AsBool);
-        Assert.Contains(_driver.Logs, l => l.Level == LogLevel.Warning && l.Message.Contains("elsewhere") && l.Urn == ctx.Urn);
+        Assert.Contains(_driver.Logs, l => l.Level == MessageSeverity.Warning && l.Message.Contains("elsewhere") && l.Urn == ctx.Urn);
 
         var diff = await handler.DiffAsync(ctx, read.Outputs, read.Inputs, inputs, []);
         Assert.True(diff.HasChanges);

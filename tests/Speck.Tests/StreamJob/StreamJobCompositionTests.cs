@@ -10,7 +10,7 @@ public sealed class StreamJobCompositionTests
         w.Job(extra: [("sources", PropertyValue.Of([FlinkSites.Topic(0, from)])), ("sink", FlinkSites.Topic(0, to))]);
 
     private static List<string> Warnings(FlinkSites w, string name) =>
-        w.Driver.Logs.Where(l => l.Level == LogLevel.Warning && l.Urn!.EndsWith("::" + name)).Select(l => l.Message).ToList();
+        w.Driver.Logs.Where(l => l.Level == MessageSeverity.Warning && l.Urn!.EndsWith("::" + name)).Select(l => l.Message).ToList();
 
     [Fact]
     public async Task Check_warns_at_the_job_that_closes_a_cycle_and_names_the_path()

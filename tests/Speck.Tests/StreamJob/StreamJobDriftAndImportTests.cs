@@ -50,7 +50,7 @@ public sealed class StreamJobDriftAndImportTests
         var read = (await w.ReadAsync(d))!;
 
         Assert.Equal("CANCELED", read.State);
-        Assert.Contains(w.Driver.Logs, l => l.Level == LogLevel.Warning && l.Message.Contains("CANCELED"));
+        Assert.Contains(w.Driver.Logs, l => l.Level == MessageSeverity.Warning && l.Message.Contains("CANCELED"));
         Assert.Equal(["state"], await w.DiffChanges(read, w.Job()));
         var again = await w.UpdateAsync(read, w.Job());
         Assert.Equal("RUNNING", again.State);
@@ -70,7 +70,7 @@ public sealed class StreamJobDriftAndImportTests
 
         Assert.Equal("FAILED", read.State);
         Assert.Contains("out of memory", read.Outputs["problem"].AsString);
-        Assert.Contains(w.Driver.Logs, l => l.Level == LogLevel.Warning && l.Message.Contains("FAILED") && l.Message.Contains("out of memory"));
+        Assert.Contains(w.Driver.Logs, l => l.Level == MessageSeverity.Warning && l.Message.Contains("FAILED") && l.Message.Contains("out of memory"));
         Assert.Equal(["state"], await w.DiffChanges(read, w.Job(extra: ("arguments", PropertyValue.Of([S("--doomed")])))));
     }
 

@@ -127,7 +127,7 @@ public sealed class StreamJobLifecycleTests
         Assert.Equal(JobStatus.FINISHED, job.State);
         var savepoint = Assert.Single(job.Savepoints);
         Assert.StartsWith($"file:{w.SavepointDir}/savepoint-", savepoint);
-        Assert.Contains(w.Driver.Logs, l => l.Level == LogLevel.Info && l.Message.Contains(savepoint));
+        Assert.Contains(w.Driver.Logs, l => l.Level == MessageSeverity.Info && l.Message.Contains(savepoint));
     }
 
     [Fact]
