@@ -28,13 +28,24 @@ public static class FailureStatus
             RpcException r => new RpcException(new global::Grpc.Core.Status(r.StatusCode, Text(r.Status.Detail)), r.Trailers),
             InitFailure f => InitFailed(f, scrubber, Text(f.Message)),
             InvalidValueException v => Rpc(StatusCode.InvalidArgument, Text($"{what}: {v.Message}")),
-            ProviderException p => Rpc(p.Code, Text(p.Message)),
+            ProviderException p => Rpc(CodeOf(p.Kind), Text(p.Message)),
             InsufficientExecutionStackException => Rpc(StatusCode.InvalidArgument,
                 Text($"{what}: a value is nested too deeply for the provider to handle")),
             OperationCanceledException when cancelled => Rpc(StatusCode.Cancelled, Text($"{what}: cancelled")),
             _ => Rpc(changes ? StatusCode.Unknown : StatusCode.Internal, Text($"{what}: {e.Message}")),
         };
     }
+
+    public static StatusCode CodeOf(FailureKind kind) => kind switch
+    {
+        FailureKind.InvalidInput => StatusCode.InvalidArgument,
+        FailureKind.PreconditionFailed => StatusCode.FailedPrecondition,
+        FailureKind.NotFound => StatusCode.NotFound,
+        FailureKind.Unavailable => StatusCode.Unavailable,
+        FailureKind.Aborted => StatusCode.Aborted,
+        FailureKind.OutcomeUnknown => StatusCode.Unknown,
+        _ => StatusCode.Internal,
+    };
 
     private static RpcException Rpc(StatusCode code, string message) => new(new global::Grpc.Core.Status(code, message));
 

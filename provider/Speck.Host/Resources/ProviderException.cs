@@ -1,22 +1,37 @@
-using Grpc.Core;
 using Speck.Host.Values;
 
 namespace Speck.Host.Resources;
 
-/// <summary>
-/// A failure whose outcome is known. The code tells the engine what happened: anything but
-/// Unknown/Internal/DataLoss means "failed cleanly, nothing changed".
-/// </summary>
-public class ProviderException(StatusCode code, string message, Exception? inner = null) : Exception(message, inner)
+/// <summary>What kind of failure a resource operation met; the host alone turns it into the engine's status code.</summary>
+public enum FailureKind
 {
-    public StatusCode Code { get; } = code;
-
-    public static ProviderException Unavailable(string message, Exception? inner = null) => new(StatusCode.Unavailable, message, inner);
-    public static ProviderException Invalid(string message) => new(StatusCode.InvalidArgument, message);
-    public static ProviderException Precondition(string message) => new(StatusCode.FailedPrecondition, message);
-    public static ProviderException NotFound(string message) => new(StatusCode.NotFound, message);
+    /// <summary>The input cannot work, whatever the world looks like.</summary>
+    InvalidInput,
+    /// <summary>The world is not as the operation needs it (a job not running, a topic already taken).</summary>
+    PreconditionFailed,
+    NotFound,
+    /// <summary>An engine or broker did not answer; nothing was changed.</summary>
+    Unavailable,
+    /// <summary>The operation was refused or undone midway and nothing changed (a savepoint that failed: the job keeps running).</summary>
+    Aborted,
     /// <summary>The outcome is truly unknown: something may have been changed.</summary>
-    public static ProviderException OutcomeUnknown(string message, Exception? inner = null) => new(StatusCode.Unknown, message, inner);
+    OutcomeUnknown,
+}
+
+/// <summary>
+/// A failure whose outcome is known, except for <see cref="FailureKind.OutcomeUnknown"/>. The kind tells the engine
+/// what happened (mapped in <c>Grpc/FailureStatus.cs</c>): all others mean "failed cleanly, nothing changed".
+/// </summary>
+public class ProviderException(FailureKind kind, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public FailureKind Kind { get; } = kind;
+
+    public static ProviderException Unavailable(string message, Exception? inner = null) => new(FailureKind.Unavailable, message, inner);
+    public static ProviderException Invalid(string message) => new(FailureKind.InvalidInput, message);
+    public static ProviderException Precondition(string message) => new(FailureKind.PreconditionFailed, message);
+    public static ProviderException NotFound(string message) => new(FailureKind.NotFound, message);
+    public static ProviderException Aborted(string message, Exception? inner = null) => new(FailureKind.Aborted, message, inner);
+    public static ProviderException OutcomeUnknown(string message, Exception? inner = null) => new(FailureKind.OutcomeUnknown, message, inner);
 }
 
 /// <summary>

@@ -291,7 +291,7 @@ public sealed class RecordedUrlTests
     public void An_engine_URL_that_is_not_http_is_invalid_argument_naming_spe_url(string url)
     {
         var e = Assert.Throws<ProviderException>(() => new Speck.Provider.Spe.SiteHttp().For(url));
-        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.Equal(FailureKind.InvalidInput, e.Kind);
         Assert.StartsWith("spe.url", e.Message);
     }
 }

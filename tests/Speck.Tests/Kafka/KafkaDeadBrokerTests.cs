@@ -47,7 +47,7 @@ public class KafkaDeadBrokerTests
             _ => binder.UpdateTopicAsync(endpoint, Recorded, request, CancellationToken.None),
         });
 
-        Assert.Equal(StatusCode.Unavailable, e.Code);
+        Assert.Equal(FailureKind.Unavailable, e.Kind);
         Assert.Contains(KafkaUrl.BootstrapServers(endpoint.Url), e.Message);
         Assert.Contains("waited up to 1 s, the provider's probeTimeoutSeconds", e.Message);
     }

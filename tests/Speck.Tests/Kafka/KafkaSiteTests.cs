@@ -57,7 +57,7 @@ public class KafkaSiteTests(KafkaMockCluster mock) : IClassFixture<KafkaMockClus
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => driver.CreateAsync(SiteType, "kafka-site", Site(url)));
 
-        Assert.Equal(StatusCode.Unavailable, e.Code);
+        Assert.Equal(FailureKind.Unavailable, e.Kind);
         Assert.Contains(url, e.Message);
         Assert.Contains("no metadata", e.Message);
     }
@@ -72,7 +72,7 @@ public class KafkaSiteTests(KafkaMockCluster mock) : IClassFixture<KafkaMockClus
         var e = await Assert.ThrowsAsync<ProviderException>(() =>
             driver.CreateAsync(SiteType, "kafka-site", Site(url, "nodered", $"http://127.0.0.1:{ClosedPort()}")));
 
-        Assert.Equal(StatusCode.Unavailable, e.Code);
+        Assert.Equal(FailureKind.Unavailable, e.Kind);
         Assert.Contains("Kafka at 127.0.0.1:", e.Message);
     }
 
@@ -82,7 +82,7 @@ public class KafkaSiteTests(KafkaMockCluster mock) : IClassFixture<KafkaMockClus
         var site = Site("kafka://" + mock.BootstrapServers);
         var broker = site["broker"].AsObject.SetItem("caCert", S("not a certificate"));
         var e = await Assert.ThrowsAsync<ProviderException>(() => Driver().CreateAsync(SiteType, "kafka-site", site.With("broker", PropertyValue.Of(broker))));
-        Assert.Equal(StatusCode.Unavailable, e.Code);
+        Assert.Equal(FailureKind.Unavailable, e.Kind);
         Assert.Contains("could not be set up", e.Message);
     }
 

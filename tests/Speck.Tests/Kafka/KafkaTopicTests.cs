@@ -72,7 +72,7 @@ public class KafkaTopicTests
         var d = await _k.CreateAsync(Inputs("shrink", partitions: 6));
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => _k.DiffAsync(d, Inputs("shrink", partitions: 2)));
-        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.Equal(FailureKind.InvalidInput, e.Kind);
         Assert.StartsWith("partitions:", e.Message);
         Assert.Contains("replaceOnPartitionDecrease", e.Message);
         Assert.Contains("has 6 partitions", e.Message);
@@ -154,7 +154,7 @@ public class KafkaTopicTests
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => _k.UpdateAsync(d, Inputs("both", partitions: 6, config: Cfg(("retention.ms", "soon")))));
 
-        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.Equal(FailureKind.InvalidInput, e.Kind);
         Assert.Contains("retention.ms", e.Message);
         var (partitions, _, own) = await OnBroker("both");
         Assert.Equal(3, partitions);
@@ -251,7 +251,7 @@ public class KafkaTopicTests
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => _k.CreateAsync(Inputs("taken", partitions: 8, config: Cfg(("retention.ms", "1000")))));
 
-        Assert.Equal(StatusCode.FailedPrecondition, e.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, e.Kind);
         Assert.Contains("partitions is 4, expected 8", e.Message);
         Assert.Contains("config 'retention.ms' is not set", e.Message);
         Assert.Contains("pulumi import speck:index:Topic", e.Message);
@@ -276,7 +276,7 @@ public class KafkaTopicTests
         var k = new KafkaTopicDriver(new InMemoryKafkaOptions { DeleteTopicEnable = false });
         var d = await k.CreateAsync(Inputs("kept", partitions: 1));
         var e = await Assert.ThrowsAsync<ProviderException>(() => k.DeleteAsync(d));
-        Assert.Equal(StatusCode.FailedPrecondition, e.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, e.Kind);
         Assert.Contains("TopicDeletionDisabled", e.Message);
         Assert.NotNull(k.Admin.TopicId("kept"));
     }
@@ -285,19 +285,19 @@ public class KafkaTopicTests
     public async Task Broker_refusals_fail_create_cleanly_with_kafkas_reason()
     {
         var bad = await Assert.ThrowsAsync<ProviderException>(() => _k.CreateAsync(Inputs("badcfg", config: Cfg(("retention.ms", "soon")))));
-        Assert.Equal(StatusCode.InvalidArgument, bad.Code);
+        Assert.Equal(FailureKind.InvalidInput, bad.Kind);
         Assert.Contains("Invalid value soon for configuration retention.ms", bad.Message);
 
         var unknown = await Assert.ThrowsAsync<ProviderException>(() => _k.CreateAsync(Inputs("badkey", config: Cfg(("retention.hours", "1")))));
         Assert.Contains("Unknown topic config name: retention.hours", unknown.Message);
 
         var rf = await Assert.ThrowsAsync<ProviderException>(() => _k.CreateAsync(Inputs("badrf", replicationFactor: 4)));
-        Assert.Equal(StatusCode.InvalidArgument, rf.Code);
+        Assert.Equal(FailureKind.InvalidInput, rf.Kind);
         Assert.Contains("InvalidReplicationFactor", rf.Message);
 
         var k = new KafkaTopicDriver(new InMemoryKafkaOptions { CreateTopicPolicy = s => s.NumPartitions > 10 ? "at most 10 partitions here" : null });
         var policy = await Assert.ThrowsAsync<ProviderException>(() => k.CreateAsync(Inputs("big", partitions: 12)));
-        Assert.Equal(StatusCode.FailedPrecondition, policy.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, policy.Kind);
         Assert.Contains("at most 10 partitions here", policy.Message);
 
         Assert.Null(_k.Admin.TopicId("badcfg"));

@@ -89,22 +89,22 @@ public sealed class NodeRedBinderJobTests(NodeRedSiteFixture site) : IClassFixtu
         var flow = NodeRedFlowBuilder.Build(NodeRedTest.UpperCaseJob(site, MqttTest.Unique("job"), "in", "out"));
         var restore = await Assert.ThrowsAsync<ProviderException>(() =>
             Binder.DeployAsync(Deployment(flow) with { RestoreFrom = "file:///sp/1" }, CancellationToken.None));
-        Assert.Equal(StatusCode.FailedPrecondition, restore.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, restore.Kind);
         var stop = await Assert.ThrowsAsync<ProviderException>(() =>
             Binder.StopAsync(Endpoint, "any", new JobStop(true, null), CancellationToken.None));
-        Assert.Equal(StatusCode.FailedPrecondition, stop.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, stop.Kind);
 
         var jar = new JobArtifact("ab12", "job.jar", _ => Task.FromResult<Stream>(new MemoryStream([0x50, 0x4B, 0x03, 0x04])));
         var notAFlow = await Assert.ThrowsAsync<ProviderException>(() =>
             Binder.DeployAsync(Deployment(flow) with { Artifact = jar }, CancellationToken.None));
-        Assert.Equal(StatusCode.InvalidArgument, notAFlow.Code);
+        Assert.Equal(FailureKind.InvalidInput, notAFlow.Kind);
         Assert.Contains("'job.jar' is not a Node-RED flow", notAFlow.Message);
 
         var bad = (JsonObject)flow.Body.DeepClone();
         bad["nodes"]!.AsArray().Add(new JsonObject { ["id"] = flow.Prefix + "-x", ["type"] = "no-such-node", ["x"] = 1, ["y"] = 1, ["wires"] = new JsonArray() });
         var invalid = await Assert.ThrowsAsync<ProviderException>(() =>
             Binder.DeployAsync(Deployment(NodeRedFlow.FromBody(bad)), CancellationToken.None));
-        Assert.Equal(StatusCode.InvalidArgument, invalid.Code);
+        Assert.Equal(FailureKind.InvalidInput, invalid.Kind);
         Assert.Contains("no-such-node", invalid.Message);
         Assert.DoesNotContain(flow.Prefix, (await site.Client().GetFlowsAsync(CancellationToken.None)).ToJsonString());
     }

@@ -53,6 +53,6 @@ public class SiteCredentialsTests
         Assert.DoesNotContain("s3cret-value", unknown.Message);
         var broken = Assert.Throws<ProviderException>(() => SiteCredentials.Parse("""{"brokers": {"mqtt://h:1883": {"password": "s3cret-value" """, "speck:credentials"));
         Assert.DoesNotContain("s3cret-value", broken.Message);
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, broken.Code);
+        Assert.Equal(FailureKind.InvalidInput, broken.Kind);
     }
 }

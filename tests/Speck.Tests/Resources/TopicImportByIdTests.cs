@@ -89,7 +89,7 @@ public class TopicImportByIdTests(DynsecBrokerFixture fx) : IClassFixture<Dynsec
         var e = await Assert.ThrowsAsync<ProviderException>(() =>
             adopter.Handler(TopicType).ReadAsync(adopter.Context(TopicType, "t", "edge1/raw"), PropertyMap.Empty, PropertyMap.Empty));
 
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.Code);
+        Assert.Equal(FailureKind.InvalidInput, e.Kind);
         Assert.Contains("?tier=", e.Message);
         Assert.Contains("credentials", e.Message);
     }

@@ -88,7 +88,7 @@ public class TopicOnMosquittoTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
         await _driver.CreateAsync(TopicType, "first", Map(("site", Site(fx.Broker)), ("name", S(name))));
         var e = await Assert.ThrowsAsync<ProviderException>(() =>
             new ResourceDriver().CreateAsync(TopicType, "second", Map(("site", Site(fx.Broker)), ("name", S(name)))));
-        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, e.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, e.Kind);
         Assert.Contains("import", e.Message);
     }
 

@@ -49,7 +49,7 @@ public sealed class FlinkBinderTests : IDisposable
         Assert.Equal("Flink 1.19.1", probe.Summary);
         Assert.Contains("web.submit.enable=false", lockedProbe.Summary);
         var e = await Assert.ThrowsAsync<ProviderException>(() => Binder.DeployAsync(Deployment(locked.BaseUrl, "k"), CancellationToken.None));
-        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, e.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, e.Kind);
         Assert.Contains("web.submit.enable=false", e.Message);
     }
 
@@ -107,7 +107,7 @@ public sealed class FlinkBinderTests : IDisposable
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => Binder.StopAsync(Endpoint(url), job.JobId, new JobStop(true, null), CancellationToken.None));
 
-        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, e.Code);
+        Assert.Equal(FailureKind.PreconditionFailed, e.Kind);
         Assert.Contains("savepointDirectory", e.Message);
         Assert.Contains("execution.checkpointing.savepoint-dir", e.Message);
         Assert.Equal(JobStatus.RUNNING, flink.Job(job.JobId)!.State);

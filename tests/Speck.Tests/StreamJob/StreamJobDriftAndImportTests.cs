@@ -170,7 +170,7 @@ public sealed class StreamJobDriftAndImportTests
         Task<ReadOutcome?> Read(string id) => handler.ReadAsync(adopter.Context(FlinkSites.Type, "x", id), PropertyMap.Empty, PropertyMap.Empty);
 
         var bare = await Assert.ThrowsAsync<ProviderException>(() => Read($"site0/{original.JobId}"));
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, bare.Code);
+        Assert.Equal(FailureKind.InvalidInput, bare.Kind);
         Assert.Contains("?tier=", bare.Message);
         var noJar = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, original.JobId, "&source=in&sink=out")));
         Assert.Contains("jarPath", noJar.Message);
@@ -178,7 +178,7 @@ public sealed class StreamJobDriftAndImportTests
         var noTopics = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, original.JobId, $"&jarPath={w.Jar()}")));
         Assert.Contains("source=", noTopics.Message);
         var notFlink = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, "not-a-job")));
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, notFlink.Code);
+        Assert.Equal(FailureKind.InvalidInput, notFlink.Kind);
         Assert.Null(await Read(ImportId(w, "0123456789abcdef0123456789abcdef")));
     }
 

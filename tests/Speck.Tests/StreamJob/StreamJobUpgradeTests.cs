@@ -202,7 +202,7 @@ public sealed class StreamJobUpgradeTests
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => w.UpdateAsync(v1, w.Job(version: 2)));
 
-        Assert.Equal(Grpc.Core.StatusCode.Aborted, e.Code);
+        Assert.Equal(FailureKind.Aborted, e.Kind);
         Assert.Contains("keeps running", e.Message);
         Assert.Equal(JobStatus.RUNNING, Assert.Single(w.Sites[0].Jobs).State);
     }

@@ -74,7 +74,7 @@ public sealed class KafkaTopicChange
             }
             catch (ProviderException e) when (ConfigOps.Count > 0)
             {
-                throw new ProviderException(e.Code, $"{e.Message} (the config change was applied; the next update grows the partitions)", e);
+                throw new ProviderException(e.Kind, $"{e.Message} (the config change was applied; the next update grows the partitions)", e);
             }
         }
     }

@@ -141,7 +141,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
             try { location = await client.AwaitSavepointAsync(jobId, trigger, ct, MaxPolls); }
             catch (FlinkSavepointFailedException e)
             {
-                throw new ProviderException(StatusCode.Aborted, $"{e.Message}; the job keeps running");
+                throw ProviderException.Aborted($"{e.Message}; the job keeps running");
             }
         }
         using (stop.Progress.Begin($"Flink job {jobId} to end after its savepoint"))
