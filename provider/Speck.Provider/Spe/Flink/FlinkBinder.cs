@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Grpc.Core;
 using Speck.Host.Resources;
 using Speck.Provider.Model;
 
