@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The demo, in two parts. Part 1 (issue 2): local sites (real Mosquitto with dynamic security, real Node-RED), the sites-and-topics example
-# deployed by the engine harness (or a real `pulumi` CLI when one is on PATH), topics shown working through their
-# roles, a refresh, and a destroy that leaves the brokers clean. Part 2 (issue 4): examples/road-traffic/demo.sh,
-# the seed's road-traffic pipeline on four sites with data flowing, adapted, and torn down.
+# The demo, in two parts. Part 1 (issue 2): local sites (real Mosquitto with dynamic security, real Node-RED), the
+# sites-and-topics example deployed by the engine harness (or a real `pulumi` CLI when one is on PATH), topics shown
+# working through their roles, a refresh, and a destroy that leaves the brokers clean. Part 2 (issue 4):
+# examples/road-traffic/demo.sh, the SpecK paper's road-traffic pipeline (docs/speck-paper.md §Fig. 7: road traffic) on
+# four sites with data flowing, adapted, and torn down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The road-traffic demo (issue 4): four local sites (edge1..edge3, cloud: real Mosquitto with dynamic security and
-# real Node-RED each), the seed's pipeline deployed by the engine harness (or a real `pulumi` CLI when one is on
-# PATH), traffic driven into every edge with the statistics checked and shown, the adaptation applied (a job added,
-# one moved: only those are touched), then everything destroyed and the sites stopped. Loopback only.
+# The road-traffic demo (issue 4): four local sites (edge1..edge3, cloud: real Mosquitto with dynamic security and real
+# Node-RED each), the SpecK paper's pipeline (docs/speck-paper.md §Fig. 7: road traffic) deployed by the engine harness
+# (or a real `pulumi` CLI when one is on PATH), traffic driven into every edge with the statistics checked and shown,
+# the adaptation applied (a job added, one moved: only those are touched), then everything destroyed and the sites
+# stopped. Loopback only.
 # Knobs: DEMO_SECONDS (traffic per phase, default 15), DEMO_RATE (detections per second per edge, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

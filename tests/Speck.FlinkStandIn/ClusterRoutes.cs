@@ -19,7 +19,8 @@ internal static class ClusterRoutes
             },
         }));
 
-        // taskmanagers-blocked and slots-free-and-blocked are omitted when 0 (@JsonInclude NON_DEFAULT, §2.1).
+        // taskmanagers-blocked and slots-free-and-blocked are omitted when 0 (@JsonInclude NON_DEFAULT,
+        // docs/flink-rest.md §Cluster info).
         router.Add("GET", "/overview", _ =>
         {
             lock (jobs.Sync)

@@ -14,9 +14,9 @@ using Speck.FlinkStandIn.Savepoints;
 namespace Speck.FlinkStandIn;
 
 /// <summary>
-/// A Flink 1.20 JobManager REST endpoint on loopback that follows Flink's documented behaviour (../shared/docs/flink-rest.md):
-/// jars, runs, job states, cancel, savepoints and stop-with-savepoint. It never runs user code. Tests drive it over HTTP
-/// and inspect or disturb it through the members below, which are not part of the REST API.
+/// A Flink 1.20 JobManager REST endpoint on loopback that follows Flink's documented behaviour (docs/flink-rest.md):
+/// jars, runs, job states, cancel, savepoints and stop-with-savepoint. It never runs user code. Tests drive it over
+/// HTTP and inspect or disturb it through the members below, which are not part of the REST API.
 /// </summary>
 public sealed class FlinkStandIn : IAsyncDisposable
 {

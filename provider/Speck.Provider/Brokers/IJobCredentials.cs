@@ -26,6 +26,9 @@ public interface IJobCredentials
     /// <summary>Null when the client is gone; otherwise what differs, including a password changed behind our back.</summary>
     Task<JobAccessRecord?> ReadAsync(BrokerEndpoint broker, JobAccess access, string password, CancellationToken ct);
 
-    /// <summary>Removes the client (before the roles it uses: Mosquitto 2.0.11 crashes otherwise, brokers.md A.9).</summary>
+    /// <summary>
+    /// Removes the client (before the roles it uses: Mosquitto 2.0.11 crashes otherwise, docs/mosquitto-dynsec.md
+    /// §Deleting a role held by a client).
+    /// </summary>
     Task RevokeAsync(BrokerEndpoint broker, JobAccess access, CancellationToken ct);
 }

@@ -4,10 +4,11 @@ using Speck.Provider.Model;
 namespace Speck.Provider.Resources;
 
 /// <summary>
-/// Tells a job where its data is, through its program arguments. The seed's convention is
-/// <c>[source broker, source topic, sink broker, sink topic]</c>; further sources follow as broker, topic pairs, then
-/// the user's <c>arguments</c>. An <c>argumentTemplate</c> replaces that layout with placeholders. Where the job has its
-/// own login on a broker, that broker's URL carries it as user info, so the job needs no other secret channel.
+/// Tells a job where its data is, through its program arguments. SpecK's convention (docs/speck-paper.md
+/// §Argument convention) is <c>[source broker, source topic, sink broker, sink topic]</c>; further sources follow as
+/// broker, topic pairs, then the user's <c>arguments</c>. An <c>argumentTemplate</c> replaces that layout with
+/// placeholders. Where the job has its own login on a broker, that broker's URL carries it as user info, so the job
+/// needs no other secret channel.
 /// </summary>
 public static partial class StreamJobArguments
 {

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Speck.Bench.Chains;
 
 /// <summary>
-/// The seed's Fig. 6: deploy, modify and delete chains of growing length over the sites in pairs, every size several
-/// times; one-at-a-time runs take turns with the parallel ones so the ratio compares like with like.
+/// The SpecK paper's Fig. 6 (docs/speck-paper.md §Fig. 6: chains): deploy, modify and delete chains of growing length
+/// over the sites in pairs, every size several times; one-at-a-time runs take turns with the parallel ones so the ratio
+/// compares like with like.
 /// </summary>
 public static class ChainBench
 {

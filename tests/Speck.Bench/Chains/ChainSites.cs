@@ -4,9 +4,10 @@ using Speck.Testbed.Mosquitto;
 namespace Speck.Bench.Chains;
 
 /// <summary>
-/// The seed's testbed on loopback: sites in pairs, each pair with one Mosquitto broker, each site with its own Flink
-/// stand-in. The provider stands in pair 1; every request to a site of another pair waits the round-trip time first
-/// (the stand-in's latency knob), as a request crossing the WAN between pairs would.
+/// The SpecK paper's testbed on loopback (docs/speck-paper.md §Fig. 6: chains): sites in pairs, each pair with one
+/// Mosquitto broker, each site with its own Flink stand-in. The provider stands in pair 1; every request to a site of
+/// another pair waits the round-trip time first (the stand-in's latency knob), as a request crossing the WAN between
+/// pairs would.
 /// </summary>
 public sealed class ChainSites : IAsyncDisposable
 {

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace Speck.Bench.Chains;
 
 /// <summary>
-/// Bytes per StreamJob in the state file as the harness writes it: the resource's <c>inputs</c> and <c>outputs</c> objects
-/// serialised compactly (the seed's 754 B counts the same two), with the share of each top-level property.
+/// Bytes per StreamJob in the state file as the harness writes it: the resource's <c>inputs</c> and <c>outputs</c>
+/// objects serialised compactly (the SpecK paper's 754 B, docs/speck-paper.md §Fig. 6: chains, counts the same two),
+/// with the share of each top-level property.
 /// </summary>
 public sealed record StateSize(int Jobs, double BytesPerJob, double InputBytesPerJob, double OutputBytesPerJob, IReadOnlyList<(string Property, double Bytes)> ByProperty)
 {

@@ -13,7 +13,10 @@ public sealed record JavaError(string Class, string Message, JavaError? Cause = 
         return Cause is null ? text : text + "\nCaused by: " + Cause.Trace();
     }
 
-    /// <summary>SerializedThrowable as Flink's custom serializer writes it (flink-rest.md §0.3), not as the spec's schema says.</summary>
+    /// <summary>
+    /// SerializedThrowable as Flink's custom serializer writes it (docs/flink-rest.md
+    /// §Where the wire differs from the spec), not as the spec's schema says.
+    /// </summary>
     public JsonObject ToSerializedThrowable() => new()
     {
         ["class"] = Class,
@@ -24,7 +27,7 @@ public sealed record JavaError(string Class, string Message, JavaError? Cause = 
 
 /// <summary>
 /// An error answer. Expected errors (Flink's RestHandlerException) carry one string, the stringified stack trace;
-/// anything else is a 500 with "Internal server error." and the server-side trace (flink-rest.md §1.1).
+/// anything else is a 500 with "Internal server error." and the server-side trace (docs/flink-rest.md §Error bodies).
 /// </summary>
 public sealed class FlinkRestException(int status, IReadOnlyList<string> errors) : Exception(errors.Count > 0 ? errors[0] : "")
 {

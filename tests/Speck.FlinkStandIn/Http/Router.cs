@@ -24,7 +24,7 @@ public sealed class FlinkRequest(HttpContext http, IReadOnlyDictionary<string, s
 
 /// <summary>
 /// Flink's router: method and path are matched together, so a wrong method on a known path is also
-/// "Not found" (flink-rest.md §1.1). Every route also answers under <c>/v1</c>. Path parameters named
+/// "Not found" (docs/flink-rest.md §Error bodies). Every route also answers under <c>/v1</c>. Path parameters named
 /// <c>jobid</c> / <c>triggerid</c> must be 32 hex characters, else 400 before the handler runs.
 /// </summary>
 public sealed class Router

@@ -7,8 +7,9 @@ namespace Speck.FlinkStandIn.Http;
 public enum FieldKind { String, Bool, Int, StringList, StringMap, Hex32, RestoreMode, FormatType }
 
 /// <summary>
-/// Flink parses request bodies with a strict Jackson mapper: an empty body is <c>{}</c>; unknown properties,
-/// duplicate keys and wrong types fail with 400 "Request did not match expected format &lt;Class&gt;." (flink-rest.md §1.3).
+/// Flink parses request bodies with a strict Jackson mapper: an empty body is <c>{}</c>; unknown properties, duplicate
+/// keys and wrong types fail with 400 "Request did not match expected format &lt;Class&gt;." (docs/flink-rest.md
+/// §Strict request bodies).
 /// </summary>
 public sealed class StrictBody
 {

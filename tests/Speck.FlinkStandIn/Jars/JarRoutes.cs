@@ -5,7 +5,10 @@ using Speck.FlinkStandIn.Jobs;
 
 namespace Speck.FlinkStandIn.Jars;
 
-/// <summary><c>/jars</c>, <c>/jars/upload</c>, <c>DELETE /jars/{jarid}</c> and <c>/jars/{jarid}/run</c> (flink-rest.md §2.2).</summary>
+/// <summary>
+/// <c>/jars</c>, <c>/jars/upload</c>, <c>DELETE /jars/{jarid}</c> and <c>/jars/{jarid}/run</c> (docs/flink-rest.md
+/// §Jars).
+/// </summary>
 internal static class JarRoutes
 {
     public static void Map(Router router, JarStore jars, JarRun run, Func<string> address)

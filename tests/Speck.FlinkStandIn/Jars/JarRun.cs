@@ -7,7 +7,8 @@ namespace Speck.FlinkStandIn.Jars;
 
 /// <summary>
 /// <c>POST /jars/{jarid}/run</c>: resolves the program, submits the job and, like Flink's detached executor, answers
-/// only once the job has left INITIALIZING, so a failed savepoint restore comes back from the call itself (§4.5).
+/// only once the job has left INITIALIZING, so a failed savepoint restore comes back from the call itself
+/// (docs/flink-rest.md §Restoring from a bad savepoint).
 /// </summary>
 internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions options)
 {

@@ -6,7 +6,7 @@ namespace Speck.FlinkStandIn.Jars;
 /// <summary>
 /// What a <c>/jars/{jarid}/run</c> asks for, resolved as Flink's JarRunHandler does: the body wins over the query
 /// parameters, which win over the request's <c>flinkConfiguration</c>, which wins over the cluster defaults
-/// (flink-rest.md §2.2). 1.20 key names first, the deprecated ≤1.19 names after them.
+/// (docs/flink-rest.md §Jars). 1.20 key names first, the deprecated ≤1.19 names after them.
 /// </summary>
 internal sealed record JarRunRequest(
     string? EntryClass, IReadOnlyList<string> Args, int Parallelism, string? JobId, string? SavepointPath,

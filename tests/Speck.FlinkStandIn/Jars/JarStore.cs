@@ -8,9 +8,9 @@ namespace Speck.FlinkStandIn.Jars;
 public sealed record JarProgram(string JarId, string Path, string Sha256, string EntryClass);
 
 /// <summary>
-/// Jars in the upload directory, named <c>&lt;uuid&gt;_&lt;name&gt;.jar</c>; the file name is the jar id (flink-rest.md §2.2).
-/// Entry classes come from the manifest (<c>program-class</c>, else <c>Main-Class</c>, comma-split); a class whose
-/// <c>.class</c> file is not in the jar counts as one that fails to load.
+/// Jars in the upload directory, named <c>&lt;uuid&gt;_&lt;name&gt;.jar</c>; the file name is the jar id
+/// (docs/flink-rest.md §Jars). Entry classes come from the manifest (<c>program-class</c>, else <c>Main-Class</c>,
+/// comma-split); a class whose <c>.class</c> file is not in the jar counts as one that fails to load.
 /// </summary>
 public sealed class JarStore(string directory)
 {
@@ -50,7 +50,7 @@ public sealed class JarStore(string directory)
 
     /// <summary>
     /// Resolves the program a run would execute. A missing jar and a bad entry class escape Flink's handler as
-    /// non-RestHandlerExceptions, so they answer 500 (flink-rest.md §2.2, "probably").
+    /// non-RestHandlerExceptions, so they answer 500 (docs/flink-rest.md §Jars, unverified).
     /// </summary>
     public JarProgram Program(string jarId, string? entryClass)
     {

@@ -4,7 +4,8 @@ namespace Speck.FlinkStandIn.Jobs;
 
 /// <summary>
 /// <c>GET /jobs/{jobid}/checkpoints</c> (CheckpointingStatistics): counts, summary, latest and history. Savepoints are
-/// the only checkpoints the stand-in takes; <c>latest.restored</c> tells which savepoint the job started from (§2.3).
+/// the only checkpoints the stand-in takes; <c>latest.restored</c> tells which savepoint the job started from
+/// (docs/flink-rest.md §Jobs).
 /// </summary>
 internal static class CheckpointJson
 {

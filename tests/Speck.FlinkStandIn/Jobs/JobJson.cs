@@ -65,7 +65,10 @@ internal static class JobJson
         };
     }
 
-    /// <summary>JobExecutionResultResponseBody as sent: JobResult has a custom serializer (flink-rest.md §0.3).</summary>
+    /// <summary>
+    /// JobExecutionResultResponseBody as sent: JobResult has a custom serializer (docs/flink-rest.md
+    /// §Where the wire differs from the spec).
+    /// </summary>
     public static JsonObject ExecutionResult(Job job)
     {
         if (!job.State.IsGloballyTerminal()) return new JsonObject { ["status"] = new JsonObject { ["id"] = "IN_PROGRESS" } };

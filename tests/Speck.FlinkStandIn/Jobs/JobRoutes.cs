@@ -3,7 +3,7 @@ using Speck.FlinkStandIn.Http;
 
 namespace Speck.FlinkStandIn.Jobs;
 
-/// <summary>Job listing, details, status, exceptions and cancel (flink-rest.md §2.3, §2.4).</summary>
+/// <summary>Job listing, details, status, exceptions and cancel (docs/flink-rest.md §Jobs, §Cancel).</summary>
 internal static class JobRoutes
 {
     public static void Map(Router router, JobStore jobs)

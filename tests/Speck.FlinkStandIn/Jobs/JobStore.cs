@@ -34,7 +34,10 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
         lock (Sync) _failureRules.Add(rule);
     }
 
-    /// <summary>Registers a job in INITIALIZING, or refuses a job id the dispatcher already knows (§4.2).</summary>
+    /// <summary>
+    /// Registers a job in INITIALIZING, or refuses a job id the dispatcher already knows (docs/flink-rest.md
+    /// §Duplicate job ids).
+    /// </summary>
     internal Job Submit(Job job)
     {
         lock (Sync)

@@ -10,8 +10,9 @@ namespace Speck.FlinkStandIn.Savepoints;
 public sealed record SavepointMetadata(string JobId, string JarSha256, string EntryClass, long State, long CheckpointId, IReadOnlyList<string> OperatorIds);
 
 /// <summary>
-/// Savepoints are real directories, <c>&lt;dir&gt;/savepoint-&lt;jid[0:6]&gt;-&lt;12 hex&gt;/_metadata</c> (flink-rest.md §2.5),
-/// whose <c>_metadata</c> is JSON instead of Flink's binary format. Only the local file system is available.
+/// Savepoints are real directories, <c>&lt;dir&gt;/savepoint-&lt;jid[0:6]&gt;-&lt;12 hex&gt;/_metadata</c>
+/// (docs/flink-rest.md §Savepoints), whose <c>_metadata</c> is JSON instead of Flink's binary format. Only the local
+/// file system is available.
 /// </summary>
 public static class SavepointFiles
 {
@@ -36,7 +37,10 @@ public static class SavepointFiles
     internal static long Size(string location) =>
         new DirectoryInfo(LocalPath(location, out _)!).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
-    /// <summary>Reads the savepoint a run restores from, or throws the cause Flink's JobMaster would fail with (§4.5).</summary>
+    /// <summary>
+    /// Reads the savepoint a run restores from, or throws the cause Flink's JobMaster would fail with
+    /// (docs/flink-rest.md §Restoring from a bad savepoint).
+    /// </summary>
     public static (string Directory, SavepointMetadata Metadata) Read(string savepointPath)
     {
         var local = LocalPath(savepointPath, out var error) ?? throw new SavepointException(error!);

@@ -9,8 +9,8 @@ internal enum AfterSavepoint { KeepRunning, Stop, Cancel }
 
 /// <summary>
 /// Savepoint triggers (<c>/savepoints</c>, <c>/stop</c>) as Flink's cached asynchronous operations: keyed by job id and
-/// trigger id, IN_PROGRESS then COMPLETED with a location or a failure cause, kept for <c>rest.async.store-duration</c>.
-/// A failed savepoint leaves the job running (flink-rest.md §2.5).
+/// trigger id, IN_PROGRESS then COMPLETED with a location or a failure cause, kept for
+/// <c>rest.async.store-duration</c>. A failed savepoint leaves the job running (docs/flink-rest.md §Savepoints).
 /// </summary>
 public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions options)
 {

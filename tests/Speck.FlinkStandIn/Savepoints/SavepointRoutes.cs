@@ -5,8 +5,8 @@ namespace Speck.FlinkStandIn.Savepoints;
 
 /// <summary>
 /// <c>POST /jobs/{jobid}/savepoints</c>, <c>POST /jobs/{jobid}/stop</c> and the shared status poll
-/// <c>GET /jobs/{jobid}/savepoints/{triggerid}</c> (flink-rest.md §2.5). A missing target directory with no cluster
-/// default is the only synchronous error; everything else shows when polling.
+/// <c>GET /jobs/{jobid}/savepoints/{triggerid}</c> (docs/flink-rest.md §Savepoints). A missing target directory with no
+/// cluster default is the only synchronous error; everything else shows when polling.
 /// </summary>
 internal static class SavepointRoutes
 {
@@ -39,7 +39,7 @@ internal static class SavepointRoutes
         });
         router.Add("GET", "/jobs/{jobid}/savepoints/{triggerid}", r =>
             FlinkResponse.Ok(operations.Status(r.Path("jobid"), r.Path("triggerid"))));
-        // Disposal answers 200, not 202, with a fresh trigger id (flink-rest.md §2.5).
+        // Disposal answers 200, not 202, with a fresh trigger id (docs/flink-rest.md §Savepoints).
         router.Add("POST", "/savepoint-disposal", async r =>
         {
             var body = await StrictBody.ReadAsync(r.Http.Request, "SavepointDisposalRequest", DisposalFields, r.Aborted);

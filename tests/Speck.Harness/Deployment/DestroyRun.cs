@@ -3,8 +3,8 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// <c>destroy</c> (protocol doc §3.5): Delete every custom resource in reverse dependency order with its old
-/// outputs and inputs. A protected resource fails the destroy before anything is deleted. A preview calls nothing.
+/// <c>destroy</c> (docs/pulumi-calls.md §Destroy): Delete every custom resource in reverse dependency order with its
+/// old outputs and inputs. A protected resource fails the destroy before anything is deleted. A preview calls nothing.
 /// As the engine does, deletes run in parallel antichains (docs/pulumi-engine.md §Deletes).
 /// </summary>
 internal static class DestroyRun

@@ -7,9 +7,10 @@ using Speck.Harness.Protocol;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// How the engine reads a failed provider call (protocol doc §1.2): an <c>ErrorResourceInitFailed</c> detail means
-/// the resource exists (record it with its id, properties and reasons); codes Unknown, Internal and DataLoss mean
-/// the outcome is unknown (the operation stays pending); anything else failed cleanly.
+/// How the engine reads a failed provider call (docs/provider-errors.md §Status codes): an
+/// <c>ErrorResourceInitFailed</c> detail means the resource exists (record it with its id, properties and reasons);
+/// codes Unknown, Internal and DataLoss mean the outcome is unknown (the operation stays pending); anything else failed
+/// cleanly.
 /// </summary>
 public sealed record ProviderError(string Message, StatusCode Code, string? InitId, JsonObject? InitProperties, IReadOnlyList<string> InitReasons)
 {

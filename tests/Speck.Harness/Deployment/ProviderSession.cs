@@ -9,9 +9,9 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// One provider process and the engine server it talks back to, with the per-process prologue of protocol doc §3:
-/// Handshake → GetPluginInfo (in <see cref="ProviderProcess"/>), then CheckConfig → DiffConfig (when the state has
-/// an old provider) → Configure for a program's provider, or straight to Configure for one loaded from state.
+/// One provider process and the engine server it talks back to, with the per-process prologue of docs/pulumi-calls.md
+/// §Prologue: Handshake → GetPluginInfo (in <see cref="ProviderProcess"/>), then CheckConfig → DiffConfig (when the
+/// state has an old provider) → Configure for a program's provider, or straight to Configure for one loaded from state.
 /// </summary>
 internal sealed class ProviderSession : IAsyncDisposable
 {

@@ -6,9 +6,9 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// <c>refresh</c> (protocol doc §3.6): Read every custom resource with its old state and inputs; an empty id means
-/// it is gone; otherwise the engine diffs inverted (olds = what Read returned, news = the pre-refresh inputs) to
-/// show drift, and stores what Read returned.
+/// <c>refresh</c> (docs/pulumi-calls.md §Refresh): Read every custom resource with its old state and inputs; an empty
+/// id means it is gone; otherwise the engine diffs inverted (olds = what Read returned, news = the pre-refresh inputs)
+/// to show drift, and stores what Read returned.
 /// </summary>
 internal static class RefreshRun
 {

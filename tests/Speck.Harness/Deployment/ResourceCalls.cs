@@ -7,8 +7,9 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// The resource RPCs with their fields filled as protocol doc §3.8 says (olds, news, old_inputs, name, type, timeout).
-/// Assets go whole to Check, Create and Update's news; elided to their hash everywhere else (docs/pulumi-engine.md §Assets).
+/// The resource RPCs with their fields filled as docs/pulumi-calls.md §Request fields says (olds, news, old_inputs,
+/// name, type, timeout). Assets go whole to Check, Create and Update's news; elided to their hash everywhere else
+/// (docs/pulumi-engine.md §Assets).
 /// </summary>
 internal sealed class ResourceCalls(ProviderSession session, CancellationToken ct)
 {

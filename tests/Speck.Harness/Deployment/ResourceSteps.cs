@@ -7,9 +7,9 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// The calls for one program resource, in the order of protocol doc §3: Check → Create for a new one;
-/// Check → Diff → (nothing | Update | replace) for an existing one, a replace being Check(olds={}) again and then
-/// create-before-delete (the old one is marked for deletion at the end) or delete-before-replace; Read, then the
+/// The calls for one program resource, in the order of docs/pulumi-calls.md §Preview to §Replace: Check → Create for a
+/// new one; Check → Diff → (nothing | Update | replace) for an existing one, a replace being Check(olds={}) again and
+/// then create-before-delete (the old one is marked for deletion at the end) or delete-before-replace; Read, then the
 /// same Check → Diff → Update for an <c>import:</c> (ResourceSteps.Import.cs). Every Create/Update/Delete is recorded
 /// as a pending operation while it runs. A preview records each goal and step in the plan; an update held to a plan
 /// checks them against it (docs/pulumi-engine.md §Plans).

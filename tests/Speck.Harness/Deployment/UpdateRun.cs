@@ -8,9 +8,10 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// A preview or an update of a program (protocol doc §3.1–3.4): resources run in parallel (bounded), each after the
-/// resources it refers to; then, in an update, resources dropped from the program and create-before-delete
-/// replacements are deleted in reverse dependency order. The first failure stops new steps from starting.
+/// A preview or an update of a program (docs/pulumi-calls.md §Preview to §Replace): resources run in parallel
+/// (bounded), each after the resources it refers to; then, in an update, resources dropped from the program and
+/// create-before-delete replacements are deleted in reverse dependency order. The first failure stops new steps from
+/// starting.
 /// </summary>
 internal sealed class UpdateRun(
     YamlProgram program, StackOptions options, JsonObject config, StateFile state, ProviderSession session,
@@ -124,7 +125,7 @@ internal sealed class UpdateRun(
     /// Before <paramref name="replaced"/> is deleted to be replaced, the engine finds its dependents (in the old state)
     /// that will be replaced too: it diffs each with the inputs that refer to the replaced resources unknown, and
     /// deletes those whose diff says replace first, dependents before dependencies. They are created again when
-    /// the program reaches them (protocol doc §3.4; the engine's calculateDependentReplacements).
+    /// the program reaches them (docs/pulumi-calls.md §Replace; the engine's calculateDependentReplacements).
     /// </summary>
     private async Task<string?> DeleteReplacedDependentsAsync(ProgramResource replaced)
     {

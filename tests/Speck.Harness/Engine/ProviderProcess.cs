@@ -12,8 +12,8 @@ using Speck.Harness.Protocol;
 namespace Speck.Harness.Engine;
 
 /// <summary>
-/// A provider plugin launched as the engine launches it (protocol doc §2.1): flags, then the engine address; the
-/// first stdout line is the port; h2c with 400 MiB messages; Handshake (retried while Unavailable) and
+/// A provider plugin launched as the engine launches it (docs/pulumi-calls.md §Launch): flags, then the engine address;
+/// the first stdout line is the port; h2c with 400 MiB messages; Handshake (retried while Unavailable) and
 /// GetPluginInfo; on dispose SIGINT, 5 s grace, then kill. Every call goes through the <see cref="GrpcCallLog"/>.
 /// </summary>
 public sealed partial class ProviderProcess : IAsyncDisposable

@@ -6,10 +6,11 @@ using System.Text;
 namespace Speck.Testbed.Mosquitto;
 
 /// <summary>
-/// A real mosquitto process on 127.0.0.1 in its own directory, for tests and the local-sites demo.
-/// Follows brokers.md A.1: dynsec.json is created offline with <c>mosquitto_ctrl dynsec init</c> and handed
-/// to the <c>mosquitto</c> user, because a broker started as root drops to that user and would otherwise
-/// keep dynsec changes only in memory; <c>set_tcp_nodelay</c> avoids ~44 ms per control round trip.
+/// A real mosquitto process on 127.0.0.1 in its own directory, for tests and the local-sites demo. Follows
+/// docs/mosquitto-dynsec.md §dynsec.json must belong to the broker's user: dynsec.json is created offline with
+/// <c>mosquitto_ctrl dynsec init</c> and handed to the <c>mosquitto</c> user, because a broker started as root drops to
+/// that user and would otherwise keep dynsec changes only in memory; <c>set_tcp_nodelay</c> avoids ~44 ms per control
+/// round trip.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {

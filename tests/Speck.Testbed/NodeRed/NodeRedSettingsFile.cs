@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Speck.Testbed.NodeRed;
 
 /// <summary>
-/// settings.js for a headless engine (nodered.md §2): editor off but Admin API on, no telemetry, no projects, no
-/// palette or npm installs at runtime, runtime state API on, short MQTT reconnect.
+/// settings.js for a headless engine (docs/nodered.md §Headless settings): editor off but Admin API on, no telemetry,
+/// no projects, no palette or npm installs at runtime, runtime state API on, short MQTT reconnect.
 /// </summary>
 internal static class NodeRedSettingsFile
 {

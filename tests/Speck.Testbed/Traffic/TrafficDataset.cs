@@ -45,9 +45,9 @@ public sealed record TrafficItem(string Payload, string? Sensor, long? Window, s
 }
 
 /// <summary>
-/// Car detections shaped like the SpecK seed's road-traffic dataset: <c>{"vehicleId","sensor","ts"}</c>, one per car
-/// passing a sensor point. Malformed items are the kinds a cleaning job must drop: a missing field, a field of the
-/// wrong type, or a payload that is not JSON at all.
+/// Car detections shaped like the SpecK paper's road-traffic dataset (docs/speck-paper.md §Fig. 7: road traffic):
+/// <c>{"vehicleId","sensor","ts"}</c>, one per car passing a sensor point. Malformed items are the kinds a cleaning job
+/// must drop: a missing field, a field of the wrong type, or a payload that is not JSON at all.
 /// </summary>
 public static class TrafficDataset
 {

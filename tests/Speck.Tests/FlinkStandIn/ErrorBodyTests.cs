@@ -4,7 +4,9 @@ using Speck.FlinkStandIn.Http;
 
 namespace Speck.Tests.FlinkStandIn;
 
-/// <summary>Flink's error answers (flink-rest.md §1.1, §5): status codes and <c>{"errors":[...]}</c> bodies.</summary>
+/// <summary>
+/// Flink's error answers (docs/flink-rest.md §Error bodies): status codes and <c>{"errors":[...]}</c> bodies.
+/// </summary>
 public sealed class ErrorBodyTests
 {
     [Fact]

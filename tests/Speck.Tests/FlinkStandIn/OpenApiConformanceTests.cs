@@ -19,16 +19,16 @@ public sealed class OpenApiConformanceTests
     private static WireExceptions Exceptions()
     {
         var e = new WireExceptions();
-        // §2.1: @JsonInclude(NON_DEFAULT), omitted when 0.
+        // docs/flink-rest.md §Cluster info: @JsonInclude(NON_DEFAULT), omitted when 0.
         e.Fields[("ClusterOverviewWithVersion", "taskmanagers-blocked")] = FieldRule.MayBeAbsent;
         e.Fields[("ClusterOverviewWithVersion", "slots-free-and-blocked")] = FieldRule.MayBeAbsent;
-        // §0.3: operation is null while IN_PROGRESS.
+        // docs/flink-rest.md §Where the wire differs from the spec: operation is null while IN_PROGRESS.
         e.Fields[("AsynchronousOperationResult", "operation")] = FieldRule.MayBeNull;
-        // §2.5: SavepointInfo is NON_NULL, only one of location / failure-cause appears.
+        // docs/flink-rest.md §Savepoints: SavepointInfo is NON_NULL, only one of location / failure-cause appears.
         e.Fields[("SavepointInfo", "location")] = FieldRule.MayBeAbsent;
         e.Fields[("SavepointInfo", "failure-cause")] = FieldRule.MayBeAbsent;
         e.Fields[("AsynchronousOperationInfo", "failure-cause")] = FieldRule.MayBeAbsent;
-        // §2.2: a manifest class has no description.
+        // docs/flink-rest.md §Jars: a manifest class has no description.
         e.Fields[("JarEntryInfo", "description")] = FieldRule.MayBeNull;
         // JobExceptionsInfo's legacy root fields are plain (nullable) properties: null while the job has no failure.
         e.Fields[("JobExceptionsInfoWithHistory", "root-exception")] = FieldRule.MayBeNull;
@@ -36,13 +36,14 @@ public sealed class OpenApiConformanceTests
         // ExceptionInfo marks these @JsonInclude(NON_NULL): absent for job-level (not task) failures.
         foreach (var f in new[] { "taskName", "location", "endpoint", "taskManagerId" })
             e.Fields[("RootExceptionInfo", f)] = FieldRule.MayBeAbsent;
-        // §0.3: SerializedThrowable has a custom serializer.
+        // docs/flink-rest.md §Where the wire differs from the spec: SerializedThrowable has a custom serializer.
         e.WireShapes["SerializedThrowable"] = (node, where, problems) =>
         {
             foreach (var key in new[] { "class", "stack-trace", "serialized-throwable" })
                 if (node?[key]?.GetValueKind() != JsonValueKind.String) problems.Add($"{where}: SerializedThrowable.{key} missing");
         };
-        // JobExecutionResultResponseBody is NON_NULL: no result while IN_PROGRESS. JobResult has a custom serializer (§0.3).
+        // JobExecutionResultResponseBody is NON_NULL: no result while IN_PROGRESS. JobResult has a custom serializer
+        // (docs/flink-rest.md §Where the wire differs from the spec).
         e.Fields[("JobExecutionResultResponseBody", "job-execution-result")] = FieldRule.MayBeAbsent;
         e.WireShapes["JobResult"] = (node, where, problems) =>
         {
@@ -58,8 +59,9 @@ public sealed class OpenApiConformanceTests
         // LatestCheckpoints' members are plain nullable fields: null until such a checkpoint exists.
         foreach (var f in new[] { "completed", "savepoint", "failed", "restored" })
             e.Fields[("LatestCheckpoints", f)] = FieldRule.MayBeNull;
-        // Not in §0.3 but the same kind of gap: SlotSharingGroupIDSerializer writes the id as a hex string, while the spec
-        // reflects the Java fields {bytes, lowerPart, upperPart}.
+        // Not in docs/flink-rest.md §Where the wire differs from the spec, but the same kind of gap:
+        // SlotSharingGroupIDSerializer writes the id as a hex string, while the spec reflects the Java fields {bytes,
+        // lowerPart, upperPart}.
         e.WireShapes["SlotSharingGroupId"] = (node, where, problems) =>
         {
             if (node?.GetValueKind() != JsonValueKind.String || !FlinkIds.TryParse(node.GetValue<string>(), out _))

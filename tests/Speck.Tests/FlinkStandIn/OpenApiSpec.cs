@@ -6,8 +6,8 @@ using YamlDotNet.Serialization;
 namespace Speck.Tests.FlinkStandIn;
 
 /// <summary>
-/// Flink 1.20's own REST description (../shared/schemas/flink-rest-v1-openapi.yml), read in place, and a checker that
-/// compares a response body with the schema the spec gives for it.
+/// Flink 1.20's own REST description (../shared/schemas/flink-rest-v1-openapi.yml, docs/flink-rest.md §OpenAPI file),
+/// read in place, and a checker that compares a response body with the schema the spec gives for it.
 /// </summary>
 public sealed class OpenApiSpec
 {
@@ -197,7 +197,10 @@ public sealed class OpenApiSpec
 
 public enum FieldRule { Required, MayBeAbsent, MayBeNull, MayBeNullOrAbsent }
 
-/// <summary>Where Flink's wire differs from its spec, with the reason (flink-rest.md §0.3, §2).</summary>
+/// <summary>
+/// Where Flink's wire differs from its spec, with the reason (docs/flink-rest.md
+/// §Where the wire differs from the spec).
+/// </summary>
 public sealed class WireExceptions
 {
     public Dictionary<(string Schema, string Field), FieldRule> Fields { get; } = [];

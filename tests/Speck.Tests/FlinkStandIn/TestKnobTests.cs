@@ -63,7 +63,10 @@ public sealed class TestKnobTests
     }
 }
 
-/// <summary>The scenarios behind "no duplicate jobs" (flink-rest.md §4.2, §8.1): lost answers and concurrent retries.</summary>
+/// <summary>
+/// The scenarios behind "no duplicate jobs" (docs/flink-rest.md §Duplicate job ids): lost answers and concurrent
+/// retries.
+/// </summary>
 public sealed class DuplicateSubmissionTests
 {
     [Fact]

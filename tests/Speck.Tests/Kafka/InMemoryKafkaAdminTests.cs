@@ -5,8 +5,9 @@ using Speck.Provider.Brokers.Kafka;
 namespace Speck.Tests.Kafka;
 
 /// <summary>
-/// The in-memory cluster answers as Kafka and Confluent.Kafka are documented to (brokers.md B and C, Confluent's
-/// API docs): it must never accept what a real cluster refuses, or the Topic tests would prove nothing.
+/// The in-memory cluster answers as Kafka and Confluent.Kafka are documented to (docs/kafka.md §Topic names and
+/// §Topic changes Kafka allows): it must never accept what a real cluster refuses, or the Topic tests would prove
+/// nothing.
 /// </summary>
 public class InMemoryKafkaAdminTests
 {

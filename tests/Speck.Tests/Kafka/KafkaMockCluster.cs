@@ -4,8 +4,8 @@ namespace Speck.Tests.Kafka;
 
 /// <summary>
 /// librdkafka's mock cluster (<c>test.mock.num.brokers</c>): real Kafka-protocol brokers on loopback for metadata,
-/// produce and consume. It has no admin API (CreateTopics, DescribeConfigs, CreatePartitions... are not served;
-/// see brokers.md B.4), auto-creates unknown topics with 4 partitions, and lives exactly as long as the client
+/// produce and consume. It has no admin API (CreateTopics, DescribeConfigs, CreatePartitions... are not served; see
+/// docs/kafka.md §Mock cluster), auto-creates unknown topics with 4 partitions, and lives exactly as long as the client
 /// that hosts it. The bootstrap list is read from the log line librdkafka writes while building that client.
 /// </summary>
 public sealed class KafkaMockCluster : IDisposable

@@ -5,7 +5,7 @@ namespace Speck.Tests.Mqtt;
 
 /// <summary>
 /// deleteRole on a role a client still holds is a use-after-free in 2.0.11 that can crash the broker
-/// (brokers.md A.9.1). DeleteRoleSafelyAsync must detach the role first.
+/// (docs/mosquitto-dynsec.md §Deleting a role held by a client). DeleteRoleSafelyAsync must detach the role first.
 /// </summary>
 public class DynsecDeleteRoleTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {

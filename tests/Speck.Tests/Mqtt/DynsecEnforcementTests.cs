@@ -3,7 +3,10 @@ using Speck.Provider.Brokers.Mqtt;
 
 namespace Speck.Tests.Mqtt;
 
-/// <summary>Roles written through MosquittoDynsec really govern what MQTT clients may do (brokers.md A.5).</summary>
+/// <summary>
+/// Roles written through MosquittoDynsec really govern what MQTT clients may do (docs/mosquitto-dynsec.md
+/// §Roles govern what clients may do).
+/// </summary>
 public class DynsecEnforcementTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {
     [Fact]

@@ -66,7 +66,8 @@ public class MosquittoBrokerTests
 
         if (Environment.UserName == "root")
         {
-            // The broker runs as 'mosquitto'; a root-owned dynsec.json silently loses every change (brokers.md A.1).
+            // The broker runs as 'mosquitto'; a root-owned dynsec.json silently loses every change
+            // (docs/mosquitto-dynsec.md §dynsec.json must belong to the broker's user).
             Assert.Equal("mosquitto", FileOwner(broker.DynsecFilePath!));
             Assert.Equal("mosquitto", FileOwner($"/proc/{broker.Pid}"));
         }

@@ -3,7 +3,7 @@ using Speck.Provider.Spe.NodeRed;
 
 namespace Speck.Tests.NodeRed;
 
-/// <summary>Node-RED's error bodies as nodered.md §3.6 and §8 record them.</summary>
+/// <summary>Node-RED's error bodies as docs/nodered.md §Error bodies and §Login and lockout record them.</summary>
 public sealed class NodeRedApiExceptionTests
 {
     [Fact]

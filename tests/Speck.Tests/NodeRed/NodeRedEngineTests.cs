@@ -18,7 +18,7 @@ public sealed class NodeRedEngineTests
             using var http = new HttpClient();
             var settings = await http.GetStringAsync(engine.Url + "/settings");
             Assert.Contains("\"version\":\"4.1.15\"", settings);
-            // Editor off (nodered.md §2): the root is not served, the Admin API is.
+            // Editor off (docs/nodered.md §Headless settings): the root is not served, the Admin API is.
             using var root = await http.GetAsync(engine.Url + "/");
             Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
         }

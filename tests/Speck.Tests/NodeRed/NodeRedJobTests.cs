@@ -56,7 +56,8 @@ public sealed class NodeRedJobTests(NodeRedSiteFixture site) : IClassFixture<Nod
         var bBefore = (await client.GetFlowAsync(depB.FlowId, CancellationToken.None))!.ToJsonString();
         var bStatusBefore = (await client.GetFlowContextAsync(depB.FlowId, CancellationToken.None))!.ToJsonString();
 
-        // A tab-level change (label) restarts every node of flow A, its broker connection included (nodered.md §3.4).
+        // A tab-level change (label) restarts every node of flow A, its broker connection included (docs/nodered.md
+        // §What a PUT restarts).
         var changedA = NodeRedFlowBuilder.Build(a with { Name = a.Name + " v2", FunctionBody = "msg.payload = 'v2:' + msg.payload; return msg;" });
         var redeployed = await jobs.UpdateAsync(depA.FlowId, changedA, CancellationToken.None);
         await jobs.WaitConnectedAsync(redeployed.FlowId, changedA, NodeRedTest.ConnectTimeout, CancellationToken.None);

@@ -109,7 +109,8 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
 
         Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "a", ImportId("0123456789abcdef")), PropertyMap.Empty, PropertyMap.Empty));
         Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "b", ImportId("no such flow")), PropertyMap.Empty, PropertyMap.Empty));
-        // `GET /flow/global` answers with the engine's global configuration (nodered.md), which is no job.
+        // `GET /flow/global` answers with the engine's global configuration (docs/nodered.md §Global config nodes),
+        // which is no job.
         Assert.Null(await adopter.Handler(Type).ReadAsync(Ctx(adopter, "c", ImportId("global")), PropertyMap.Empty, PropertyMap.Empty));
     }
 

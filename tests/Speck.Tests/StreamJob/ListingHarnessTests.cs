@@ -33,7 +33,10 @@ public sealed class ListingSites : IAsyncLifetime
     }
 }
 
-/// <summary>The SpecK paper's Listing 1.1 deployed, then adapted to Listing 1.2, through the engine harness.</summary>
+/// <summary>
+/// The SpecK paper's Listing 1.1 deployed, then adapted to Listing 1.2 (docs/speck-paper.md §Listings 1.1 and 1.2),
+/// through the engine harness.
+/// </summary>
 public sealed class ListingHarnessTests(ListingSites sites) : IClassFixture<ListingSites>
 {
     private static string Listing(string n) => File.ReadAllText(Path.Combine(RepoPaths.Examples, $"listing-{n}", "Pulumi.yaml"));

@@ -1,10 +1,10 @@
 namespace Speck.Provider.Brokers.Mqtt;
 
 /// <summary>
-/// Typed Mosquitto dynamic-security operations over a pooled admin connection. Cheap to create; get one
-/// from <see cref="DynsecConnectionPool.For"/> or <see cref="For"/>. The operations smooth over the
-/// 2.0.11 quirks in brokers.md A.9: creates are idempotent, a duplicate addClientRole is checked for
-/// first, ACLs always carry "allow", and roles are detached from every holder before deleteRole.
+/// Typed Mosquitto dynamic-security operations over a pooled admin connection. Cheap to create; get one from
+/// <see cref="DynsecConnectionPool.For"/> or <see cref="For"/>. The operations smooth over the 2.0.11 quirks
+/// (docs/mosquitto-dynsec.md §Quirks of 2.0.11 commands): creates are idempotent, a duplicate addClientRole is checked
+/// for first, ACLs always carry "allow", and roles are detached from every holder before deleteRole.
 /// </summary>
 public sealed class MosquittoDynsec
 {
@@ -75,10 +75,11 @@ public sealed class MosquittoDynsec
     }
 
     /// <summary>
-    /// Removes the role from every client and group that holds it, then deletes it. Deleting a role that
-    /// a client still holds is a use-after-free in 2.0.11 that can crash the broker (brokers.md A.9.1).
-    /// A role that does not exist counts as already deleted. A holder added concurrently between the
-    /// final check and deleteRole (one round trip) is not covered; Pulumi's delete ordering avoids that.
+    /// Removes the role from every client and group that holds it, then deletes it. Deleting a role that a client still
+    /// holds is a use-after-free in 2.0.11 that can crash the broker (docs/mosquitto-dynsec.md
+    /// §Deleting a role held by a client). A role that does not exist counts as already deleted. A holder added
+    /// concurrently between the final check and deleteRole (one round trip) is not covered; Pulumi's delete ordering
+    /// avoids that.
     /// </summary>
     public async Task<DynsecRoleDeletion> DeleteRoleSafelyAsync(string name, CancellationToken ct = default)
     {

@@ -51,7 +51,8 @@ public sealed class MqttJobCredentials(ConfigSource config) : IJobCredentials
         if (client.Disabled)
             drift.Add($"client '{access.Username}' was disabled");
         else if (!await LogsInAsync(broker, access.Username, password, ct))
-            // Passwords are write-only in dynsec (brokers.md A.9.6): a login is the only way to tell.
+            // Passwords are write-only in dynsec (docs/mosquitto-dynsec.md §Passwords are write-only): a login is the
+            // only way to tell.
             drift.Add($"client '{access.Username}' no longer accepts its recorded password");
         return new JobAccessRecord(access.Username, held, drift);
     }

@@ -6,7 +6,8 @@ namespace Speck.Provider.Spe.NodeRed;
 
 /// <summary>
 /// Node-RED's Admin API refused a request. <see cref="Code"/> is Node-RED's own error code (<c>not_found</c>,
-/// <c>unexpected_error</c>, <c>version_mismatch</c>, ...) when the body was its JSON error (nodered.md §3.6).
+/// <c>unexpected_error</c>, <c>version_mismatch</c>, ...) when the body was its JSON error (docs/nodered.md
+/// §Error bodies).
 /// </summary>
 public sealed partial class NodeRedApiException(string message, HttpStatusCode status, string? code, string? detail)
     : HttpRequestException(message, null, status)

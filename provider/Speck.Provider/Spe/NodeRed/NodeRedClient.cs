@@ -24,9 +24,9 @@ internal sealed record NodeRedToken
 internal sealed partial class NodeRedJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// Node-RED's Admin API (nodered.md §10). Authenticates with a bearer token given by the site, or trades the site's
-/// username and password for one at <c>/auth/token</c> (adminAuth) once, and again only after a 401: a failed login is
-/// never retried, because the sixth failure locks the user out for ten minutes (§8).
+/// Node-RED's Admin API (docs/nodered.md §Admin API). Authenticates with a bearer token given by the site, or trades
+/// the site's username and password for one at <c>/auth/token</c> (adminAuth) once, and again only after a 401: a
+/// failed login is never retried, because the sixth failure locks the user out for ten minutes (§Login and lockout).
 /// </summary>
 public sealed class NodeRedClient(HttpClient http, string? token = null, string? username = null, string? password = null)
 {
@@ -76,7 +76,10 @@ public sealed class NodeRedClient(HttpClient http, string? token = null, string?
         return IdOf(await res.Content.ReadAsStringAsync(ct), "POST /flow");
     }
 
-    /// <summary>Replaces one flow; false when it does not exist (404). Node-RED validates nothing here (§4.4).</summary>
+    /// <summary>
+    /// Replaces one flow; false when it does not exist (404). Node-RED validates nothing here (docs/nodered.md
+    /// §PUT validates nothing).
+    /// </summary>
     public async Task<bool> PutFlowAsync(string id, JsonObject flow, CancellationToken ct)
     {
         using var res = await SendAsync(HttpMethod.Put, FlowPath(id), flow, ct);

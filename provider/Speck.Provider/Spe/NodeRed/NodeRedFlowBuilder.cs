@@ -7,9 +7,10 @@ namespace Speck.Provider.Spe.NodeRed;
 
 /// <summary>
 /// Builds one flow (tab) per job: health nodes, one <c>mqtt in</c> per source, the processing, one <c>mqtt out</c> for
-/// the sink, and the job's own broker config nodes inside the flow (never shared global ones, so no other job
-/// restarts when this one changes, nodered.md §4.5). Brokers get a persistent session (fixed client id, clean
-/// session off, QoS 1, no unsubscribe on close) so a redeploy loses as few messages as Node-RED allows (§3.4).
+/// the sink, and the job's own broker config nodes inside the flow (never shared global ones, so no other job restarts
+/// when this one changes, docs/nodered.md §Global config nodes). Brokers get a persistent session (fixed client id,
+/// clean session off, QoS 1, no unsubscribe on close) so a redeploy loses as few messages as Node-RED allows
+/// (§What a PUT restarts).
 /// </summary>
 public static class NodeRedFlowBuilder
 {

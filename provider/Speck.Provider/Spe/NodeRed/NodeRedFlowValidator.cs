@@ -12,8 +12,8 @@ public sealed class NodeRedFlowInvalidException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Checks a flow before any deploy, because Node-RED does not: an unknown node type makes the engine wait for it and
-/// start no flow at all (nodered.md §6), a PUT takes nodes that are not an array or reuse ids (§4.4), and a node
-/// without an id is stored as garbage (§3.6).
+/// start no flow at all (docs/nodered.md §One unknown node type stops every flow), a PUT takes nodes that are not an
+/// array or reuse ids (§PUT validates nothing), and a node without an id is stored as garbage (§Flow JSON).
 /// </summary>
 public static class NodeRedFlowValidator
 {

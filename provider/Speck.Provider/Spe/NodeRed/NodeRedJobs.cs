@@ -113,8 +113,9 @@ public sealed class NodeRedJobs(NodeRedClient client)
                 broker["autoUnsubscribe"] = true;
             }
 
-            // The PUT leaves the stored credentials in place (nodered.md §3.5) and restarts only this flow's MQTT nodes;
-            // each must then report "connected" again, later than before the PUT (not an old status).
+            // The PUT leaves the stored credentials in place (docs/nodered.md §Credentials) and restarts only this
+            // flow's MQTT nodes; each must then report "connected" again, later than before the PUT (not an old
+            // status).
             var before = await client.GetFlowContextAsync(flowId, ct) ?? [];
             if (!await client.PutFlowAsync(flowId, live, ct)) return false;
             try
@@ -131,9 +132,9 @@ public sealed class NodeRedJobs(NodeRedClient client)
 
     /// <summary>
     /// Waits until every MQTT node of the job reports "connected" to the job's health function (Node-RED has no REST
-    /// status endpoint, nodered.md §7). Bounded by <paramref name="timeout"/>; the timeout names each waiting node.
-    /// After a PUT, MQTT nodes that were not restarted keep their "connected"; restarted ones report "disconnected"
-    /// while the PUT is handled, and the health function records it before our next request arrives.
+    /// status endpoint, docs/nodered.md §Node status). Bounded by <paramref name="timeout"/>; the timeout names each
+    /// waiting node. After a PUT, MQTT nodes that were not restarted keep their "connected"; restarted ones report
+    /// "disconnected" while the PUT is handled, and the health function records it before our next request arrives.
     /// </summary>
     public Task WaitConnectedAsync(string flowId, NodeRedFlow flow, TimeSpan timeout, CancellationToken ct) =>
         WaitAsync(flowId, flow, timeout, null, ct);
@@ -187,7 +188,8 @@ public sealed class NodeRedJobs(NodeRedClient client)
 
     /// <summary>
     /// A flow by id, or null. <c>GET /flow/global</c> answers with the engine's global config nodes and subflows
-    /// (nodered.md §4.5), which are no job: imported, a PUT over it would rewrite every flow's shared configs.
+    /// (docs/nodered.md §Global config nodes), which are no job: imported, a PUT over it would rewrite every flow's
+    /// shared configs.
     /// </summary>
     private async Task<JsonObject?> GetJobFlowAsync(string flowId, CancellationToken ct) =>
         flowId == GlobalFlowId ? null : await client.GetFlowAsync(flowId, ct);

@@ -36,7 +36,8 @@ internal static class NodeRedUserNodes
                 else copy[key] = Renamed(copy[key], ids);
             }
 
-            // Without x and y Node-RED files a node under configs; flow nodes get a place so they round-trip (§3.1).
+            // Without x and y Node-RED files a node under configs; flow nodes get a place so they round-trip
+            // (docs/nodered.md §Flow JSON).
             if (copy.ContainsKey("wires") && copy["x"] is null && copy["y"] is null)
             {
                 copy["x"] = 400;

@@ -4,9 +4,10 @@ using Speck.Testbed.NodeRed;
 namespace Speck.Bench.Chains.NodeRed;
 
 /// <summary>
-/// The seed's Fig. 6 on real Node-RED sites: the chain programs of <see cref="ChainBench"/> with function flows as jobs,
-/// over sites that each run their own Mosquitto (dynamic security) and their own Node-RED. The sites live for the whole
-/// section (a destroy leaves no flow behind, which every run checks); sizes go up, so a time limit keeps the small ones.
+/// The SpecK paper's Fig. 6 (docs/speck-paper.md §Fig. 6: chains) on real Node-RED sites: the chain programs of
+/// <see cref="ChainBench"/> with function flows as jobs, over sites that each run their own Mosquitto (dynamic
+/// security) and their own Node-RED. The sites live for the whole section (a destroy leaves no flow behind, which every
+/// run checks); sizes go up, so a time limit keeps the small ones.
 /// </summary>
 public static class NodeRedChainBench
 {
