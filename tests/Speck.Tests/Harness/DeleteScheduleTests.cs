@@ -4,6 +4,7 @@ using Speck.Harness.State;
 namespace Speck.Tests.Harness;
 
 /// <summary>Deletes in antichains, as the engine's ScheduleDeletes and delete loop (docs/pulumi-engine.md §Deletes).</summary>
+[Trait("Category", "Unit")]
 public class DeleteScheduleTests
 {
     private static ResourceState R(string name, params string[] deps) =>

@@ -9,6 +9,7 @@ using Status = Google.Rpc.Status;
 namespace Speck.Tests.Harness;
 
 /// <summary>How the harness engine reads failures and keeps state, on the same encodings the provider produces.</summary>
+[Trait("Category", "Unit")]
 public class EngineReadingTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Speck.Tests.Harness;
 /// (pkg/secrets/passphrase/manager_test.go, v3.259.0) opens with its passphrase and refuses another; values round-trip;
 /// the testbed's stack files keep passwords encrypted and readable by their owner only.
 /// </summary>
+[Trait("Category", "Unit")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PassphraseSecretsTests
 {

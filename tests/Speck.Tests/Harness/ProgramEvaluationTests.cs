@@ -6,6 +6,7 @@ using Speck.Harness.Protocol;
 namespace Speck.Tests.Harness;
 
 /// <summary>Pulumi YAML parsing and expression evaluation of the harness, without a provider.</summary>
+[Trait("Category", "Unit")]
 public class ProgramEvaluationTests
 {
     private sealed class Scope(Dictionary<string, (JsonNode? Value, bool Complete)> values) : IScope

@@ -13,6 +13,7 @@ namespace Speck.Tests.Host;
 /// Credentials from the provider's configuration are used by calls whose requests do not hold them (an imported site
 /// has none in its inputs): the host scrubs them from every call's error and log texts all the same.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ConfigurationSecretTests
 {
     private const string AdminPassword = "configured-admin-pw-41c2";

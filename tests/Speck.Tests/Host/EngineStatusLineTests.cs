@@ -5,6 +5,7 @@ using Speck.Host.Resources;
 namespace Speck.Tests.Host;
 
 /// <summary>The provider's status lines reach the engine as Pulumi's Go SDK sends them (LogStatus: ephemeral, Info).</summary>
+[Trait("Category", "Unit")]
 public sealed class EngineStatusLineTests
 {
     [Fact]

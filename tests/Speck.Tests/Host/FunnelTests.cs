@@ -16,6 +16,7 @@ namespace Speck.Tests.Host;
 /// partial recorded state is FailedPrecondition naming what is missing, and no message grows past what fits an
 /// HTTP/2 header. Each case here was found by tests/wire/fuzz.js answering UNKNOWN or INTERNAL.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class FunnelTests
 {
     private const string Urn = "urn:pulumi:dev::p::test:index:Thing::t";
@@ -283,6 +284,7 @@ public sealed class FunnelTests
 }
 
 /// <summary>Endpoint URLs from recorded state (which never passed Check) are refused by name, not with a .NET exception.</summary>
+[Trait("Category", "Unit")]
 public sealed class RecordedUrlTests
 {
     [Theory]

@@ -13,6 +13,7 @@ namespace Speck.Tests.Host;
 /// A secret the resource makes while serving a call (a generated password) is not in the request, so the host learns
 /// it from the resource: neither the error the engine reads nor the log carries it.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class GeneratedSecretTests
 {
     private const string Password = "generated-pw-7f3a9c";

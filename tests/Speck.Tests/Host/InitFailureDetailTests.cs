@@ -10,6 +10,7 @@ namespace Speck.Tests.Host;
 /// An unhealthy resource's state travels to the engine in the status details; the engine records it. Within the
 /// budget it goes whole; past it, what the engine already has is left out first, and the reasons say what was.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class InitFailureDetailTests
 {
     private static ErrorResourceInitFailed DetailOf(InitFailure f)

@@ -9,6 +9,7 @@ namespace Speck.Tests.Host;
 /// state that an earlier version recorded without them still reads whole; a preview Update answers outputs that
 /// derive from the new inputs, or unknown.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class OutputsRepeatInputsTests
 {
     /// <summary>Deploys things; an update whose size is negative "fails" and keeps the old version running.</summary>

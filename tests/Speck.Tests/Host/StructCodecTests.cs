@@ -3,6 +3,7 @@ using Speck.Host.Values;
 
 namespace Speck.Tests.Host;
 
+[Trait("Category", "Unit")]
 public class StructCodecTests
 {
     private static Value Signed(string sig, params (string, Value)[] fields)

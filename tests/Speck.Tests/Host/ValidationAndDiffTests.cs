@@ -3,6 +3,7 @@ using Speck.Host.Values;
 
 namespace Speck.Tests.Host;
 
+[Trait("Category", "Unit")]
 public class ValidationAndDiffTests
 {
     private static readonly TypeContracts Contracts = TestContracts.Create();

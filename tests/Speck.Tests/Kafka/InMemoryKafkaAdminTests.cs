@@ -9,6 +9,7 @@ namespace Speck.Tests.Kafka;
 /// §Topic changes Kafka allows): it must never accept what a real cluster refuses, or the Topic tests would prove
 /// nothing.
 /// </summary>
+[Trait("Category", "Unit")]
 public class InMemoryKafkaAdminTests
 {
     private readonly InMemoryKafkaAdmin _admin = new(new InMemoryKafkaOptions { Brokers = 3 });

@@ -14,6 +14,7 @@ namespace Speck.Tests.Kafka;
 /// Every Kafka topic operation against a broker that does not answer gives up within the provider's
 /// probeTimeoutSeconds and says so, instead of waiting out the 30 s admin operation timeout.
 /// </summary>
+[Trait("Category", "Unit")]
 public class KafkaDeadBrokerTests
 {
     private static async Task<(KafkaBinder Binder, BrokerEndpoint Endpoint)> DeadBroker()

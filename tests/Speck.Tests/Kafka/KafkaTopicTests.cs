@@ -8,6 +8,7 @@ using static Speck.Tests.Resources.ResourceDriver;
 namespace Speck.Tests.Kafka;
 
 /// <summary>The Topic resource on a Kafka site, against the in-memory cluster (the mock cluster has no admin API).</summary>
+[Trait("Category", "Unit")]
 public class KafkaTopicTests
 {
     private readonly KafkaTopicDriver _k = new();

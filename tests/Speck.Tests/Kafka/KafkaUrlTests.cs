@@ -2,6 +2,7 @@ using Speck.Provider.Brokers.Kafka;
 
 namespace Speck.Tests.Kafka;
 
+[Trait("Category", "Unit")]
 public class KafkaUrlTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using Speck.Provider.Brokers.Mqtt;
 
 namespace Speck.Tests.Mqtt;
 
+[Trait("Category", "Unit")]
 public class MqttTopicNameTests
 {
     public static TheoryData<string> ValidNames => new()

@@ -4,6 +4,7 @@ using Speck.Provider.Brokers.Mqtt;
 
 namespace Speck.Tests.Mqtt;
 
+[Trait("Category", "Unit")]
 public class MqttUrlTests
 {
     [Theory]

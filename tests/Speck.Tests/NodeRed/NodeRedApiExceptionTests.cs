@@ -4,6 +4,7 @@ using Speck.Provider.Spe.NodeRed;
 namespace Speck.Tests.NodeRed;
 
 /// <summary>Node-RED's error bodies as docs/nodered.md §Error bodies and §Login and lockout record them.</summary>
+[Trait("Category", "Unit")]
 public sealed class NodeRedApiExceptionTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Speck.Provider.Spe.NodeRed;
 
 namespace Speck.Tests.NodeRed;
 
+[Trait("Category", "Unit")]
 public sealed class NodeRedFlowBuilderTests
 {
     private static readonly MqttEndpoint Edge = MqttUrl.Parse("mqtt://127.0.0.1:1883");

@@ -6,6 +6,7 @@ using Speck.Provider.Spe.NodeRed;
 namespace Speck.Tests.NodeRed;
 
 /// <summary>An import reads a job's inputs back from the flow the provider built from them: the inverse of the builder.</summary>
+[Trait("Category", "Unit")]
 public class NodeRedJobLearningTests
 {
     private static readonly MqttEndpoint Edge = MqttUrl.Parse("mqtt://127.0.0.1:1883");

@@ -9,6 +9,7 @@ namespace Speck.Tests.Resources;
 /// Every binder call gets the configured credentials through a decorator. A member added to a binder interface with a
 /// default body would bypass the decorator (the default runs, not the engine's own), so each one must be forwarded.
 /// </summary>
+[Trait("Category", "Unit")]
 public class CredentialedBindersTests
 {
     private static void AssertForwardsEveryMember(Type decorator, Type contract)

@@ -4,6 +4,7 @@ using Speck.Provider.Model;
 
 namespace Speck.Tests.Resources;
 
+[Trait("Category", "Unit")]
 public class SiteCredentialsTests
 {
     private const string Doc = """

@@ -5,6 +5,7 @@ using static Speck.Tests.Resources.ResourceDriver;
 namespace Speck.Tests.RoadTraffic;
 
 /// <summary>Check of StreamJob's <c>nodeRed</c> processing: no engine is contacted.</summary>
+[Trait("Category", "Unit")]
 public class NodeRedStreamJobCheckTests
 {
     private const string Type = "speck:index:StreamJob";

@@ -5,6 +5,7 @@ using Speck.Provider;
 
 namespace Speck.Tests.Schema;
 
+[Trait("Category", "Unit")]
 public class SchemaTests
 {
     private static readonly string Generated = SchemaGenerator.Generate(SpeckFactory.Create());

@@ -3,6 +3,7 @@ using Speck.Provider.Spe.Flink;
 
 namespace Speck.Tests.StreamJob;
 
+[Trait("Category", "Unit")]
 public sealed class FlinkRestExceptionTests
 {
     [Fact]
