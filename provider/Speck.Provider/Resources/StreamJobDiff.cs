@@ -44,8 +44,9 @@ public static class StreamJobDiff
                 && !SameDeployment(input, old, news))
                 diff.Detailed[input] = DiffKind.Update;
         if (old.LoginsInSync == false) diff.Detailed["brokerLogins"] = DiffKind.Update;
-        var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
-        if (wantRunning != (old.State == JobStates.Running) && !diff.IsUnknown("desiredState"))
+        // A job to start or to stop is a change even when no input changed (cancelled behind Pulumi's back).
+        var change = new StreamJobChange(adopted.Count > 0, old.State == JobStates.Running, StreamJobChange.WantsRunning(news), SameSite: true, Redeploys: false);
+        if (change.Effect is JobEffect.Start or JobEffect.Suspend && !diff.IsUnknown("desiredState"))
             diff.Detailed["state"] = DiffKind.Update;
     }
 

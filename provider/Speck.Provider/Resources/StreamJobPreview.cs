@@ -7,7 +7,7 @@ namespace Speck.Provider.Resources;
 /// <summary>
 /// A StreamJob's outputs in a preview Update. The engine hands them to the program, so they say what <c>up</c> will
 /// leave: a job that restarts gets a new job ID, generation, start time and (in <c>savepoint</c> mode) savepoint,
-/// which only the update tells; a job left running keeps them. The restart rule follows <see cref="StreamJobUpgrade"/>.
+/// which only the update tells; a job left running keeps them. The rule is <see cref="StreamJobChange"/>, as in Update.
 /// </summary>
 internal static class StreamJobPreview
 {
@@ -35,25 +35,25 @@ internal static class StreamJobPreview
             unknown.UnionWith(SavepointOutputs);
             return new(state, unknown);
         }
-        var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
-        // Per-job logins travel in the job's arguments: new passwords or rights restart it as new code does.
-        // A job just imported is left running where it is (its first update records the program's inputs); a job
-        // whose code is not known (adopted at import) is redeployed by any update.
-        var restarts = olds.AdoptedInputs is { Count: > 0 }
-            ? isUnknown("site") || !StreamJobDiff.SameDeployment("site", olds, news)
-            : olds.ArtifactSha256 is null || unknown.Contains("brokerLogins") || unknown.Contains("artifactSha256")
-              || StreamJobDiff.DeploymentInputs.Any(i => isUnknown(i) || !StreamJobDiff.SameDeployment(i, olds, news));
-        if (olds.AdoptedInputs is { Count: > 0 } && !restarts)
+        // Per-job logins travel in the job's arguments: new passwords or rights restart it as new code does. A job
+        // whose code is not known (adopted at import) is redeployed by any update that deploys it.
+        var justImported = olds.AdoptedInputs is { Count: > 0 };
+        var change = new StreamJobChange(justImported, wasRunning, StreamJobChange.WantsRunning(news),
+            SameSite: !isUnknown("site") && StreamJobDiff.SameDeployment("site", olds, news),
+            Redeploys: StreamJobChange.RedeploysFor(olds, news, isUnknown,
+                codeDiffers: olds.ArtifactSha256 is null || unknown.Contains("artifactSha256"), loginsDiffer: unknown.Contains("brokerLogins")));
+        if (justImported && change.SameSite)
         {
+            // Its first update records the program's inputs; the code it runs stays unknown.
             unknown.Remove("artifactSha256");
             state = state with { ArtifactSha256 = null };
         }
-        if (!wantRunning)
+        if (!change.WantRunning)
         {
             state = state with { State = JobStates.Suspended, Problem = null };
-            if (wasRunning && stateful) unknown.UnionWith(SavepointOutputs);
+            if (change.Effect == JobEffect.Suspend && stateful) unknown.UnionWith(SavepointOutputs);
         }
-        else if (restarts || !wasRunning)
+        else if (change.Effect is JobEffect.Start or JobEffect.Restart)
         {
             unknown.UnionWith(RunOutputs);
             if (wasRunning && stateful) unknown.UnionWith(SavepointOutputs);

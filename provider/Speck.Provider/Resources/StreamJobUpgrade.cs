@@ -44,22 +44,24 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         var oldBinder = resource.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
-        var wantRunning = (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
-        if (JustImported && wantRunning && current?.State == JobStates.Running && StreamJobDiff.SameDeployment("site", olds, news))
-            return Adopt(current);
+        var wantRunning = StreamJobChange.WantsRunning(news);
+        var wasRunning = current?.State == JobStates.Running;
+        var sameSite = StreamJobDiff.SameDeployment("site", olds, news);
+        if (new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, Redeploys: true).Effect == JobEffect.Adopt)
+            return Adopt(current!);
 
         _logins = await resource.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
         var artifact = await resource.ArtifactAsync(news, ctx, _logins, ct);
-        // An imported job runs code Flink does not describe: the first update that changes it redeploys it (from a
-        // savepoint) so that from then on the state says what runs. A jar is compared by content, not by where it is.
-        var redeploy = JustImported || olds.ArtifactSha256 != artifact.Sha256
-            || StreamJobDiff.DeploymentInputs.Any(i => i is not ("artifact" or "jarPath") && !StreamJobDiff.SameDeployment(i, olds, news))
-            || !StreamJobArguments.Build(olds, olds.BrokerLogins).SequenceEqual(StreamJobArguments.Build(news, _logins));
+        // A jar is compared by content, not by where it is; the logins travel in the job's arguments.
+        var change = new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, StreamJobChange.RedeploysFor(olds, news, _ => false,
+            codeDiffers: olds.ArtifactSha256 != artifact.Sha256,
+            loginsDiffer: !StreamJobArguments.Build(olds, olds.BrokerLogins).SequenceEqual(StreamJobArguments.Build(news, _logins))));
 
-        if (wantRunning && current?.State == JobStates.Running && !redeploy)
+        // A job that is live but not RUNNING while the program wants it stopped is stopped below, so Keep counts only here.
+        if (wantRunning && change.Effect == JobEffect.Keep)
         {
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
-            return Keep(artifact, current);
+            return Keep(artifact, current!);
         }
 
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
