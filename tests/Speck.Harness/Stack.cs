@@ -183,6 +183,7 @@ public sealed class Stack(StackOptions options)
             if (session is not null)
             {
                 result.Logs.AddRange(session.Engine.Entries);
+                result.ProviderUsage = session.Provider.Usage();
                 await session.DisposeAsync();
                 result.ProviderStderr = session.Provider.Stderr;
             }

@@ -30,6 +30,9 @@ public sealed partial class ProviderProcess : IAsyncDisposable
     public string Version { get; private set; } = "";
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
+    /// <summary>CPU time and peak memory of the process so far (<see cref="ProcessUsage"/>); null once it has exited.</summary>
+    public ProcessUsage? Usage() => _process.HasExited ? null : ProcessUsage.Of(_process.Id);
+
     private ProviderProcess(Process process, int port, GrpcCallLog log, StringBuilder stderr, int index)
     {
         (_process, _log, _stderr, _index) = (process, log, stderr, index);
