@@ -40,6 +40,8 @@ public sealed record BenchOptions
     public int LoadMaxMinutes { get; init; } = 25;
     /// <summary><c>--load</c>: the load section alone (<c>make bench-load</c>), into its own report.</summary>
     public bool LoadOnly { get; init; }
+    /// <summary><c>--startup</c>: the start-up section alone (with <c>--load</c>: both), into its own report.</summary>
+    public bool StartupOnly { get; init; }
     /// <summary>A line under the report's heading (how this run was built, when that differs from `make bench`).</summary>
     public string? Note { get; init; }
 
@@ -77,6 +79,7 @@ public sealed record BenchOptions
             LoadSites = Arg("--load-sites") is { } lt ? int.Parse(lt) : o.LoadSites,
             LoadMaxMinutes = Arg("--load-max-minutes") is { } lm ? int.Parse(lm) : o.LoadMaxMinutes,
             LoadOnly = args.Contains("--load"),
+            StartupOnly = args.Contains("--startup"),
             Note = Arg("--note"),
         };
     }

@@ -14,7 +14,7 @@ public static class LoadReport
             $"The chain program above (seed {Chains.ChainProgram.Seed}) with {string.Join(", ", o.LoadSizes.Select(n => n.ToString("N0")))} jobs over {o.LoadSites} Flink stand-in " +
             $"sites in {(o.LoadSites + 1) / 2} pairs (one Mosquitto broker per pair, {o.RttMs} ms before every request to another pair), parallelism {o.Parallel}, " +
             "the NativeAOT provider. Each size on fresh stand-ins: deploy (`up` = preview + update), `preview` of the program with " +
-            $"{LoadRun.Changed} jobs' arguments changed, the `up` of it (savepoint upgrades), `refresh`, `destroy`; each phase is checked (every " +
+            $"k = {LoadRun.Changed} jobs' arguments changed (all jobs when fewer), the `up` of it (savepoint upgrades), `refresh`, `destroy`; each phase is checked (every " +
             "resource created, exactly the changed jobs updated, no drift, every resource deleted). Provider CPU is utime + stime of the " +
             "provider processes of the phase (`/proc/<pid>/stat`, read just before the harness stops each; an `up` has two, preview and " +
             "update), in 10 ms ticks; peak RSS is the highest VmHWM among them, and per job it counts what the peak adds to an idle " +

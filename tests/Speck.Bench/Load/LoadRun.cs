@@ -20,7 +20,7 @@ public sealed record LoadPhase(string Name, int Jobs, bool Checkpoints, double W
 
 /// <summary>
 /// N jobs over the sites (a chain, as <see cref="ChainProgram"/> builds it): deploy (<c>up</c> = preview + update),
-/// a preview of the program with 10 jobs changed, the <c>up</c> of it, refresh, destroy; each checked to succeed and
+/// a preview of the program with k = min(10, N) jobs changed, the <c>up</c> of it, refresh, destroy; each checked to succeed and
 /// to do what it should (10 update steps, no drift, everything deleted).
 /// </summary>
 public static class LoadRun
@@ -43,8 +43,8 @@ public static class LoadRun
             phases.Add(await PhaseAsync(checkpoints, "deploy", jobs, sites, () => stack.UpAsync(ct), r => r.Count(StepKind.Create) == ResourcesOf(program)));
 
             await File.WriteAllTextAsync(Path.Combine(dir, "Pulumi.yaml"), modified.Yaml(), ct);
-            phases.Add(await PhaseAsync(checkpoints, $"preview ({Math.Min(Changed, jobs)} changed)", jobs, sites, () => stack.PreviewAsync(ct), r => r.Count(StepKind.Update) == Math.Min(Changed, jobs)));
-            phases.Add(await PhaseAsync(checkpoints, $"up ({Math.Min(Changed, jobs)} changed)", jobs, sites, () => stack.UpAsync(ct), r => r.Count(StepKind.Update) == Math.Min(Changed, jobs)));
+            phases.Add(await PhaseAsync(checkpoints, "preview, k changed", jobs, sites, () => stack.PreviewAsync(ct), r => r.Count(StepKind.Update) == Math.Min(Changed, jobs)));
+            phases.Add(await PhaseAsync(checkpoints, "up, k changed", jobs, sites, () => stack.UpAsync(ct), r => r.Count(StepKind.Update) == Math.Min(Changed, jobs)));
             phases.Add(await PhaseAsync(checkpoints, "refresh", jobs, sites, () => stack.RefreshAsync(ct), r => !r.Steps.Any(s => s.Drift)));
             phases.Add(await PhaseAsync(checkpoints, "destroy", jobs, sites, () => stack.DestroyAsync(ct), r => r.Count(StepKind.Delete) == ResourcesOf(program)));
             return phases;
