@@ -38,16 +38,18 @@ public static class LoadReport
         if (sizes.Count < 2) return;
         var (small, large) = (sizes[0], sizes[^1]);
         report.Text($"How the provider's per-job costs grow from {small:N0} to {large:N0} jobs ({(double)large / small:0.#}× the jobs): the per-job cost at {large:N0} over the one at {small:N0}. " +
-                    "1.0× is linear growth of the whole; above it a phase costs more per job the more jobs there are, below it fixed costs (process start, schema, sites) are spread thinner.");
+                    "1.0× is linear growth of the whole; above it a phase costs more per job the more jobs there are, below it fixed costs (process start, schema, sites) are spread thinner. " +
+                    $"Peak RSS per added job is what each of the {large - small:N0} added jobs added to the peak.");
         var rows = new List<IReadOnlyList<string>>();
         foreach (var name in r.PhaseNames)
         {
             if (r.Of(small, name) is not { } a || r.Of(large, name) is not { } b) continue;
             rows.Add([name, $"{a.ProviderCpuMsPerJob:0.00} → {b.ProviderCpuMsPerJob:0.00} ms", Ratio(b.ProviderCpuMsPerJob, a.ProviderCpuMsPerJob),
                 $"{a.ProviderPeakMiB:0.0} → {b.ProviderPeakMiB:0.0} MiB", $"{MemoryPerJobKiB(r, a):0.0} → {MemoryPerJobKiB(r, b):0.0} KiB", Ratio(MemoryPerJobKiB(r, b), MemoryPerJobKiB(r, a)),
+                $"{(b.ProviderPeakMiB - a.ProviderPeakMiB) * 1024 / (large - small):0.0} KiB",
                 $"{a.WallMs / a.Jobs:0.0} → {b.WallMs / b.Jobs:0.0} ms", Ratio(b.WallMs / b.Jobs, a.WallMs / a.Jobs)]);
         }
-        report.Table(["phase", "provider CPU / job", "growth", "provider peak RSS", "peak over idle / job", "growth", "wall / job", "growth"], rows);
+        report.Table(["phase", "provider CPU / job", "growth", "provider peak RSS", "peak over idle / job", "growth", "peak RSS per added job", "wall / job", "growth"], rows);
         if (r.Of(small, "deploy") is { } d0 && r.Of(large, "deploy") is { } d1)
             report.Target($"provider CPU per job of a deploy, {large:N0} jobs against {small:N0} over {r.Options.LoadSites} sites (growth of the per-job cost)",
                 d1.ProviderCpuMsPerJob / d0.ProviderCpuMsPerJob, LinearGrowthLimit, "×");
