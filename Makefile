@@ -7,7 +7,7 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema test unit demo install clean bench system-deps fuzz
+.PHONY: help build provider plugin schema test unit demo install clean bench bench-load system-deps fuzz
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
@@ -19,6 +19,7 @@ help:
 	@echo "make fuzz      10,000 seeded malformed requests to every RPC (FUZZ_SEED=n; make test runs a few hundred)"
 	@echo "make install   install the plugin for a local pulumi CLI"
 	@echo "make bench     benchmarks into docs/benchmarks.md and docs/benchmarks.png (BENCH_FLAGS=--quick for a short run)"
+	@echo "make bench-load the load section alone (100, 300, 1,000 jobs over 20 sites) into $(OUT)/benchmarks-load.md"
 
 build:
 	dotnet build pulumi-speck.sln -c $(CONFIG) --nologo -v q
@@ -80,6 +81,12 @@ bench: provider
 	dotnet build tests/Speck.Bench -c $(CONFIG) --nologo -v q
 	dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll --jit $(JIT_DIR)/pulumi-resource-speck \
 		--aot $(PROVIDER_BIN) --out docs/benchmarks.md $(BENCH_FLAGS)
+
+# The load section alone (part of `make bench` too): its own report, to merge into docs/benchmarks.md by hand.
+bench-load: provider
+	dotnet build tests/Speck.Bench -c $(CONFIG) --nologo -v q
+	dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll --aot $(PROVIDER_BIN) --load \
+		--out $(OUT)/benchmarks-load.md $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(OUT)

@@ -1,5 +1,6 @@
 using Speck.Bench.Chains;
 using Speck.Bench.Chains.NodeRed;
+using Speck.Bench.Load;
 
 namespace Speck.Bench;
 
@@ -10,6 +11,12 @@ public static class Bench
     {
         var report = new Report($"{Environment.ProcessorCount} cores, {Environment.OSVersion}");
         if (opts.Note is not null) report.Text($"**Note:** {opts.Note}");
+        if (opts.LoadOnly || opts.StartupOnly)
+        {
+            if (opts.LoadOnly) await LoadAsync(opts, report, progress);
+            if (opts.StartupOnly) await StartupAsync(opts, report);
+            return report;
+        }
         await ChainBench.RunAsync(opts, report, progress, ct);
         if (opts.NodeRedSites > 0)
         {
@@ -17,10 +24,24 @@ public static class Bench
             using var nodeRed = new CancellationTokenSource(TimeSpan.FromMinutes(opts.NodeRedMaxMinutes));
             NodeRedChainReport.Write(await NodeRedChainBench.RunAsync(opts, progress, nodeRed.Token), report);
         }
-        // Start-up gets its own few minutes, so chains that ran out of time still leave it measured.
+        await LoadAsync(opts, report, progress);
+        await StartupAsync(opts, report);
+        return report;
+    }
+
+    /// <summary>Start-up gets its own few minutes, so chains that ran out of time still leave it measured.</summary>
+    private static async Task StartupAsync(BenchOptions opts, Report report)
+    {
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         if (opts.JitProvider is not null && opts.AotProvider is not null) await StartupBench.RunAsync(opts, report, startup.Token);
         else report.Text("Provider start-up: not measured (give both `--jit` and `--aot`).");
-        return report;
+    }
+
+    /// <summary>Its own limit too: chains that ran out of time must not leave the load unmeasured.</summary>
+    private static async Task LoadAsync(BenchOptions opts, Report report, TextWriter progress)
+    {
+        if (opts.LoadSizes.Count == 0) return;
+        using var load = new CancellationTokenSource(TimeSpan.FromMinutes(opts.LoadMaxMinutes));
+        LoadReport.Write(await LoadBench.RunAsync(opts, progress, load.Token), report);
     }
 }

@@ -31,6 +31,17 @@ public sealed record BenchOptions
     public int NodeRedRuns { get; init; } = 3;
     /// <summary>The Node-RED chains' own limit, so the Flink chains running out of time still leave them measured.</summary>
     public int NodeRedMaxMinutes { get; init; } = 5;
+    /// <summary>The load section's sizes (jobs over <see cref="LoadSites"/> Flink sites); empty skips it.</summary>
+    public IReadOnlyList<int> LoadSizes { get; init; } = [100, 300, 1000];
+    public int LoadSites { get; init; } = 20;
+    /// <summary>Sizes run once more with the harness's checkpoints on, for their own cost (quadratic: kept small).</summary>
+    public IReadOnlyList<int> LoadCheckpointSizes { get; init; } = [100, 300];
+    /// <summary>The load section's own limit, like the Node-RED chains'.</summary>
+    public int LoadMaxMinutes { get; init; } = 25;
+    /// <summary><c>--load</c>: the load section alone (<c>make bench-load</c>), into its own report.</summary>
+    public bool LoadOnly { get; init; }
+    /// <summary><c>--startup</c>: the start-up section alone (with <c>--load</c>: both), into its own report.</summary>
+    public bool StartupOnly { get; init; }
     /// <summary>A line under the report's heading (how this run was built, when that differs from `make bench`).</summary>
     public string? Note { get; init; }
 
@@ -39,7 +50,7 @@ public sealed record BenchOptions
 
     /// <summary>Quick mode: few runs and small chains, to see that everything works.</summary>
     public BenchOptions Quick() => this with { Runs = 2, Sizes = [1, 10, 25], SequentialSizes = [1, 10], SequentialRuns = 1, MaxMinutes = 10,
-        NodeRedSizes = [1, 10], NodeRedRuns = 2, NodeRedMaxMinutes = 3 };
+        NodeRedSizes = [1, 10], NodeRedRuns = 2, NodeRedMaxMinutes = 3, LoadSizes = [10, 30], LoadCheckpointSizes = [10], LoadSites = 4, LoadMaxMinutes = 3 };
 
     public static BenchOptions Parse(string[] args)
     {
@@ -63,6 +74,12 @@ public sealed record BenchOptions
             NodeRedSizes = Arg("--nodered-sizes") is { } nz ? Ints(nz) : o.NodeRedSizes,
             NodeRedRuns = Arg("--nodered-runs") is { } nr ? int.Parse(nr) : o.NodeRedRuns,
             NodeRedMaxMinutes = Arg("--nodered-max-minutes") is { } nm ? int.Parse(nm) : o.NodeRedMaxMinutes,
+            LoadSizes = Arg("--load-sizes") is { } ls ? Ints(ls) : o.LoadSizes,
+            LoadCheckpointSizes = Arg("--load-checkpoint-sizes") is { } lc ? Ints(lc) : o.LoadCheckpointSizes,
+            LoadSites = Arg("--load-sites") is { } lt ? int.Parse(lt) : o.LoadSites,
+            LoadMaxMinutes = Arg("--load-max-minutes") is { } lm ? int.Parse(lm) : o.LoadMaxMinutes,
+            LoadOnly = args.Contains("--load"),
+            StartupOnly = args.Contains("--startup"),
             Note = Arg("--note"),
         };
     }

@@ -187,6 +187,7 @@ public sealed class Stack(StackOptions options)
             {
                 result.Logs.AddRange(session.Engine.Entries.Where(e => !e.Ephemeral));
                 result.StatusLines.AddRange(session.Engine.Entries.Where(e => e.Ephemeral));
+                result.ProviderUsage = session.Provider.Usage();
                 await session.DisposeAsync();
                 result.ProviderStderr = session.Provider.Stderr;
             }

@@ -27,17 +27,21 @@ public sealed class DeepMessages(ResourceProviderService service) : IServiceMeth
 
     public static Marshaller<T> Deep<T>(Marshaller<T> original) where T : class
     {
-        // The generated marshallers hold no parser to reuse: the message type's own comes from an empty instance.
-        var parser = ((IMessage)original.ContextualDeserializer(new EmptyPayload())).Descriptor.Parser;
-        return new Marshaller<T>(original.ContextualSerializer, ctx => (T)Parse(ctx.PayloadAsReadOnlySequence(), parser));
+        // The generated marshallers hold no parser to reuse, and the message type's own (its Descriptor's Parser) would
+        // build the whole reflection descriptor of provider.proto and its imports before the port line: measured at
+        // start-up (docs/benchmarks.md §Provider start-up). An empty payload deserialized gives a fresh message instead.
+        IMessage Empty() => (IMessage)original.ContextualDeserializer(new EmptyPayload());
+        return new Marshaller<T>(original.ContextualSerializer, ctx => (T)Parse(ctx.PayloadAsReadOnlySequence(), Empty));
     }
 
     /// <summary>Parses a request with the default limit, and again with the engine's where that was too small.</summary>
-    public static IMessage Parse(ReadOnlySequence<byte> payload, MessageParser parser)
+    public static IMessage Parse(ReadOnlySequence<byte> payload, Func<IMessage> empty)
     {
         try
         {
-            return parser.ParseFrom(payload);
+            var message = empty();
+            message.MergeFrom(payload);
+            return message;
         }
         catch (InvalidProtocolBufferException)
         {
@@ -48,7 +52,12 @@ public sealed class DeepMessages(ResourceProviderService service) : IServiceMeth
         Exception? failure = null;
         var thread = new Thread(() =>
         {
-            try { parsed = parser.ParseFrom(CodedInputStream.CreateWithLimits(new MemoryStream(bytes), int.MaxValue, EngineRecursionLimit)); }
+            try
+            {
+                var message = empty();
+                message.MergeFrom(CodedInputStream.CreateWithLimits(new MemoryStream(bytes), int.MaxValue, EngineRecursionLimit));
+                parsed = message;
+            }
             catch (Exception e) { failure = e; }
         }, ParseStackBytes) { IsBackground = true, Name = "deep-request-parse" };
         thread.Start();

@@ -53,6 +53,9 @@ public sealed record DeploymentResult(Operation Operation, string Stack)
     public List<GrpcCall> Calls { get; } = [];
     public string ProviderStderr { get; set; } = "";
 
+    /// <summary>The provider process's CPU time and peak memory, read just before it was stopped (for the bench).</summary>
+    public ProcessUsage? ProviderUsage { get; set; }
+
     /// <summary>How many times the operation wrote the state file (checkpoints and the final write).</summary>
     public int CheckpointWrites { get; set; }
 

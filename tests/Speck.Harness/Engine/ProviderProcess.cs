@@ -33,6 +33,9 @@ public sealed partial class ProviderProcess : IAsyncDisposable
     /// <summary>grpc-go's default client limit on a response's header list, 16 MiB (in the kilobytes .NET counts in).</summary>
     public const int MaxResponseHeadersKilobytes = 16 * 1024;
 
+    /// <summary>CPU time and peak memory of the process so far (<see cref="ProcessUsage"/>); null once it has exited.</summary>
+    public ProcessUsage? Usage() => _process.HasExited ? null : ProcessUsage.Of(_process.Id);
+
     private ProviderProcess(Process process, int port, GrpcCallLog log, StringBuilder stderr, int index)
     {
         (_process, _log, _stderr, _index) = (process, log, stderr, index);

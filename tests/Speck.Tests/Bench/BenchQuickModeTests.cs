@@ -1,12 +1,13 @@
 using Speck.Bench;
 using Speck.Bench.Chains;
 using Speck.Bench.Chains.NodeRed;
+using Speck.Bench.Load;
 
 namespace Speck.Tests.Bench;
 
 /// <summary>
 /// The benchmark's code paths on the smallest sizes, so `make bench` cannot rot: a chain of 2 jobs on 2 sites, one
-/// run parallel and one at a time, the same chain on 2 real Node-RED sites, and the start-up measurement. Asserts structure and behaviour, never timings.
+/// run parallel and one at a time, the same chain on 2 real Node-RED sites, a load run of 3 and 6 jobs on 2 sites, and the start-up measurement. Asserts structure and behaviour, never timings.
 /// </summary>
 [Collection(BenchCollection.Name)]
 public sealed class BenchQuickModeTests
@@ -23,12 +24,15 @@ public sealed class BenchQuickModeTests
                 Out = Path.Combine(dir, "benchmarks.md"), Runs = 1, Sizes = [2], Sites = 2,
                 SequentialSizes = [2], SequentialRuns = 1, MaxMinutes = 5, Parallel = 4, RaisedParallel = 16,
                 NodeRedSites = 2, NodeRedSizes = [2], NodeRedRuns = 1,
+                LoadSizes = [3, 6], LoadCheckpointSizes = [3], LoadSites = 2,
             };
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             var report = new Report("test");
             var results = await ChainBench.RunAsync(opts, report, TextWriter.Null, cts.Token);
             var nodeRed = await NodeRedChainBench.RunAsync(opts, TextWriter.Null, cts.Token);
             NodeRedChainReport.Write(nodeRed, report);
+            var load = await LoadBench.RunAsync(opts, TextWriter.Null, cts.Token);
+            LoadReport.Write(load, report);
             await StartupBench.RunAsync(opts, report, cts.Token);
             await report.WriteAsync(opts.Out);
 
@@ -56,8 +60,18 @@ public sealed class BenchQuickModeTests
             Assert.Equal(new FlowCheck(Changed: 1, UpdateSteps: 1, FlowsRewritten: 1, ChangedKeptId: 1, UnchangedRewritten: 0, UnchangedMoved: 0), flows.Modify);
             Assert.Equal(0, flows.FlowsLeft);
 
+            // Load: every phase of every size measured the provider (CPU, peak memory) and did what it should (LoadRun checks it).
+            Assert.False(load.TimedOut);
+            Assert.Equal([3, 6], load.Sizes(checkpoints: false));
+            Assert.Equal([3], load.Sizes(checkpoints: true));
+            Assert.Equal(["deploy", "preview, k changed", "up, k changed", "refresh", "destroy"], load.PhaseNames);
+            Assert.All(load.Phases, p => Assert.True(p.ProviderCpuMs > 0 && p.ProviderPeakMiB > 0 && p.ProviderCalls > 0, $"{p.Jobs} {p.Name}"));
+            Assert.All(load.Phases.Where(p => p.Name != "preview, k changed"), p => Assert.True(p.CheckpointWrites > 0, $"{p.Jobs} {p.Name} wrote the state"));
+            Assert.Equal(2, load.Of(6, "up, k changed")!.ProviderProcesses); // preview and update, each its own process
+            Assert.True(load.Of(3, "deploy", checkpoints: true)!.CheckpointWrites > load.Of(3, "deploy")!.CheckpointWrites, "checkpoints on write around every step");
+
             var md = await File.ReadAllTextAsync(opts.Out);
-            foreach (var heading in new[] { "## Chains on Flink", "## Modify: which jobs", "## Parallel against one at a time", "## State per StreamJob", "## Chains on Node-RED", "## Provider start-up", "## Targets" })
+            foreach (var heading in new[] { "## Chains on Flink", "## Modify: which jobs", "## Parallel against one at a time", "## State per StreamJob", "## Chains on Node-RED", "## Provider start-up", "## Load: up to 6 jobs over 2 Flink sites", "## Targets" })
                 Assert.Contains(heading, md);
             Assert.Contains("| 2 | 1 |", md);
             Assert.Contains("![Wall time against chain length](benchmarks.png)", md);
@@ -70,6 +84,8 @@ public sealed class BenchQuickModeTests
             var unchecked_ = Assert.Single(results.Of(2, opts.RaisedParallel, skipCheckpoints: true));
             Assert.Equal(2, unchecked_.State.Jobs); // the state reached the file though no step wrote it
             Assert.Contains("Node-RED flows of unchanged jobs rewritten or moved by a modify", md);
+            Assert.Contains("provider CPU per job of a deploy, 6 jobs against 3 over 2 sites", md);
+            Assert.Contains("| 3 | deploy |", md);
             var png = new FileInfo(Path.Combine(dir, ChainReport.PlotFile));
             Assert.True(png.Exists && png.Length > 1000);
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(png.FullName)[..4]);

@@ -276,9 +276,9 @@ public sealed class FunnelTests
         }
         // Each object is three protobuf messages (Value, Struct, map entry): 40 objects pass 100, 3,000 stay under 10,000.
         Assert.Throws<InvalidProtocolBufferException>(() => CheckRequest.Parser.ParseFrom(Request(40)));
-        var parsed = (CheckRequest)DeepMessages.Parse(new System.Buffers.ReadOnlySequence<byte>(Request(3000).ToByteArray()), CheckRequest.Parser);
+        var parsed = (CheckRequest)DeepMessages.Parse(new System.Buffers.ReadOnlySequence<byte>(Request(3000).ToByteArray()), () => new CheckRequest());
         Assert.Equal(Urn, parsed.Urn);
-        var e = Assert.Throws<RpcException>(() => DeepMessages.Parse(new System.Buffers.ReadOnlySequence<byte>(Request(3500).ToByteArray()), CheckRequest.Parser));
+        var e = Assert.Throws<RpcException>(() => DeepMessages.Parse(new System.Buffers.ReadOnlySequence<byte>(Request(3500).ToByteArray()), () => new CheckRequest()));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
     }
 }

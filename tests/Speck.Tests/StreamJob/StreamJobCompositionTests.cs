@@ -1,5 +1,7 @@
 using Speck.Host.Resources;
 using Speck.Host.Values;
+using Speck.Provider.Model;
+using Speck.Provider.Resources;
 using static Speck.Tests.Resources.ResourceDriver;
 
 namespace Speck.Tests.StreamJob;
@@ -62,5 +64,54 @@ public sealed class StreamJobCheckTests
         Assert.Single(failures, f => f.Property == "parallelism");
         Assert.Single(failures, f => f.Property == "sources" && f.Reason.Contains("at least one"));
         Assert.DoesNotContain(failures, f => f.Property == "artifact");
+    }
+}
+
+/// <summary>
+/// The cycle check runs at every job's Check, in preview and update alike, so over a wide program its cost per job
+/// must not grow with the jobs checked before (issue 11: 1,000 jobs). It walks only what the job's output reaches.
+/// </summary>
+public sealed class StreamJobCompositionScaleTests
+{
+    private static readonly BrokerEndpoint Broker = new() { Kind = BrokerKind.Mqtt, Url = "mqtt://127.0.0.1:1883" };
+    private static readonly SiteConnection Site = new()
+    {
+        SiteName = "edge", Tier = Tier.Edge,
+        Spe = new SpeEndpoint { Kind = SpeKind.Flink, Url = "http://127.0.0.1:8081" }, Broker = Broker,
+    };
+
+    private static TopicEndpoint Topic(int i) => new() { SiteName = "edge", Broker = Broker, Name = $"t{i}" };
+
+    private static StreamJobArgs Job(int i) => new() { Site = Site, JarPath = "/x.jar", Sources = [Topic(i)], Sink = Topic(i + 1) };
+
+    [Fact]
+    public void Checking_a_long_chain_job_by_job_looks_at_no_more_jobs_than_the_next_one_in_it()
+    {
+        var composition = new StreamJobComposition();
+        const int jobs = 2000;
+        var mostExamined = 0;
+        for (var i = 0; i < jobs; i++)
+        {
+            Assert.Empty(composition.Check($"urn:job{i}", $"job{i}", Job(i)));
+            mostExamined = Math.Max(mostExamined, composition.LastCheckExamined);
+        }
+        // Job i writes topic i+1, which no job checked so far reads: nothing to walk, whatever came before
+        // (it used to look at every job checked so far, at every check).
+        Assert.Equal(0, mostExamined);
+
+        // Closing the chain into a loop is still found, and the walk went through the chain once.
+        var warning = Assert.Single(composition.Check("urn:closing", "closing", Job(jobs) with { Sink = Topic(0) }));
+        Assert.StartsWith("the job graph has a cycle: closing → topic 't0' → job0 → topic 't1' → job1", warning);
+        Assert.Equal(jobs + 1, composition.LastCheckExamined);
+    }
+
+    [Fact]
+    public void A_job_checked_again_with_other_sources_no_longer_counts_as_a_reader_of_the_old_ones()
+    {
+        var composition = new StreamJobComposition();
+        composition.Check("urn:a", "a", Job(0));                                   // t0 → a → t1
+        composition.Check("urn:a", "a", Job(0) with { Sources = [Topic(7)] });      // t7 → a → t1
+        Assert.Empty(composition.Check("urn:b", "b", Job(1) with { Sink = Topic(0) })); // t1 → b → t0: no loop now
+        Assert.Single(composition.Check("urn:c", "c", Job(1) with { Sink = Topic(7) })); // t1 → c → t7 → a → t1
     }
 }
