@@ -7,12 +7,13 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema test unit demo install clean bench bench-load system-deps fuzz
+.PHONY: help build provider plugin schema test unit fmtcheck fmt demo install clean bench bench-load system-deps fuzz
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
 	@echo "make test      all tests: unit, schema, wire conformance (@pulumi/pulumi stubs), harness end-to-end"
 	@echo "make unit      the fast tests: no broker, engine, provider process or npm package (Category=Unit)"
+	@echo "make fmtcheck  the C# follows .editorconfig (make fmt applies it)"
 	@echo "make provider  build the NativeAOT provider binary into $(OUT)/provider"
 	@echo "make plugin    the plugin tarball for \`pulumi plugin install resource speck $(VERSION) --file ...\`"
 	@echo "make schema    regenerate schema.json from the C# resource types"
@@ -57,6 +58,13 @@ test: system-deps tests/wire/node_modules tests/nodered/node_modules
 # carries [Trait("Category", "Unit")].
 unit:
 	dotnet test tests/Speck.Tests -c $(CONFIG) --nologo -v q --filter "Category=Unit"
+
+# The house style is .editorconfig; the check changes nothing, `make fmt` applies it.
+fmtcheck:
+	dotnet format whitespace pulumi-speck.sln --verify-no-changes -v q
+
+fmt:
+	dotnet format whitespace pulumi-speck.sln -v q
 
 # Every request gets a clear answer: no crash, hang, UNKNOWN or INTERNAL (tests/wire/fuzz.js says what it checks).
 FUZZ_SEED  ?= 1
