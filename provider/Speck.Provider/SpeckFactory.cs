@@ -13,6 +13,7 @@ public static class SpeckFactory
     {
         var http = new SiteHttp();
         var config = new ConfigSource();
-        return new SpeckProvider(config, [new NodeRedBinder(http), new FlinkBinder(http)], [new MqttBinder(config), new KafkaBinder(config)]);
+        var dynsec = new DynsecConnectionPool();
+        return new SpeckProvider(config, [new NodeRedBinder(http), new FlinkBinder(http)], [new MqttBinder(config, dynsec), new KafkaBinder(config)]);
     }
 }

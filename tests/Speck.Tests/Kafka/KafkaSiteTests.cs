@@ -20,7 +20,7 @@ public class KafkaSiteTests(KafkaMockCluster mock) : IClassFixture<KafkaMockClus
     {
         var config = new ConfigSource();
         var kafka = new KafkaBinder(config, options: new KafkaBinderOptions { ClusterIdTimeout = TimeSpan.FromMilliseconds(500) });
-        return new ResourceDriver(new SpeckProvider(config, [new AnsweringSpeBinder()], [new MqttBinder(config), kafka]));
+        return new ResourceDriver(new SpeckProvider(config, [new AnsweringSpeBinder()], [new MqttBinder(config, new DynsecConnectionPool()), kafka]));
     }
 
     private static PropertyMap Site(string brokerUrl, string speKind = "flink", string speUrl = "http://127.0.0.1:8081") => Map(

@@ -32,7 +32,7 @@ public sealed class KafkaTopicDriver
         Admin = new InMemoryKafkaAdmin(options);
         var config = new ConfigSource();
         var kafka = new KafkaBinder(config, Admin.Connect, new KafkaBinderOptions { OperationTimeout = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(10) });
-        Driver = new ResourceDriver(new SpeckProvider(config, [new AnsweringSpeBinder()], [new MqttBinder(config), kafka]));
+        Driver = new ResourceDriver(new SpeckProvider(config, [new AnsweringSpeBinder()], [new MqttBinder(config, new DynsecConnectionPool()), kafka]));
     }
 
     public InMemoryKafkaAdmin Admin { get; }

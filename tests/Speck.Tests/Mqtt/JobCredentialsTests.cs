@@ -12,8 +12,8 @@ namespace Speck.Tests.Mqtt;
 /// </summary>
 public class JobCredentialsTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {
-    private readonly MqttBinder _topics = new(new ConfigSource());
-    private readonly MqttJobCredentials _jobs = new(new ConfigSource());
+    private readonly MqttBinder _topics = new(new ConfigSource(), new DynsecConnectionPool());
+    private readonly MqttJobCredentials _jobs = new(new ConfigSource(), new DynsecConnectionPool());
 
     private BrokerEndpoint Broker => new()
     {

@@ -11,8 +11,8 @@ namespace Speck.Tests.NodeRed;
 public sealed class NodeRedDynsecTests(DynsecBrokerFixture broker, NodeRedSiteFixture site)
     : IClassFixture<DynsecBrokerFixture>, IClassFixture<NodeRedSiteFixture>
 {
-    private readonly MqttBinder _topics = new(new ConfigSource());
-    private readonly MqttJobCredentials _logins = new(new ConfigSource());
+    private readonly MqttBinder _topics = new(new ConfigSource(), new DynsecConnectionPool());
+    private readonly MqttJobCredentials _logins = new(new ConfigSource(), new DynsecConnectionPool());
 
     private BrokerEndpoint Broker => new()
     {

@@ -99,7 +99,7 @@ public sealed class NodeRedTlsJobHarnessTests(SitesFixture sites)
             Kind = BrokerKind.Mqtt, Url = tls.TlsUrl, CaCert = tls.CaPem, AdminUsername = "admin", AdminPassword = tls.Broker.AdminPassword,
         };
         var tester = new JobAccess(MqttTest.Unique("tester"), "tls-test", [MqttBinder.RoleName("pub", inTopic), MqttBinder.RoleName("sub", outTopic)]);
-        var logins = new MqttJobCredentials(new ConfigSource());
+        var logins = new MqttJobCredentials(new ConfigSource(), new DynsecConnectionPool());
         try
         {
             var up = await dir.Stack.UpAsync();

@@ -15,7 +15,7 @@ namespace Speck.Tests.StreamJob;
 /// </summary>
 public sealed class StreamJobLoginTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {
-    private readonly MqttBinder _topics = new(new ConfigSource());
+    private readonly MqttBinder _topics = new(new ConfigSource(), new DynsecConnectionPool());
 
     private async Task<(PropertyValue Value, TopicRecord Record)> TopicAsync(string name)
     {

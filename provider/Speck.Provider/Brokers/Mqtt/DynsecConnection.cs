@@ -274,9 +274,6 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 /// </summary>
 public sealed class DynsecConnectionPool(DynsecOptions? options = null) : IAsyncDisposable
 {
-    /// <summary>The process-wide pool the provider uses.</summary>
-    public static DynsecConnectionPool Shared { get; } = new();
-
     private readonly ConcurrentDictionary<MqttEndpoint, Lazy<DynsecConnection>> connections = new();
 
     public DynsecOptions Options { get; } = options ?? DynsecOptions.Default;

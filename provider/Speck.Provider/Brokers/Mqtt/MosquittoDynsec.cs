@@ -2,7 +2,7 @@ namespace Speck.Provider.Brokers.Mqtt;
 
 /// <summary>
 /// Typed Mosquitto dynamic-security operations over a pooled admin connection. Cheap to create; get one from
-/// <see cref="DynsecConnectionPool.For"/> or <see cref="For"/>. The operations smooth over the 2.0.11 quirks
+/// <see cref="DynsecConnectionPool.For"/>. The operations smooth over the 2.0.11 quirks
 /// (docs/mosquitto-dynsec.md §Quirks of 2.0.11 commands): creates are idempotent, a duplicate addClientRole is checked
 /// for first, ACLs always carry "allow", and roles are detached from every holder before deleteRole.
 /// </summary>
@@ -17,9 +17,6 @@ public sealed class MosquittoDynsec
     private readonly DynsecConnection connection;
 
     internal MosquittoDynsec(DynsecConnection connection) => this.connection = connection;
-
-    /// <summary>Uses <see cref="DynsecConnectionPool.Shared"/>.</summary>
-    public static MosquittoDynsec For(MqttEndpoint endpoint) => DynsecConnectionPool.Shared.For(endpoint);
 
     public MqttEndpoint Endpoint => connection.Endpoint;
 

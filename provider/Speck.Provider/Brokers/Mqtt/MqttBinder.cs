@@ -10,13 +10,14 @@ namespace Speck.Provider.Brokers.Mqtt;
 /// MQTT brokers behind the resources. With a dynamic-security admin on the site, a topic is a publish role and
 /// a subscribe role; the role's text name carries the owner tag of the resource that made it.
 /// </summary>
-public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
+/// <param name="dynsecPool">The admin connections to brokers' dynamic security, shared by every resource (one per broker login).</param>
+public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool dynsecPool) : IBrokerBinder
 {
     private const string OwnerPrefix = "speck:";
 
     public BrokerKind Kind => BrokerKind.Mqtt;
 
-    public IJobCredentials? JobCredentials { get; } = new MqttJobCredentials(config);
+    public IJobCredentials? JobCredentials { get; } = new MqttJobCredentials(config, dynsecPool);
 
     private readonly MqttTopicChecks _topicChecks = new();
 
@@ -47,7 +48,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
                 throw ProviderException.Precondition($"the broker at {MqttUrl.Redact(endpoint.Url)} refused topic '{name}': {check.Reason} ({check.ReasonCode})");
             return new TopicRecord(name, ownerTag, null, null, []);
         }
-        var dynsec = MosquittoDynsec.For(admin);
+        var dynsec = dynsecPool.For(admin);
         var (pub, sub) = (RoleName("pub", name), RoleName("sub", name));
         foreach (var role in new[] { pub, sub })
         {
@@ -64,7 +65,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     public async Task<TopicRecord?> ReadTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct)
     {
         if (Admin(endpoint) is not { } admin) return recorded with { Drift = [] };
-        var dynsec = MosquittoDynsec.For(admin);
+        var dynsec = dynsecPool.For(admin);
         var (pubName, subName) = (RoleName("pub", recorded.Name), RoleName("sub", recorded.Name));
         var pub = await Guard(endpoint, () => dynsec.GetRoleAsync(pubName, ct));
         var sub = await Guard(endpoint, () => dynsec.GetRoleAsync(subName, ct));
@@ -80,7 +81,7 @@ public sealed partial class MqttBinder(ConfigSource config) : IBrokerBinder
     public async Task<IReadOnlyList<string>> DeleteTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, CancellationToken ct)
     {
         if (Admin(endpoint) is not { } admin) return [];
-        var dynsec = MosquittoDynsec.For(admin);
+        var dynsec = dynsecPool.For(admin);
         var notes = new List<string>();
         foreach (var role in new[] { recorded.PublishRole, recorded.SubscribeRole }.OfType<string>())
         {

@@ -9,7 +9,7 @@ namespace Speck.Provider.Brokers.Mqtt;
 /// never takes over or deletes the client of the job that replaced it. Changing a client's roles makes the broker
 /// disconnect it (DISCONNECT 152), so roles are only touched when they really differ.
 /// </summary>
-public sealed class MqttJobCredentials(ConfigSource config) : IJobCredentials
+public sealed class MqttJobCredentials(ConfigSource config, DynsecConnectionPool dynsec) : IJobCredentials
 {
     private const string OwnerPrefix = "speck-job:";
 
@@ -90,9 +90,9 @@ public sealed class MqttJobCredentials(ConfigSource config) : IJobCredentials
         }
     }
 
-    private static MosquittoDynsec Dynsec(BrokerEndpoint broker) =>
+    private MosquittoDynsec Dynsec(BrokerEndpoint broker) =>
         MqttBinder.Admin(broker) is { } admin
-            ? MosquittoDynsec.For(admin)
+            ? dynsec.For(admin)
             : throw ProviderException.Precondition(
                 $"the broker at {MqttUrl.Redact(broker.Url)} has no dynamic-security admin on its site: per-job credentials need adminUsername and adminPassword");
 
