@@ -53,6 +53,3 @@ public interface ISpeBinder
 
     private ProviderException NotSupported() => ProviderException.Precondition($"the {Kind} binder does not run stream jobs yet");
 }
-
-/// <summary>An engine or broker did not answer as it should; the message says which and why.</summary>
-public sealed class EndpointUnreachableException(string message, Exception? inner = null) : Exception(message, inner);

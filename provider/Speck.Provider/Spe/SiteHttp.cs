@@ -1,3 +1,4 @@
+using Speck.Provider.Model;
 using Speck.Host;
 using Speck.Host.Resources;
 using System.Collections.Concurrent;

@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Speck.Host.Resources;
 using Speck.Provider.Model;
-using Speck.Provider.Spe;
 
 namespace Speck.Provider.Brokers.Kafka;
 

@@ -30,9 +30,9 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var admin = Admin(endpoint);
         var probe = await MqttProbe.ProbeAsync(admin ?? User(endpoint), ProbeOptions(), ct);
         if (!probe.Connected)
-            throw new Spe.EndpointUnreachableException($"MQTT broker at {MqttUrl.Redact(endpoint.Url)}: {probe.Error ?? probe.Failure?.ToString() ?? "no connection"}");
+            throw new EndpointUnreachableException($"MQTT broker at {MqttUrl.Redact(endpoint.Url)}: {probe.Error ?? probe.Failure?.ToString() ?? "no connection"}");
         if (admin is not null && probe.DynsecAvailable != true)
-            throw new Spe.EndpointUnreachableException(
+            throw new EndpointUnreachableException(
                 $"MQTT broker at {MqttUrl.Redact(endpoint.Url)}: dynamic security did not answer for admin user '{endpoint.AdminUsername}': {probe.DynsecError ?? "no answer"}");
         var version = probe.BrokerVersion;
         return new BrokerProbe(version, admin is not null, version ?? "MQTT broker");
