@@ -1,4 +1,3 @@
-using Speck.Provider.Brokers.Kafka;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Brokers;
@@ -13,15 +12,15 @@ public sealed record BrokerProbe(string? Version, bool AccessControl, string Sum
 /// </summary>
 public sealed record TopicRecord(string Name, string OwnerTag, string? PublishRole, string? SubscribeRole, IReadOnlyList<string> Drift)
 {
-    /// <summary>Kafka: the settings as recorded when passed to a binder, as the broker has them when returned.</summary>
-    public KafkaTopicSettings? Kafka { get; init; }
+    /// <summary>The topic's settings (on brokers that have them) as recorded when passed to a binder, as the broker has them when returned.</summary>
+    public TopicSettings? Settings { get; init; }
 
     /// <summary>What the user should know about the operation (e.g. an existing topic was adopted).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
-/// <summary>The topic a resource asks for; <see cref="Kafka"/> is null on brokers without such settings.</summary>
-public sealed record TopicRequest(string Name, string OwnerTag, KafkaTopicSettings? Kafka = null);
+/// <summary>The topic a resource asks for; <see cref="Settings"/> is null on brokers without such settings.</summary>
+public sealed record TopicRequest(string Name, string OwnerTag, TopicSettings? Settings = null);
 
 /// <summary>One message broker kind behind the resources.</summary>
 public interface IBrokerBinder

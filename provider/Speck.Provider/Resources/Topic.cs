@@ -134,11 +134,11 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         var args = oldInputs ?? ImportArgs(id);
         var recorded = (oldState is null
             ? new TopicRecord(args.Name, "", null, null, [])
-            : new TopicRecord(oldState.Name, oldState.OwnerTag, oldState.PublishRole, oldState.SubscribeRole, [])) with { Kafka = KafkaSettings(args) };
+            : new TopicRecord(oldState.Name, oldState.OwnerTag, oldState.PublishRole, oldState.SubscribeRole, [])) with { Settings = KafkaSettings(args) };
         var found = await Binder(args).ReadTopicAsync(args.Site.Broker, recorded, ctx.CancellationToken);
         if (found is null) return null;
         // An imported Kafka topic's inputs are what it is, so the first `pulumi up` after import changes nothing.
-        if (oldInputs is null && found.Kafka is { } actual)
+        if (oldInputs is null && found.Settings is { } actual)
             args = args with { Partitions = actual.Partitions, ReplicationFactor = actual.ReplicationFactor, Config = actual.Config?.ToDictionary() };
         foreach (var d in found.Drift) await ctx.WarnAsync($"topic '{args.Name}' drifted: {d}");
         return (args, State(args, found));
@@ -146,7 +146,7 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
 
     protected override async Task<TopicState> UpdateAsync(string id, TopicState olds, TopicArgs news, ResourceContext ctx)
     {
-        var recorded = new TopicRecord(olds.Name, olds.OwnerTag, olds.PublishRole, olds.SubscribeRole, []) { Kafka = KafkaSettings(olds) };
+        var recorded = new TopicRecord(olds.Name, olds.OwnerTag, olds.PublishRole, olds.SubscribeRole, []) { Settings = KafkaSettings(olds) };
         var record = await Binder(news).UpdateTopicAsync(news.Site.Broker, recorded, new TopicRequest(news.Name, olds.OwnerTag, KafkaSettings(news)), ctx.CancellationToken);
         foreach (var note in record.Notes) await ctx.WarnAsync(note);
         return State(news, record);
@@ -181,8 +181,8 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
 
     private IBrokerBinder Binder(TopicArgs args) => binders.Broker(args.Site.Broker.Kind);
 
-    private static KafkaTopicSettings? KafkaSettings(TopicArgs args) =>
-        args.Site.Broker.Kind == BrokerKind.Kafka ? new KafkaTopicSettings(args.Partitions, args.ReplicationFactor, args.Config) : null;
+    private static TopicSettings? KafkaSettings(TopicArgs args) =>
+        args.Site.Broker.Kind == BrokerKind.Kafka ? new TopicSettings(args.Partitions, args.ReplicationFactor, args.Config) : null;
 
     private static string Id(TopicArgs args) => $"{args.Site.SiteName}/{args.Name}";
 
@@ -210,8 +210,8 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         OwnerTag = record.OwnerTag,
         PublishRole = record.PublishRole,
         SubscribeRole = record.SubscribeRole,
-        ActualPartitions = record.Kafka?.Partitions,
-        ActualReplicationFactor = record.Kafka?.ReplicationFactor,
+        ActualPartitions = record.Settings?.Partitions,
+        ActualReplicationFactor = record.Settings?.ReplicationFactor,
         InSync = record.Drift.Count == 0,
         Endpoint = Endpoint(args, record.PublishRole, record.SubscribeRole),
     };

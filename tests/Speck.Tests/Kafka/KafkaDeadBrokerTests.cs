@@ -38,7 +38,7 @@ public class KafkaDeadBrokerTests
     public async Task A_dead_broker_fails_within_the_probe_timeout_naming_the_broker_and_the_setting(string operation)
     {
         var (binder, endpoint) = await DeadBroker();
-        var request = new TopicRequest("orders", "speck-test", new KafkaTopicSettings(2, 1, null));
+        var request = new TopicRequest("orders", "speck-test", new TopicSettings(2, 1, null));
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => operation switch
         {

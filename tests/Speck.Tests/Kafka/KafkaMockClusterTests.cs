@@ -108,7 +108,7 @@ public class KafkaMockClusterTests(KafkaMockCluster mock) : IClassFixture<KafkaM
         var binder = new KafkaBinder(config, options: new KafkaBinderOptions { OperationTimeout = TimeSpan.FromSeconds(2), ClusterIdTimeout = TimeSpan.FromMilliseconds(500) });
 
         var e = await Assert.ThrowsAsync<ProviderException>(() =>
-            binder.CreateTopicAsync(Endpoint, new TopicRequest("speck.admin", "owner", new KafkaTopicSettings(3, 3, null)), CancellationToken.None));
+            binder.CreateTopicAsync(Endpoint, new TopicRequest("speck.admin", "owner", new TopicSettings(3, 3, null)), CancellationToken.None));
 
         Assert.Contains(mock.BootstrapServers, e.Message);
         // The mock serves metadata, produce and consume only: the read every operation starts with gets no answer,

@@ -93,7 +93,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
 
     public async Task<TopicRecord> CreateTopicAsync(BrokerEndpoint endpoint, TopicRequest request, CancellationToken ct)
     {
-        var wanted = request.Kafka ?? new KafkaTopicSettings(null, null, null);
+        var wanted = request.Settings ?? new TopicSettings(null, null, null);
         var (connection, admin) = Open(endpoint);
         using var _ = admin;
         // Reading first bounds an unreachable cluster by the probe timeout, not by the create's operation timeout.
@@ -126,11 +126,11 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         }
         var actual = await WaitForAsync(admin, connection, request.Name, present: true, ct);
         var notes = actual is null ? new[] { $"topic '{request.Name}' was created but is not yet in the cluster's metadata" } : [];
-        return new TopicRecord(request.Name, request.OwnerTag, null, null, []) { Kafka = actual ?? wanted, Notes = notes };
+        return new TopicRecord(request.Name, request.OwnerTag, null, null, []) { Settings = actual ?? wanted, Notes = notes };
     }
 
     /// <summary>An existing topic is taken over only when it already is what was asked for; anything else is the user's call.</summary>
-    private static TopicRecord Adopt(KafkaConnection connection, TopicRequest request, KafkaTopicSettings wanted, KafkaTopicSettings actual)
+    private static TopicRecord Adopt(KafkaConnection connection, TopicRequest request, TopicSettings wanted, TopicSettings actual)
     {
         var differences = wanted.DifferencesFrom(actual);
         if (differences.Count > 0)
@@ -139,7 +139,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
                 "Import it (`pulumi import speck:index:Topic <name> '<site>/<topic>?tier=…&spe=…&broker=…'`) or make the inputs match to adopt it");
         return new TopicRecord(request.Name, request.OwnerTag, null, null, [])
         {
-            Kafka = actual,
+            Settings = actual,
             Notes = [$"topic '{request.Name}' already existed with these settings and was adopted: deleting this resource deletes the topic"],
         };
     }
@@ -150,8 +150,8 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         using var _ = admin;
         var actual = await DescribeAsync(admin, connection, recorded.Name, ct);
         if (actual is null) return null;
-        var drift = recorded.Kafka?.DifferencesFrom(actual) ?? [];
-        return new TopicRecord(recorded.Name, recorded.OwnerTag, null, null, drift) { Kafka = actual };
+        var drift = recorded.Settings?.DifferencesFrom(actual) ?? [];
+        return new TopicRecord(recorded.Name, recorded.OwnerTag, null, null, drift) { Settings = actual };
     }
 
     public async Task<TopicRecord> UpdateTopicAsync(BrokerEndpoint endpoint, TopicRecord recorded, TopicRequest request, CancellationToken ct)
@@ -161,9 +161,9 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
         {
             if (await DescribeAsync(admin, connection, request.Name, ct) is { } actual)
             {
-                var change = KafkaTopicChange.Plan(connection, request.Name, actual, request.Kafka ?? new KafkaTopicSettings(null, null, null));
+                var change = KafkaTopicChange.Plan(connection, request.Name, actual, request.Settings ?? new TopicSettings(null, null, null));
                 await change.ApplyAsync(admin, _options.OperationTimeout, ct);
-                return new TopicRecord(request.Name, recorded.OwnerTag, null, null, []) { Kafka = change.Result };
+                return new TopicRecord(request.Name, recorded.OwnerTag, null, null, []) { Settings = change.Result };
             }
         }
         return await CreateTopicAsync(endpoint, request, ct); // deleted behind Pulumi's back: make it again
@@ -201,7 +201,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
     /// A read is answered at once by a live cluster, so it waits no longer than the provider's probe timeout: every
     /// operation starts with one, and a dead broker fails it in that time instead of the operation timeout.
     /// </summary>
-    private async Task<KafkaTopicSettings?> DescribeAsync(IKafkaAdmin admin, KafkaConnection connection, string name, CancellationToken ct)
+    private async Task<TopicSettings?> DescribeAsync(IKafkaAdmin admin, KafkaConnection connection, string name, CancellationToken ct)
     {
         var patience = config.Current.ProbeTimeout();
         var what = $"reading topic '{name}' (waited up to {patience.TotalSeconds:0.#} s, the provider's probeTimeoutSeconds)";
@@ -218,7 +218,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
                 .Where(e => e.Source == Confluent.Kafka.Admin.ConfigSource.DynamicTopicConfig && !e.IsSensitive)
                 .ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
             var replicas = topic.Partitions.Count == 0 ? 0 : topic.Partitions.Max(p => p.Replicas.Count);
-            return new KafkaTopicSettings(topic.Partitions.Count, replicas, own);
+            return new TopicSettings(topic.Partitions.Count, replicas, own);
         }
         catch (KafkaException e) when (KafkaErrors.CodeOf(e) == ErrorCode.UnknownTopicOrPart)
         {
@@ -235,7 +235,7 @@ public sealed class KafkaBinder(ConfigSource config, Func<KafkaConnection, IKafk
     }
 
     /// <summary>Waits, within the operation timeout, until metadata shows the topic (or its absence); returns what was last seen.</summary>
-    private async Task<KafkaTopicSettings?> WaitForAsync(IKafkaAdmin admin, KafkaConnection connection, string name, bool present, CancellationToken ct)
+    private async Task<TopicSettings?> WaitForAsync(IKafkaAdmin admin, KafkaConnection connection, string name, bool present, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + _options.OperationTimeout;
         while (true)

@@ -11,7 +11,7 @@ namespace Speck.Provider.Brokers.Kafka;
 /// </summary>
 public sealed class KafkaTopicChange
 {
-    private KafkaTopicChange(KafkaConnection connection, string topic, int? growTo, List<ConfigEntry> configOps, KafkaTopicSettings result)
+    private KafkaTopicChange(KafkaConnection connection, string topic, int? growTo, List<ConfigEntry> configOps, TopicSettings result)
     {
         Connection = connection;
         Topic = topic;
@@ -26,9 +26,9 @@ public sealed class KafkaTopicChange
     public int? GrowTo { get; }
     public IReadOnlyList<ConfigEntry> ConfigOps { get; }
     /// <summary>The topic's settings once the change is applied.</summary>
-    public KafkaTopicSettings Result { get; }
+    public TopicSettings Result { get; }
 
-    public static KafkaTopicChange Plan(KafkaConnection connection, string topic, KafkaTopicSettings actual, KafkaTopicSettings wanted)
+    public static KafkaTopicChange Plan(KafkaConnection connection, string topic, TopicSettings actual, TopicSettings wanted)
     {
         if (wanted.ReplicationFactor is { } rf && actual.ReplicationFactor != rf)
             throw ProviderException.Precondition(
@@ -50,7 +50,7 @@ public sealed class KafkaTopicChange
             foreach (var key in have.Keys.Where(k => !config.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal))
                 ops.Add(new ConfigEntry { Name = key, IncrementalOperation = AlterConfigOpType.Delete });
         }
-        var result = new KafkaTopicSettings(growTo ?? actual.Partitions, actual.ReplicationFactor, wanted.Config ?? have);
+        var result = new TopicSettings(growTo ?? actual.Partitions, actual.ReplicationFactor, wanted.Config ?? have);
         return new KafkaTopicChange(connection, topic, growTo, ops, result);
     }
 

@@ -1,13 +1,14 @@
-namespace Speck.Provider.Brokers.Kafka;
+namespace Speck.Provider.Brokers;
 
 /// <summary>
-/// A Kafka topic's partitions, replication factor and topic-level config. Null means "not managed": the broker's
-/// default when creating, and no drift when reading. <see cref="Config"/> holds only entries set on the topic itself.
+/// What a partitioned, replicated broker (Kafka) keeps per topic: partitions, replication factor and topic-level
+/// config; brokers without them (MQTT) get none. Null means "not managed": the broker's default when creating, and
+/// no drift when reading. <see cref="Config"/> holds only entries set on the topic itself.
 /// </summary>
-public sealed record KafkaTopicSettings(int? Partitions, int? ReplicationFactor, IReadOnlyDictionary<string, string>? Config)
+public sealed record TopicSettings(int? Partitions, int? ReplicationFactor, IReadOnlyDictionary<string, string>? Config)
 {
     /// <summary>How <paramref name="actual"/> differs from these (desired) settings; unmanaged settings never differ.</summary>
-    public IReadOnlyList<string> DifferencesFrom(KafkaTopicSettings actual)
+    public IReadOnlyList<string> DifferencesFrom(TopicSettings actual)
     {
         var differences = new List<string>();
         if (Partitions is { } p && actual.Partitions != p)
