@@ -125,6 +125,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     }
 
     /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    /// <summary>Failures name the site (a partial recorded state may have none).</summary>
+    protected override string? Place(StreamJobArgs args) => args.Site?.SiteName is { Length: > 0 } site ? $"site '{site}'" : null;
+
     protected override string ImportedId(string importId, StreamJobState state) => state.JobId is { } jobId ? $"{state.Site.SiteName}/{jobId}" : ImportId.Resource(importId);
 
     protected override async Task<(StreamJobArgs Inputs, StreamJobState State)?> ReadAsync(string id, StreamJobArgs? oldInputs, StreamJobState? oldState, ResourceContext ctx)

@@ -127,6 +127,9 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
     }
 
     /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    /// <summary>Failures name the site (a partial recorded state may have none).</summary>
+    protected override string? Place(TopicArgs args) => args.Site?.SiteName is { Length: > 0 } site ? $"site '{site}'" : null;
+
     protected override string ImportedId(string importId, TopicState state) => Id(state);
 
     protected override async Task<(TopicArgs Inputs, TopicState State)?> ReadAsync(string id, TopicArgs? oldInputs, TopicState? oldState, ResourceContext ctx)
