@@ -41,6 +41,9 @@ public sealed record StackOptions
 
     /// <summary>Where provider messages are printed as they arrive (the CLI's live output); null for none.</summary>
     public TextWriter? Out { get; init; }
+
+    /// <summary>Called with the process id of each provider process started (fault tests kill it mid-call).</summary>
+    public Action<int>? ProviderStarted { get; init; }
 }
 
 /// <summary>
