@@ -140,12 +140,18 @@ internal sealed class FaultStack : IAsyncDisposable
     {
         var up = await Stack.UpAsync();
         Assert.True(up.Succeeded, "the up after the fault: " + string.Join("\n", up.Errors) + up.ProviderStderr);
+        await NothingChangesAsync();
+        return up;
+    }
+
+    /// <summary>An up changes nothing, and the sites hold exactly what the whole program makes, nothing twice.</summary>
+    public async Task NothingChangesAsync()
+    {
         var again = await Stack.UpAsync();
         Assert.True(again.Succeeded, string.Join("\n", again.Errors));
         Assert.All(again.Steps, s => Assert.Equal(StepKind.Same, s.Kind));
         Assert.Equal(World.Deployed, await WorldAsync());
         Assert.Equal(World.Deployed, Recorded());
-        return up;
     }
 
     /// <summary>Destroys what is left and checks that the sites hold nothing of it.</summary>

@@ -1,4 +1,5 @@
 using Speck.FlinkStandIn;
+using Speck.FlinkStandIn.Control;
 using Speck.FlinkStandIn.Jobs;
 using Speck.Harness;
 using Speck.Harness.Deployment;
@@ -165,6 +166,22 @@ public sealed class FaultSuiteTests(SitesFixture sites)
         Assert.True(again.Succeeded, string.Join("\n", again.Errors));
         Assert.Equal(World.Empty, await f.WorldAsync());
         Assert.Empty((await f.Stack.DestroyAsync()).Steps);
+    }
+
+    /// <summary>Found by this suite: a lost answer to the job's submission was reported "unreachable" (nothing changed) while the job ran.</summary>
+    [Fact]
+    public async Task Flink_answer_lost_mid_create()
+    {
+        await using var f = await FaultStack.StartAsync(sites);
+        f.Flink.Faults.FailNext("POST", "/jars/*/run", 1, FaultKind.DropResponse);
+
+        var up = await f.Stack.UpAsync();
+
+        Assert.True(up.Succeeded, Shown(up));
+        Assert.Single(f.Flink.Jobs);
+        Assert.Empty(f.Stack.LoadState().PendingOperations);
+        await f.NothingChangesAsync();
+        await f.DestroyedAsync();
     }
 
     private static async Task<DeploymentResult?> Interrupted(Func<Task<DeploymentResult>> run)
