@@ -3,6 +3,7 @@ using Speck.FlinkStandIn.Control;
 using Speck.FlinkStandIn.Jobs;
 using Speck.Harness;
 using Speck.Harness.Deployment;
+using System.Text.RegularExpressions;
 
 namespace Speck.Tests.Harness.Faults;
 
@@ -79,21 +80,29 @@ public sealed class FaultSuiteTests(SitesFixture sites)
     public async Task Mosquitto_restarted_mid_up()
     {
         await using var f = await FaultStack.StartAsync(sites);
-        // Restart the broker once the Flink job is being submitted: its login was made, the Node-RED job is connecting.
+        var before = DynsecCommands(await f.Broker.ReadLogAsync());
+        // Restart it as an operator does (systemctl restart) once the update's dynamic-security commands are under
+        // way: those in flight, and those sent while it is down, fail.
         var restart = Task.Run(async () =>
         {
-            for (var i = 0; i < 600 && f.Flink.Requests.Matching("POST", "/jars/upload").Count == 0; i++) await Task.Delay(25);
-            await f.Broker.RestartAsync();
+            for (var i = 0; i < 2000 && DynsecCommands(await f.Broker.ReadLogAsync()) < before + 3; i++) await Task.Delay(10);
+            await f.Broker.RestartGracefullyAsync();
         });
-        var up = await f.Stack.UpAsync();
+        var up = await f.Stack.UpAsync(skipPreview: true);
         await restart;
 
-        // The restart may be over before anything needed the broker; if not, the user is told which site's broker failed.
-        if (!up.Succeeded) Assert.Matches($@"site '(edge|fog)': [^\n]*{System.Text.RegularExpressions.Regex.Escape(f.Broker.Url)}", Shown(up));
-        await f.NothingOrphanedAsync();
+        // Usually some command meets the restart; when none does, the up simply succeeds.
+        if (!up.Succeeded) Assert.Matches($@"site '(edge|fog)': MQTT broker at {Regex.Escape(f.Broker.Url)}", Shown(up));
+        Assert.Empty(f.Stack.LoadState().PendingOperations);
+        // A create whose answer was lost (UNKNOWN) is not recorded, as the engine does not record it: what it made
+        // waits for the next up, which takes it over. So here only: nothing twice.
+        Assert.True((await f.WorldAsync()).Within(World.Deployed));
         await f.ConvergesAsync();
         await f.DestroyedAsync();
     }
+
+    private static int DynsecCommands(string brokerLog) =>
+        Regex.Count(brokerLog, @"Received PUBLISH from \S+ \([^)]*'\$CONTROL/dynamic-security/v1'");
 
     [Fact]
     public async Task Provider_killed_mid_up()
