@@ -99,33 +99,6 @@ public sealed class FlinkBinderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_lost_answer_to_the_submission_is_asked_again_and_the_job_that_took_is_kept_not_doubled()
-    {
-        await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
-        var url = await flink.StartAsync();
-        flink.Faults.FailNext("POST", "/jars/*/run", 1, Speck.FlinkStandIn.Control.FaultKind.DropResponse);
-
-        var job = await Binder.DeployAsync(Deployment(url, "urn:lost"), CancellationToken.None);
-
-        Assert.Equal(JobStatus.RUNNING, Assert.Single(flink.Jobs).State);
-        Assert.Equal(job.JobId, flink.Jobs[0].JobId);
-        Assert.Equal(2, flink.Requests.Matching("POST", "/jars/*/run").Count);
-    }
-
-    [Fact]
-    public async Task A_submission_whose_answer_is_lost_twice_is_an_unknown_outcome_naming_the_job()
-    {
-        await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
-        var url = await flink.StartAsync();
-        flink.Faults.FailNext("POST", "/jars/*/run", 2, Speck.FlinkStandIn.Control.FaultKind.DropResponse);
-
-        var e = await Assert.ThrowsAsync<ProviderException>(() => Binder.DeployAsync(Deployment(url, "urn:lost2"), CancellationToken.None));
-
-        Assert.Equal(Grpc.Core.StatusCode.Unknown, e.Code);
-        Assert.Contains($"job {Assert.Single(flink.Jobs).JobId} may be running", e.Message);
-    }
-
-    [Fact]
     public async Task Stop_with_savepoint_without_any_directory_fails_cleanly_and_the_job_keeps_running()
     {
         await using var flink = new Speck.FlinkStandIn.FlinkStandIn();

@@ -50,3 +50,20 @@ public sealed class InterruptedCreateHarnessTests
         catch (OperationCanceledException) { return null; }
     }
 }
+
+/// <summary>A create whose job submission lost its answer: the job may have started, so it is cancelled or reported.</summary>
+public sealed class LostSubmissionAnswerTests
+{
+    [Fact]
+    public async Task The_job_that_started_is_cancelled_and_the_create_fails_cleanly_naming_the_site()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        w.Sites[0].Faults.FailNext("POST", "/jars/*/run", 1, Speck.FlinkStandIn.Control.FaultKind.DropResponse);
+
+        var e = await Assert.ThrowsAsync<Speck.Host.Resources.ProviderException>(() => w.CreateAsync("lost", w.Job()));
+
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, e.Code);
+        Assert.StartsWith("site 'site0': Flink at ", e.Message);
+        Assert.Equal(JobStatus.CANCELED, Assert.Single(w.Sites[0].Jobs).State);
+    }
+}

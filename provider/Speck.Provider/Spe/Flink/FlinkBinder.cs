@@ -69,21 +69,12 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
             jarId ??= await EnsureJarAsync(client, d.Endpoint.Url, d.Artifact, ct);
             var jobId = FlinkJobIds.JobId(d.Artifact.Sha256, d.Key, gen);
             var run = Run(config, jobId, d);
-            var answerLost = false;
             while (true)
             {
                 try
                 {
                     await client.RunJarAsync(jarId, run, ct);
                     return await AwaitReadyAsync(client, d, jobId, gen, jarId, ct);
-                }
-                catch (HttpRequestException e) when (e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
-                {
-                    // The request went out and its answer was lost: the job may run. Its ID is ours, so asking again is
-                    // safe (a job that took answers DuplicateJobSubmissionException below); twice lost, nobody knows.
-                    if (answerLost)
-                        throw ProviderException.OutcomeUnknown($"Flink at {d.Endpoint.Url}: the answer to the job's submission was lost twice; job {jobId} may be running", e);
-                    answerLost = true;
                 }
                 catch (FlinkRestException e) when (!reuploaded && e.Mentions("Jar file") && e.Mentions("does not exist"))
                 {

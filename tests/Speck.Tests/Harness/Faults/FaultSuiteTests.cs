@@ -1,9 +1,9 @@
+using System.Text.RegularExpressions;
 using Speck.FlinkStandIn;
 using Speck.FlinkStandIn.Control;
 using Speck.FlinkStandIn.Jobs;
 using Speck.Harness;
 using Speck.Harness.Deployment;
-using System.Text.RegularExpressions;
 
 namespace Speck.Tests.Harness.Faults;
 
@@ -177,7 +177,7 @@ public sealed class FaultSuiteTests(SitesFixture sites)
         Assert.Empty((await f.Stack.DestroyAsync()).Steps);
     }
 
-    /// <summary>Found by this suite: a lost answer to the job's submission was reported "unreachable" (nothing changed) while the job ran.</summary>
+    /// <summary>Found by this suite: a create whose submission answer was lost failed "cleanly" and left its job running unrecorded.</summary>
     [Fact]
     public async Task Flink_answer_lost_mid_create()
     {
@@ -186,10 +186,11 @@ public sealed class FaultSuiteTests(SitesFixture sites)
 
         var up = await f.Stack.UpAsync();
 
-        Assert.True(up.Succeeded, Shown(up));
-        Assert.Single(f.Flink.Jobs);
-        Assert.Empty(f.Stack.LoadState().PendingOperations);
-        await f.NothingChangesAsync();
+        Assert.False(up.Succeeded);
+        Assert.Contains($"site 'fog': Flink at {f.Flink.BaseUrl}", Shown(up));
+        Assert.DoesNotContain(f.Flink.Jobs, j => !j.State.IsGloballyTerminal());
+        await f.NothingOrphanedAsync();
+        await f.ConvergesAsync();
         await f.DestroyedAsync();
     }
 
