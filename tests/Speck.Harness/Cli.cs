@@ -2,11 +2,11 @@ using Speck.Harness;
 
 // speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
 // Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview]
-//                     [--plan] [--grpc-log FILE] [--parallel N] [-v=N]
+//                     [--plan] [--grpc-log FILE] [--parallel N] [-v=N] [--clear-pending-creates] [--skip-pending-creates]
 // --parallel defaults as the CLI's does: PULUMI_PARALLEL if positive, else 4 × processors.
 var (command, dir, stack, provider, grpcLog, parallel, flags) = ("", ".", "dev", Environment.GetEnvironmentVariable("SPECK_PROVIDER"),
     Environment.GetEnvironmentVariable("PULUMI_DEBUG_GRPC"), StackOptions.DefaultParallel(), new List<string>());
-var (skipPreview, holdToPlan) = (false, false);
+var (skipPreview, holdToPlan, clearPendingCreates, skipPendingCreates) = (false, false, false, false);
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -20,6 +20,10 @@ for (var i = 0; i < args.Length; i++)
         case "--skip-preview": skipPreview = true; break;
         // `pulumi up --plan`: the update fails on any step its preview did not show (docs/pulumi-engine.md §Plans).
         case "--plan": holdToPlan = true; break;
+        // refresh's flags for pending creates (pkg/cmd/pulumi/operations/refresh.go:281-327, 480-489 (pulumi v3.259.0)); the
+        // harness never asks, as the CLI does not when run non-interactively, so --skip-pending-creates changes nothing.
+        case "--clear-pending-creates": clearPendingCreates = true; break;
+        case "--skip-pending-creates": skipPendingCreates = true; break;
         case "--yes" or "-y" or "--non-interactive": break;
         case var f when f.StartsWith("-v=", StringComparison.Ordinal): flags.AddRange(["--logtostderr", f]); break;
         case var c when !c.StartsWith('-') && command.Length == 0: command = c; break;
@@ -36,6 +40,7 @@ if (command.StartsWith("output", StringComparison.Ordinal))
     return outputs.ContainsKey(name ?? "") || name is null ? 0 : 1;
 }
 if (command is not ("preview" or "up" or "update" or "refresh" or "destroy")) return Usage(command.Length == 0 ? "no command" : $"unknown command '{command}'");
+if (skipPendingCreates && clearPendingCreates) return Usage("cannot set both --skip-pending-creates and --clear-pending-creates");
 provider ??= Path.Combine(AppContext.BaseDirectory, "pulumi-resource-speck");
 if (!File.Exists(provider))
 {
@@ -56,7 +61,7 @@ var result = command switch
 {
     "preview" => await stackRun.PreviewAsync(cancel.Token),
     "up" or "update" => await stackRun.UpAsync(skipPreview, holdToPlan, cancel.Token),
-    "refresh" => await stackRun.RefreshAsync(cancel.Token),
+    "refresh" => await stackRun.RefreshAsync(new RefreshOptions { ClearPendingCreates = clearPendingCreates }, cancel.Token),
     _ => await stackRun.DestroyAsync(cancel.Token),
 };
 if (result.Preview is { } preview)
@@ -70,6 +75,6 @@ return result.Succeeded ? 0 : 1;
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"speck-engine: {problem}");
-    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview] [--plan] [--grpc-log FILE] [--parallel N] [-v=N]");
+    Console.Error.WriteLine("usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview] [--plan] [--grpc-log FILE] [--parallel N] [-v=N] [--clear-pending-creates] [--skip-pending-creates]");
     return 2;
 }

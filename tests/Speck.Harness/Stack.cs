@@ -44,6 +44,19 @@ public sealed record StackOptions
 
     /// <summary>Where provider messages are printed as they arrive (the CLI's live output); null for none.</summary>
     public TextWriter? Out { get; init; }
+
+    /// <summary>Called with the process id of each provider process started (fault tests kill it mid-call).</summary>
+    public Action<int>? ProviderStarted { get; init; }
+}
+
+/// <summary>
+/// <c>pulumi refresh</c>'s flags for pending creates. Run non-interactively (as the harness always is) the CLI neither
+/// asks nor clears: the pending creates stay (refresh.go:310-327 (pulumi v3.259.0); docs/pulumi-engine.md §Pending operations).
+/// </summary>
+public sealed record RefreshOptions
+{
+    /// <summary><c>--clear-pending-creates</c>: drop every pending create from the state before refreshing.</summary>
+    public bool ClearPendingCreates { get; init; }
 }
 
 /// <summary>
@@ -107,8 +120,16 @@ public sealed class Stack(StackOptions options)
         return update;
     }
 
-    public Task<DeploymentResult> RefreshAsync(CancellationToken ct = default) =>
-        FromStateAsync(Operation.Refresh, (state, calls, result, redactor) => RefreshRun.RunAsync(state, calls, options.Parallel, result, redactor), ct);
+    public Task<DeploymentResult> RefreshAsync(CancellationToken ct = default) => RefreshAsync(new RefreshOptions(), ct);
+
+    /// <summary><c>pulumi refresh --yes</c>, run non-interactively: pending creates stay unless <paramref name="refresh"/> clears them.</summary>
+    public Task<DeploymentResult> RefreshAsync(RefreshOptions refresh, CancellationToken ct = default) =>
+        FromStateAsync(Operation.Refresh, (state, calls, result, redactor) =>
+        {
+            // The state edit comes before the engine runs (pkg/cmd/pulumi/operations/refresh.go:281-327 (pulumi v3.259.0)).
+            if (refresh.ClearPendingCreates) state.ClearPendingCreates();
+            return RefreshRun.RunAsync(state, calls, options.Parallel, result, redactor);
+        }, ct);
 
     public Task<DeploymentResult> DestroyAsync(CancellationToken ct = default) =>
         FromStateAsync(Operation.Destroy, (state, calls, result, _) => DestroyRun.RunAsync(state, calls, options.Parallel, result), ct);
@@ -116,9 +137,7 @@ public sealed class Stack(StackOptions options)
     private Task<DeploymentResult> UpdateAsync(bool preview, DeploymentPlan? plan, CancellationToken ct) =>
         RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>
         {
-            if (state.PendingOperations.Count > 0)
-                throw new HarnessException($"the stack has {state.PendingOperations.Count} operation(s) whose outcome is unknown (" +
-                    string.Join(", ", state.PendingOperations.Select(p => $"{p.Type} {p.Resource.Urn}")) + "): run refresh first");
+            PendingOperationsAtStart.Apply(state, result.Operation, result);
             // pulumi-yaml type-checks the program against the schema before it registers anything.
             var typeErrors = SchemaCheck.Errors(program, await session.GetSchemaAsync(ct));
             if (typeErrors.Count > 0) throw new HarnessException("the program does not type-check against the provider's schema:\n" + string.Join("\n", typeErrors));
@@ -146,6 +165,7 @@ public sealed class Stack(StackOptions options)
         {
             var provider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
             if (provider is null) return;
+            PendingOperationsAtStart.Apply(state, op, result);
             await session.ConfigureFromStateAsync(provider, ct);
             await body(state, new ResourceCalls(session, ct), result, redactor);
         }, ct);

@@ -82,6 +82,12 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     protected virtual string ImportedId(string importId, TState state) => importId;
 
     /// <summary>
+    /// Where the resource lives, as its failures name it (e.g. <c>site 'edge'</c>): a failure of Create, Read,
+    /// Update or Delete that does not name it yet gets it in front, so the user reads which site failed. Null names nothing.
+    /// </summary>
+    protected virtual string? Place(TArgs args) => null;
+
+    /// <summary>
     /// What a preview Update answers for the outputs the provider learns: recomputed from the new inputs, or named
     /// unknown. The engine hands these to the program, so an old value kept here where <c>up</c> will make another
     /// hides from the preview every dependent that <c>up</c> then changes. By default every learned output is unknown.
@@ -145,7 +151,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         if (ctx.Preview) return new CreateOutcome("", inputs);
         var secrets = new HashSet<string>();
         var args = TypedBridge.Decode(inputs, _args, secrets);
-        var (id, state) = await Guard(() => CreateAsync(args, ctx), secrets);
+        var (id, state) = await Guard(() => CreateAsync(args, ctx), secrets, args);
         return new CreateOutcome(id, EncodeOutputs(state, secrets));
     }
 
@@ -155,7 +161,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
         var olds = importing ? null : RecordedState(Recorded(oldOutputs, oldInputs), secrets);
         var oldArgs = importing ? null : RecordedState(oldInputs.Count > 0 ? oldInputs : oldOutputs, secrets, _lenientArgs);
-        var found = await OnRecorded(Recorded(oldOutputs, oldInputs), () => Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets),
+        var found = await OnRecorded(Recorded(oldOutputs, oldInputs), () => Guard(() => ReadAsync(ctx.Id, oldArgs, olds, ctx), secrets, oldArgs),
             oldInputs.Count > 0 ? oldInputs : oldOutputs);
         if (found is not { } r) return null;
         var id = importing ? ImportedId(ctx.Id, r.State) : ctx.Id;
@@ -170,7 +176,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var recorded = Recorded(oldOutputs, oldInputs);
         var olds = RecordedState(recorded, secrets);
         var args = TypedBridge.Decode(news, _args, secrets);
-        var state = await OnRecorded(recorded, () => Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets));
+        var state = await OnRecorded(recorded, () => Guard(() => UpdateAsync(ctx.Id, olds, args, ctx), secrets, args));
         return EncodeOutputs(state, secrets);
     }
 
@@ -179,7 +185,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var secrets = new HashSet<string>();
         var recorded = Recorded(oldOutputs, oldInputs);
         var olds = RecordedState(recorded, secrets);
-        await OnRecorded(recorded, () => Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets));
+        await OnRecorded(recorded, () => Guard(async () => { await DeleteAsync(ctx.Id, olds, ctx); return 0; }, secrets, olds));
     }
 
     /// <summary>The preview of an Update: the new inputs, and the learned outputs as <see cref="PreviewUpdate"/> says.</summary>
@@ -304,8 +310,8 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     private PropertyMap EncodeOutputs(TState state, HashSet<string> secrets) =>
         TypedBridge.Encode(state, _state, Outputs, secrets);
 
-    /// <summary>Runs a CRUD operation; an unhealthy resource's state is recorded with its error.</summary>
-    private async Task<T> Guard<T>(Func<Task<T>> op, HashSet<string> secrets)
+    /// <summary>Runs a CRUD operation; an unhealthy resource's state is recorded with its error; a failure names the resource's <see cref="Place"/>.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> op, HashSet<string> secrets, TArgs? at)
     {
         try
         {
@@ -314,6 +320,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         catch (ResourceInitFailedException e) when (e.State is TState state)
         {
             throw new InitFailure(e.Id, EncodeOutputs(state, secrets), e.Reasons);
+        }
+        catch (ProviderException e) when (at is not null && Place(at) is { } place && !e.Message.Contains(place, StringComparison.Ordinal))
+        {
+            throw new ProviderException(e.Kind, $"{place}: {e.Message}", e);
         }
     }
 

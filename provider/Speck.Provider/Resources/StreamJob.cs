@@ -111,10 +111,14 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             artifact = await ArtifactAsync(args, ctx, logins, deadline.Token);
             job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
         }
-        catch (ProviderException)
+        catch (ProviderException e)
         {
-            // Refused cleanly (a missing jar, a node type the engine lacks): no job exists and Pulumi records
-            // nothing, so the logins would be orphans.
+            // The site may have started the job before the failure (an answer lost on the way), as an upgrade's
+            // cut-off deployment may (StreamJobUpgrade): cancel any attempt of it, or say that one may run.
+            if (AnswerLost(e) && !await AbandonedAsync(args, ctx.Urn, deadline.Token))
+                throw ProviderException.OutcomeUnknown($"{e.Message}; a job of this resource may be running on site '{args.Site.SiteName}'", e);
+            // Refused cleanly (a missing jar, a node type the engine lacks) or cancelled: no job exists and Pulumi
+            // records nothing, so the logins would be orphans.
             await Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
             throw;
         }
@@ -125,6 +129,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     }
 
     /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    /// <summary>Failures name the site (a partial recorded state may have none).</summary>
+    protected override string? Place(StreamJobArgs args) => args.Site?.SiteName is { Length: > 0 } site ? $"site '{site}'" : null;
+
     protected override string ImportedId(string importId, StreamJobState state) => state.JobId is { } jobId ? $"{state.Site.SiteName}/{jobId}" : ImportId.Resource(importId);
 
     protected override async Task<(StreamJobArgs Inputs, StreamJobState State)?> ReadAsync(string id, StreamJobArgs? oldInputs, StreamJobState? oldState, ResourceContext ctx)
@@ -170,6 +177,21 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         // After the job: a login deleted first would make a still-running job fail on its broker.
         await Logins.RevokeAsync(ctx.Urn, olds.BrokerLogins, [], Topics(olds), deadline.Token);
         await ReleaseAsync(olds.Site, ctx, deadline.Token);
+    }
+
+    /// <summary>Whether no attempt of this resource's first generation runs on its site (after cancelling any that does).</summary>
+    private async Task<bool> AbandonedAsync(StreamJobArgs args, string urn, CancellationToken ct)
+    {
+        try { return await Binder(args).AbandonAsync(args.Site.Spe, urn, 1, ct); }
+        catch (Exception e) when (e is ProviderException or OperationCanceledException) { return false; }
+    }
+
+    /// <summary>A request reached the site and its answer never came back: what it asked for may have happened.</summary>
+    private static bool AnswerLost(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is HttpRequestException h) return h.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
+        return false;
     }
 
     /// <summary>A job created suspended has no engine ID yet; its resource ID is still unique per resource.</summary>

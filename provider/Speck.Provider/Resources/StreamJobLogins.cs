@@ -88,7 +88,7 @@ internal sealed class StreamJobLogins(Binders binders)
         return $"speck-job-{readable}-{Hash(urn + "\n" + brokerUrl)[..10]}";
     }
 
-    internal static string Owner(string urn) => Hash(urn)[..16];
+    internal static string Owner(string urn) => OwnerTags.Of(urn);
 
     private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Security.Cryptography;
 using Speck.Host.Resources;
 using Speck.Host.Schema;
 using Speck.Provider.Brokers;
@@ -120,13 +119,17 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
 
     protected override async Task<(string Id, TopicState State)> CreateAsync(TopicArgs args, ResourceContext ctx)
     {
-        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        // Of the URN, not random: a create run again after a lost answer takes over the roles it made (OwnerTags).
+        var owner = OwnerTags.Of(ctx.Urn);
         var record = await Binder(args).CreateTopicAsync(args.Site.Broker, new TopicRequest(args.Name, owner, KafkaSettings(args)), ctx.CancellationToken);
         foreach (var note in record.Notes) await ctx.WarnAsync(note);
         return (Id(args), State(args, record));
     }
 
     /// <summary>An import records the resource's own ID, without the site's whereabouts the import ID carried.</summary>
+    /// <summary>Failures name the site (a partial recorded state may have none).</summary>
+    protected override string? Place(TopicArgs args) => args.Site?.SiteName is { Length: > 0 } site ? $"site '{site}'" : null;
+
     protected override string ImportedId(string importId, TopicState state) => Id(state);
 
     protected override async Task<(TopicArgs Inputs, TopicState State)?> ReadAsync(string id, TopicArgs? oldInputs, TopicState? oldState, ResourceContext ctx)

@@ -82,16 +82,17 @@ public static class DeleteSteps
     internal static async Task<string?> DeleteAsync(ResourceCalls calls, StateFile state, ResourceState old, double timeout)
     {
         if (old.Protect) return $"unable to delete resource \"{old.Urn}\" as it is currently marked for protection";
-        var op = state.BeginOperation(old, "deleting");
+        var op = state.BeginOperation(old, PendingOperationTypes.Deleting);
         try
         {
             await calls.DeleteAsync(old, timeout);
         }
         catch (RpcException e)
         {
-            var error = ProviderError.From(e);
-            if (!error.OutcomeUnknown) state.EndOperation(op);
-            return $"deleting {old.Urn}: {error.Message}";
+            // A delete that came back ends its pending operation, failed or not (ResourceSteps.Failed says where the engine does so).
+            if (calls.Terminated) throw calls.Termination(e);
+            state.EndOperation(op);
+            return $"deleting {old.Urn}: {ProviderError.From(e).Message}";
         }
         state.Remove(old);
         state.EndOperation(op);

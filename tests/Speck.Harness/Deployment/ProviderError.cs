@@ -9,8 +9,9 @@ namespace Speck.Harness.Deployment;
 /// <summary>
 /// How the engine reads a failed provider call (docs/provider-errors.md §Status codes): an
 /// <c>ErrorResourceInitFailed</c> detail means the resource exists (record it with its id, properties and reasons);
-/// codes Unknown, Internal and DataLoss mean the outcome is unknown (the operation stays pending); anything else failed
-/// cleanly.
+/// codes Unknown, Internal and DataLoss mean the outcome is unknown (the engine only marks the update "maybe corrupt",
+/// update.go:1330-1332, pulumi v3.259.0); anything else failed cleanly. Either way the call came back, so its pending
+/// operation ends (docs/pulumi-engine.md §Pending operations).
 /// </summary>
 public sealed record ProviderError(string Message, StatusCode Code, string? InitId, JsonObject? InitProperties, IReadOnlyList<string> InitReasons)
 {

@@ -38,6 +38,7 @@ internal sealed class ProviderSession : IAsyncDisposable
             };
             var provider = await ProviderProcess.StartAsync(options.ProviderBinary, options.ProviderFlags, engine.Address,
                 options.ProgramDirectory, env, log, index, ct);
+            options.ProviderStarted?.Invoke(provider.Pid);
             return new ProviderSession { Engine = engine, Provider = provider, ProviderUrn = Urns.DefaultProvider(options.Stack, project) };
         }
         catch

@@ -8,7 +8,8 @@ namespace Speck.Harness.Deployment;
 /// <summary>
 /// <c>refresh</c> (docs/pulumi-calls.md §Refresh): Read every custom resource with its old state and inputs; an empty
 /// id means it is gone; otherwise the engine diffs inverted (olds = what Read returned, news = the pre-refresh inputs)
-/// to show drift, and stores what Read returned.
+/// to show drift, and stores what Read returned. Pending operations other than creates were dropped when it began
+/// (<see cref="PendingOperationsAtStart"/>); pending creates stay unless <c>--clear-pending-creates</c> removed them.
 /// </summary>
 internal static class RefreshRun
 {
@@ -36,14 +37,6 @@ internal static class RefreshRun
         {
             result.Steps.Add(s);
             if (s.Error is not null) result.Errors.Add(s.Error);
-        }
-        if (result.Errors.Count > 0) return;
-        // What Read found settles updates and deletes left pending; a create left pending may or may not exist.
-        foreach (var op in state.PendingOperations.ToList())
-        {
-            if (op.Type == "creating")
-                result.Warnings.Add($"cleared the pending create of {op.Resource.Urn}: if it was created, import it");
-            state.EndOperation(op);
         }
     }
 

@@ -15,6 +15,16 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
 {
     private Engine.ProviderProcess P => session.Provider;
 
+    /// <summary>
+    /// The operation was stopped (the harness's stand-in for a second Ctrl+C, which terminates the CLI,
+    /// pkg/backend/cancellation_scope.go:64-118 (pulumi v3.259.0)): a step whose call comes back now writes no
+    /// checkpoint, so its pending operation stays in the state (OnResourceStepPost, pkg/engine/update.go:1320-1324).
+    /// </summary>
+    public bool Terminated => ct.IsCancellationRequested;
+
+    /// <summary>Leaves a step without ending its pending operation (see <see cref="Terminated"/>).</summary>
+    public OperationCanceledException Termination(RpcException e) => new("the operation was terminated; its pending operations stay in the state", e, ct);
+
     public Task<CheckResponse> CheckAsync(string urn, string type, JsonObject olds, JsonObject news) =>
         P.Call("Check", new CheckRequest
         {

@@ -20,16 +20,25 @@ internal sealed partial class ResourceSteps
         // ImportStep.Apply (pkg/resource/deploy/step.go:2037-2074 (pulumi v3.259.0)): Read with the id only.
         ReadResult read;
         IReadOnlyList<string> initErrors = [];
+        // An import in an update is a pending "importing" operation while its Read runs (doImport, pkg/backend/snapshot.go:636-646).
+        var op = preview ? null : state.BeginOperation(NewState(importId, news, new JsonObject()), PendingOperationTypes.Importing);
         try
         {
             read = await calls.ReadAsync(urn, r.Type, importId, null, null);
         }
-        catch (RpcException e) when (ProviderError.From(e) is { IsInitFailure: true } init)
+        catch (RpcException e) when (ProviderError.From(e) is { IsInitFailure: true } init && !calls.Terminated)
         {
             // An init failure still imports the resource, with its errors (step.go:2050-2056).
             read = new ReadResult(init.InitId!, init.InitProperties, init.InitInputs);
             initErrors = init.InitReasons;
         }
+        catch (RpcException e)
+        {
+            if (calls.Terminated) throw calls.Termination(e);
+            if (op is not null) state.EndOperation(op);
+            throw;
+        }
+        if (op is not null) state.EndOperation(op);
         if (read.Outputs is null) throw Failure($"resource '{importId}' does not exist", step);
         if (read.Inputs is null)
             throw Failure($"provider does not support importing resources; please try updating the '{Urns.Package(r.Type)}' plugin", step);

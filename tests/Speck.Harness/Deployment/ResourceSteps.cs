@@ -105,7 +105,7 @@ internal sealed partial class ResourceSteps(
             var planned = await calls.CreateAsync(urn, r.Type, inputs, r.Options.Timeouts.Create, preview: true);
             return (step, Structs.ToJson(planned.Properties), "");
         }
-        var op = state.BeginOperation(NewState("", inputs, new JsonObject()), "creating");
+        var op = state.BeginOperation(NewState("", inputs, new JsonObject()), PendingOperationTypes.Creating);
         Pulumirpc.CreateResponse created;
         try
         {
@@ -123,9 +123,14 @@ internal sealed partial class ResourceSteps(
         return (step with { Outputs = outputs }, outputs, created.Id);
     }
 
-    /// <summary>ErrorResourceInitFailed: the resource exists, record it with its errors; unknown outcomes stay pending.</summary>
-    private StepFailed Failed(RpcException e, PendingOperation op, JsonObject inputs, ResourceState? replacing, ResourceStep step)
+    /// <summary>
+    /// A call that came back ends its pending operation, whatever the error (OnResourceStepPost → End(step, false) →
+    /// markOperationComplete, pkg/engine/update.go:1312-1420, pkg/backend/snapshot.go:449-453 (pulumi v3.259.0)); an
+    /// ErrorResourceInitFailed records the resource with its errors. Only a terminated operation leaves it pending.
+    /// </summary>
+    private Exception Failed(RpcException e, PendingOperation op, JsonObject inputs, ResourceState? replacing, ResourceStep step)
     {
+        if (calls.Terminated) return calls.Termination(e);
         var error = ProviderError.From(e);
         if (error.IsInitFailure)
         {
@@ -134,8 +139,8 @@ internal sealed partial class ResourceSteps(
             state.EndOperation(op);
             return Failure(error.Message, step with { InitErrors = error.InitReasons });
         }
-        if (!error.OutcomeUnknown) state.EndOperation(op);
-        return Failure(error.OutcomeUnknown ? $"{error.Message} (outcome unknown: the operation stays pending in the state)" : error.Message, step);
+        state.EndOperation(op);
+        return Failure(error.Message, step);
     }
 
     /// <param name="old">The resource as it is (from the state, or as an import just read it).</param>
@@ -174,7 +179,7 @@ internal sealed partial class ResourceSteps(
             var planned = await calls.UpdateAsync(old, checkedInputs, r.Options.Timeouts.Update, ignore, preview: true);
             return (step, Structs.ToJson(planned.Properties), old.Id);
         }
-        var op = state.BeginOperation(old, "updating");
+        var op = state.BeginOperation(old, PendingOperationTypes.Updating);
         Pulumirpc.UpdateResponse updated;
         try
         {

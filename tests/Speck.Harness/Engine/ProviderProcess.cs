@@ -28,6 +28,7 @@ public sealed partial class ProviderProcess : IAsyncDisposable
 
     internal ResourceProvider.ResourceProviderClient Client { get; }
     public string Version { get; private set; } = "";
+    public int Pid => _process.Id;
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
     /// <summary>grpc-go's default client limit on a response's header list, 16 MiB (in the kilobytes .NET counts in).</summary>

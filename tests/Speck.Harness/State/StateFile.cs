@@ -28,8 +28,22 @@ public sealed record ResourceState
     public string Name => Urn[(Urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
 }
 
-/// <summary>An operation that started and whose outcome the engine does not know (creating/updating/deleting).</summary>
+/// <summary>
+/// An operation the engine started and has not seen end: <see cref="Type"/> is one of <see cref="PendingOperationTypes"/>,
+/// <see cref="Resource"/> the state it began with (URN, inputs). The checkpoint's <c>pending_operations</c>
+/// (OperationV2, sdk/go/common/apitype/core.go:164, 346-370 (pulumi v3.259.0); docs/pulumi-engine.md §Pending operations).
+/// </summary>
 public sealed record PendingOperation(ResourceState Resource, string Type);
+
+/// <summary>The operation types the engine records (pkg/resource/operation.go:21-30 (pulumi v3.259.0)).</summary>
+public static class PendingOperationTypes
+{
+    public const string Creating = "creating";
+    public const string Updating = "updating";
+    public const string Deleting = "deleting";
+    public const string Reading = "reading";
+    public const string Importing = "importing";
+}
 
 /// <summary>
 /// The stack's checkpoint: <c>&lt;dir&gt;/.speck-state/&lt;stack&gt;.json</c>. Secret values are written as ciphertext
@@ -57,7 +71,8 @@ public sealed class StateFile
         if (!File.Exists(path)) return state;
         var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         foreach (var r in root["resources"]?.AsArray() ?? []) state.Resources.Add(state.ReadResource(r!.AsObject()));
-        foreach (var p in root["pendingOperations"]?.AsArray() ?? [])
+        // "pendingOperations" is what the harness wrote before it used the engine's key.
+        foreach (var p in (root["pending_operations"] ?? root["pendingOperations"])?.AsArray() ?? [])
             state.PendingOperations.Add(new PendingOperation(state.ReadResource(p!["resource"]!.AsObject()), p["type"]!.GetValue<string>()));
         state.Outputs = state._cipher.Decrypt(root["outputs"])?.AsObject() ?? new JsonObject();
         return state;
@@ -143,6 +158,25 @@ public sealed class StateFile
         }
     }
 
+    /// <summary>
+    /// What a new deployment's snapshot keeps of the pending operations it started with: only the creates
+    /// (journal.go:395-404, snapshot.go:763-772 (pulumi v3.259.0)); the others are gone from the next write on.
+    /// </summary>
+    public void DropPendingOperationsButCreates()
+    {
+        lock (_lock) PendingOperations.RemoveAll(p => p.Type != PendingOperationTypes.Creating);
+    }
+
+    /// <summary><c>pulumi refresh --clear-pending-creates</c>: a state edit before the refresh, written at once (refresh.go:318-327).</summary>
+    public void ClearPendingCreates()
+    {
+        lock (_lock)
+        {
+            PendingOperations.RemoveAll(p => p.Type == PendingOperationTypes.Creating);
+            Save();
+        }
+    }
+
     /// <summary>Written only when the operation ends (<see cref="Save"/>), like the CLI's <c>PULUMI_SKIP_CHECKPOINTS</c>.</summary>
     public bool SkipCheckpoints { get; set; }
 
@@ -166,7 +200,7 @@ public sealed class StateFile
                 ["version"] = 3,
                 ["secrets_providers"] = new JsonObject { ["type"] = "speck-harness-local" },
                 ["resources"] = new JsonArray(Resources.Select(WriteResource).ToArray()),
-                ["pendingOperations"] = new JsonArray(PendingOperations.Select(p => (JsonNode)new JsonObject
+                ["pending_operations"] = new JsonArray(PendingOperations.Select(p => (JsonNode)new JsonObject
                 {
                     ["resource"] = WriteResource(p.Resource),
                     ["type"] = p.Type,

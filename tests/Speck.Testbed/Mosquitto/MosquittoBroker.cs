@@ -96,6 +96,24 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await LaunchAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Restarts as <c>systemctl restart</c> does: SIGINT (mosquitto shuts down cleanly, as on SIGTERM), SIGKILL only
+    /// after 5 s, then the same port and files. A SIGKILL while Mosquitto 2.0.11 rewrites dynsec.json can leave the
+    /// file empty, its admin and every role gone (seen in issue 11's fault suite); use <see cref="RestartAsync"/> for a crash.
+    /// </summary>
+    public async Task RestartGracefullyAsync(CancellationToken ct = default)
+    {
+        var p = process;
+        process = null;
+        if (p is not null)
+            using (p)
+            {
+                await NodeRed.NodeRedProcess.StopAsync(p.Id, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await p.WaitForExitAsync(ct).ConfigureAwait(false);
+            }
+        await LaunchAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Kills the process by PID. The directory stays until <see cref="DisposeAsync"/>.</summary>
     public Task StopAsync() => KillAsync();
 

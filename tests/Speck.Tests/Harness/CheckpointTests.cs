@@ -67,7 +67,7 @@ public class CheckpointTests(SitesFixture sites)
             Assert.Equal(StepKind.Failed, failed.Step("site2").Kind);
             Assert.Equal(StepKind.Create, failed.Step("t2").Kind);
             var state = JsonNode.Parse(dir.StateText)!;
-            Assert.Empty(state["pendingOperations"]!.AsArray());
+            Assert.Empty(state["pending_operations"]!.AsArray());
             Assert.Contains(stack.LoadState().Resources, r => r.Name == "t2");
             Assert.DoesNotContain(stack.LoadState().Resources, r => r.Name == "site2");
         }

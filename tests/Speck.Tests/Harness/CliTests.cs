@@ -62,4 +62,15 @@ public class CliTests(SitesFixture sites)
             Assert.Contains("Resources: 2 deleted", output);
         }
     }
+
+    [Fact]
+    public async Task Refresh_refuses_both_skipping_and_clearing_pending_creates_as_the_cli_does()
+    {
+        using var dir = new ProgramDir(Programs.WithSite("cli-flags", ""), Programs.Config("cli-flags", sites, sites.Lab));
+
+        var (exit, output) = await EngineAsync(dir.Path, "refresh", "--yes", "--skip-pending-creates", "--clear-pending-creates");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot set both --skip-pending-creates and --clear-pending-creates", output);
+    }
 }

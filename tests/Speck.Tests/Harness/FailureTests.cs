@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Speck.Harness;
 using Speck.Harness.Deployment;
+using Speck.Harness.State;
 
 namespace Speck.Tests.Harness;
 
@@ -25,33 +27,44 @@ public class FailureTests(SitesFixture sites)
         Assert.Equal("Unavailable", up.Calls.Single(c => c.Method == "Create").Code);
         Assert.Equal(StepKind.Skipped, up.Step("t").Kind);
         var state = JsonNode.Parse(dir.StateText)!;
-        Assert.Empty(state["pendingOperations"]!.AsArray());
+        Assert.Empty(state["pending_operations"]!.AsArray());
         Assert.DoesNotContain(state["resources"]!.AsArray(), r => r!["type"]!.GetValue<string>() == "speck:index:SpeSite");
     }
 
     [Fact]
-    public async Task An_operation_left_pending_blocks_the_next_update_until_a_refresh_settles_it()
+    public async Task Pending_operations_of_an_earlier_run_are_reported_by_the_next_update_which_keeps_only_the_creates()
     {
         const string project = "pending-test";
         using var dir = new ProgramDir(Programs.WithSite(project, ""), Programs.Config(project, sites, sites.Lab));
         try
         {
             Assert.True((await dir.Stack.UpAsync()).Succeeded);
-            // What an update whose provider answered Unknown leaves behind.
+            // What a terminated update leaves behind: an update of the site and a create whose outcome nobody saw.
             var state = dir.Stack.LoadState();
-            state.BeginOperation(state.Resources.Single(r => r.Name == "site"), "updating");
+            var site = state.Resources.Single(r => r.Name == "site");
+            var ghost = new ResourceState { Urn = site.Urn.Replace("SpeSite::site", "Topic::ghost"), Type = "speck:index:Topic" };
+            state.BeginOperation(site, PendingOperationTypes.Updating);
+            state.BeginOperation(ghost, PendingOperationTypes.Creating);
 
-            var blocked = await dir.Stack.PreviewAsync();
-            Assert.False(blocked.Succeeded);
-            Assert.Contains(blocked.Errors, e => e.Contains("updating", StringComparison.Ordinal) && e.Contains("refresh", StringComparison.Ordinal));
-            Assert.DoesNotContain(blocked.Calls, c => c.Method is "Check" or "Create" or "Update");
+            // A preview goes ahead and says nothing; the update warns with the engine's text and goes ahead.
+            var up = await dir.Stack.UpAsync();
+            Assert.True(up.Succeeded, string.Join("\n", up.Errors));
+            Assert.DoesNotContain(up.Preview!.Warnings, w => w.Contains("pending operations", StringComparison.Ordinal));
+            var warning = Assert.Single(up.Warnings, w => w.Contains("pending operations", StringComparison.Ordinal));
+            Assert.StartsWith("Attempting to deploy or update resources with 2 pending operations from previous deployment.\n", warning);
+            Assert.Contains($"  * {site.Urn}, interrupted while updating\n", warning);
+            Assert.Contains($"  * {ghost.Urn}, interrupted while creating\n", warning);
+            Assert.Equal(StepKind.Same, up.Step("site").Kind);
+            var kept = Assert.Single(dir.Stack.LoadState().PendingOperations);
+            Assert.Equal((ghost.Urn, PendingOperationTypes.Creating), (kept.Resource.Urn, kept.Type));
 
-            var refresh = await dir.Stack.RefreshAsync();
-            Assert.True(refresh.Succeeded, string.Join("\n", refresh.Errors));
-            Assert.Empty(dir.Stack.LoadState().PendingOperations);
-            var preview = await dir.Stack.PreviewAsync();
-            Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
-            Assert.Equal(StepKind.Same, preview.Step("site").Kind);
+            // Run non-interactively, refresh leaves the pending create; --clear-pending-creates drops it.
+            Assert.True((await dir.Stack.RefreshAsync()).Succeeded);
+            Assert.Single(dir.Stack.LoadState().PendingOperations);
+            Assert.True((await dir.Stack.RefreshAsync(new RefreshOptions { ClearPendingCreates = true })).Succeeded);
+            Assert.Empty(JsonNode.Parse(dir.StateText)!["pending_operations"]!.AsArray());
+            var again = await dir.Stack.UpAsync();
+            Assert.DoesNotContain(again.Warnings, w => w.Contains("pending operations", StringComparison.Ordinal));
         }
         finally
         {

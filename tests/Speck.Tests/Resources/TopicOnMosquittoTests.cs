@@ -36,6 +36,23 @@ public class TopicOnMosquittoTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
     }
 
     [Fact]
+    public async Task A_create_run_again_after_its_answer_was_lost_takes_over_its_roles_and_another_resource_is_refused()
+    {
+        var name = MqttTest.Unique("edge1/again");
+        var inputs = Map(("site", Site(fx.Broker)), ("name", S(name)));
+        var (_, first) = await _driver.CreateAsync(TopicType, "again", inputs);
+
+        // The engine never heard of the first create; the next up creates the same resource again.
+        var (_, again) = await _driver.CreateAsync(TopicType, "again", inputs);
+        var other = await Assert.ThrowsAsync<ProviderException>(() => _driver.CreateAsync(TopicType, "intruder", inputs));
+
+        Assert.Equal(first.Outputs["publishRole"].AsString, again.Outputs["publishRole"].AsString);
+        Assert.Equal(first.Outputs["ownerTag"].AsString, again.Outputs["ownerTag"].AsString);
+        Assert.Equal(FailureKind.PreconditionFailed, other.Kind);
+        Assert.Contains("belongs to another resource", other.Message);
+    }
+
+    [Fact]
     public async Task Read_finds_roles_changed_or_deleted_behind_pulumis_back_and_update_restores_them()
     {
         var name = MqttTest.Unique("edge1/clean");

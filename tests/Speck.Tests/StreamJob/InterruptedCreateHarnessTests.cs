@@ -1,3 +1,4 @@
+using Speck.Host.Resources;
 using Speck.FlinkStandIn;
 using Speck.FlinkStandIn.Jars;
 using Speck.FlinkStandIn.Jobs;
@@ -48,5 +49,22 @@ public sealed class InterruptedCreateHarnessTests
     {
         try { return await up(); }
         catch (OperationCanceledException) { return null; }
+    }
+}
+
+/// <summary>A create whose job submission lost its answer: the job may have started, so it is cancelled or reported.</summary>
+public sealed class LostSubmissionAnswerTests
+{
+    [Fact]
+    public async Task The_job_that_started_is_cancelled_and_the_create_fails_cleanly_naming_the_site()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        w.Sites[0].Faults.FailNext("POST", "/jars/*/run", 1, Speck.FlinkStandIn.Control.FaultKind.DropResponse);
+
+        var e = await Assert.ThrowsAsync<Speck.Host.Resources.ProviderException>(() => w.CreateAsync("lost", w.Job()));
+
+        Assert.Equal(FailureKind.Unavailable, e.Kind);
+        Assert.StartsWith("site 'site0': Flink at ", e.Message);
+        Assert.Equal(JobStatus.CANCELED, Assert.Single(w.Sites[0].Jobs).State);
     }
 }
