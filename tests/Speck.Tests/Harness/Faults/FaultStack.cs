@@ -92,6 +92,7 @@ internal sealed class FaultStack : IAsyncDisposable
     public Speck.Harness.Stack WatchedStack(Action<int> started) => new(new Speck.Harness.StackOptions
     {
         ProgramDirectory = Dir.Path, Stack = Dir.StackName, ProviderBinary = RepoPaths.ProviderBinary, ProviderStarted = started,
+        Passphrase = TestStackSecrets.Passphrase,
     });
 
     public string Urn(string type, string name) => $"urn:pulumi:{Dir.StackName}::{Project}::speck:index:{type}::{name}";
