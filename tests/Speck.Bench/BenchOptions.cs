@@ -49,8 +49,21 @@ public sealed record BenchOptions
     public string ChainProvider => AotProvider ?? JitProvider ?? throw new ArgumentException("--aot or --jit is required");
 
     /// <summary>Quick mode: few runs and small chains, to see that everything works.</summary>
-    public BenchOptions Quick() => this with { Runs = 2, Sizes = [1, 10, 25], SequentialSizes = [1, 10], SequentialRuns = 1, MaxMinutes = 10,
-        NodeRedSizes = [1, 10], NodeRedRuns = 2, NodeRedMaxMinutes = 3, LoadSizes = [10, 30], LoadCheckpointSizes = [10], LoadSites = 4, LoadMaxMinutes = 3 };
+    public BenchOptions Quick() => this with
+    {
+        Runs = 2,
+        Sizes = [1, 10, 25],
+        SequentialSizes = [1, 10],
+        SequentialRuns = 1,
+        MaxMinutes = 10,
+        NodeRedSizes = [1, 10],
+        NodeRedRuns = 2,
+        NodeRedMaxMinutes = 3,
+        LoadSizes = [10, 30],
+        LoadCheckpointSizes = [10],
+        LoadSites = 4,
+        LoadMaxMinutes = 3
+    };
 
     public static BenchOptions Parse(string[] args)
     {

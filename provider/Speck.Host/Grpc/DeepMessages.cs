@@ -59,7 +59,8 @@ public sealed class DeepMessages(ResourceProviderService service) : IServiceMeth
                 parsed = message;
             }
             catch (Exception e) { failure = e; }
-        }, ParseStackBytes) { IsBackground = true, Name = "deep-request-parse" };
+        }, ParseStackBytes)
+        { IsBackground = true, Name = "deep-request-parse" };
         thread.Start();
         thread.Join();
         return parsed ?? throw new RpcException(new Status(StatusCode.InvalidArgument,

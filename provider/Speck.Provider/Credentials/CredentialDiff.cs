@@ -37,13 +37,20 @@ internal static partial class CredentialDiff
 
     private static string? Field(SpeEndpoint e, string field) => field switch
     {
-        "token" => e.Token, "username" => e.Username, "password" => e.Password, _ => null,
+        "token" => e.Token,
+        "username" => e.Username,
+        "password" => e.Password,
+        _ => null,
     };
 
     private static string? Field(BrokerEndpoint e, string field) => field switch
     {
-        "username" => e.Username, "password" => e.Password, "adminUsername" => e.AdminUsername,
-        "adminPassword" => e.AdminPassword, "caCert" => e.CaCert, _ => null,
+        "username" => e.Username,
+        "password" => e.Password,
+        "adminUsername" => e.AdminUsername,
+        "adminPassword" => e.AdminPassword,
+        "caCert" => e.CaCert,
+        _ => null,
     };
 
     /// <summary>The engine or broker at <c>site.spe</c> / <c>site.broker</c> of a site connection.</summary>

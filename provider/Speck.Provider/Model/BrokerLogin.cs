@@ -13,7 +13,8 @@ public sealed record BrokerLogin
     [Description("The broker client the job connects as.")]
     public required string Username { get; init; }
 
-    [Secret][Description("The client's generated password.")]
+    [Secret]
+    [Description("The client's generated password.")]
     public required string Password { get; init; }
 
     /// <summary>Never prints the password (records print every member by default).</summary>

@@ -39,13 +39,15 @@ public sealed record SpeEndpoint
     [Description("Base URL of the engine's REST API, e.g. `http://127.0.0.1:8081`.")]
     public required string Url { get; init; }
 
-    [Secret][Description("Bearer token for the engine's API.")]
+    [Secret]
+    [Description("Bearer token for the engine's API.")]
     public string? Token { get; init; }
 
     [Description("User name for the engine's API (Node-RED adminAuth); needs `password`.")]
     public string? Username { get; init; }
 
-    [Secret][Description("Password for the engine's API.")]
+    [Secret]
+    [Description("Password for the engine's API.")]
     public string? Password { get; init; }
 }
 
@@ -62,13 +64,15 @@ public sealed record BrokerEndpoint
     [Description("User name jobs and probes connect with.")]
     public string? Username { get; init; }
 
-    [Secret][Description("Password for `username`.")]
+    [Secret]
+    [Description("Password for `username`.")]
     public string? Password { get; init; }
 
     [Description("Mosquitto dynamic-security admin user. When given, topics get publish and subscribe roles.")]
     public string? AdminUsername { get; init; }
 
-    [Secret][Description("Password of the dynamic-security admin user.")]
+    [Secret]
+    [Description("Password of the dynamic-security admin user.")]
     public string? AdminPassword { get; init; }
 
     [Description("PEM certificate of the CA that signed the broker's TLS certificate (for `mqtts://`).")]

@@ -53,14 +53,17 @@ public sealed record ImportId(SiteConnection Site, string? Object, IReadOnlyDict
         var tierText = One("tier");
         Tier tier = tierText switch
         {
-            "edge" => Tier.Edge, "fog" => Tier.Fog, "cloud" => Tier.Cloud,
+            "edge" => Tier.Edge,
+            "fog" => Tier.Fog,
+            "cloud" => Tier.Cloud,
             _ => throw ProviderException.Invalid($"import ID '{id}': tier '{tierText}' is not edge, fog or cloud"),
         };
         var speText = One("spe");
         var colon = speText.IndexOf(':');
         SpeKind speKind = (colon < 0 ? "" : speText[..colon]) switch
         {
-            "flink" => SpeKind.Flink, "nodered" => SpeKind.NodeRed,
+            "flink" => SpeKind.Flink,
+            "nodered" => SpeKind.NodeRed,
             _ => throw ProviderException.Invalid($"import ID '{id}': spe '{speText}' should be flink:<URL> or nodered:<URL>"),
         };
         var brokerUrl = One("broker");

@@ -74,7 +74,11 @@ internal sealed class StreamJobImport(Binders binders)
         stated.AddRange(["sources", "sink"]);
         var state = StreamJob.Record(inputs, null) with
         {
-            JobId = job.JobId, State = job.State, StartTime = job.StartTime, Generation = 0, Problem = job.Problem,
+            JobId = job.JobId,
+            State = job.State,
+            StartTime = job.StartTime,
+            Generation = 0,
+            Problem = job.Problem,
             AdoptedInputs = [.. StreamJobDiff.UnlearnableInputs.Except(stated)],
         };
         return (inputs, state);

@@ -104,7 +104,9 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         {
             _actual = StreamJob.Record(news, artifact, null, stopped.LastSavepoint, _logins) with
             {
-                JobId = olds.JobId, State = JobStates.Suspended, Generation = olds.Generation,
+                JobId = olds.JobId,
+                State = JobStates.Suspended,
+                Generation = olds.Generation,
                 ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
             };
             await resource.ReleaseAsync(olds.Site, ctx, ct);
@@ -213,8 +215,11 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
 
     private StreamJobState Keep(JobArtifact artifact, ObservedJob current) => StreamJob.Record(news, artifact, null, olds.LastSavepoint, _logins) with
     {
-        JobId = olds.JobId, State = current.State, Generation = olds.Generation,
-        ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256, StartTime = current.StartTime ?? olds.StartTime,
+        JobId = olds.JobId,
+        State = current.State,
+        Generation = olds.Generation,
+        ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
+        StartTime = current.StartTime ?? olds.StartTime,
         AdoptedInputs = null,
     };
 
@@ -225,8 +230,12 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     /// </summary>
     private StreamJobState Adopt(ObservedJob current) => StreamJob.Record(news, null, null, olds.LastSavepoint) with
     {
-        JobId = olds.JobId, State = current.State, Generation = olds.Generation,
-        StartTime = current.StartTime ?? olds.StartTime, AdoptedInputs = null, ArtifactSha256 = null,
+        JobId = olds.JobId,
+        State = current.State,
+        Generation = olds.Generation,
+        StartTime = current.StartTime ?? olds.StartTime,
+        AdoptedInputs = null,
+        ArtifactSha256 = null,
     };
 
     /// <summary>Revokes the logins of <paramref name="from"/> that <paramref name="keep"/> does not hold, on the brokers of <paramref name="topicsOf"/>.</summary>

@@ -137,7 +137,8 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
         var args = oldInputs ?? ImportArgs(id);
         var recorded = (oldState is null
             ? new TopicRecord(args.Name, "", null, null, [])
-            : new TopicRecord(oldState.Name, oldState.OwnerTag, oldState.PublishRole, oldState.SubscribeRole, [])) with { Settings = KafkaSettings(args) };
+            : new TopicRecord(oldState.Name, oldState.OwnerTag, oldState.PublishRole, oldState.SubscribeRole, [])) with
+        { Settings = KafkaSettings(args) };
         var found = await Binder(args).ReadTopicAsync(args.Site.Broker, recorded, ctx.CancellationToken);
         if (found is null) return null;
         // An imported Kafka topic's inputs are what it is, so the first `pulumi up` after import changes nothing.

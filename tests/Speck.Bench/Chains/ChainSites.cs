@@ -56,7 +56,7 @@ public sealed class ChainSites : IAsyncDisposable
     public IReadOnlyList<FlinkStandIn.Control.RequestLogEntry> Requests() => _spes.SelectMany(s => s.Requests.Entries).ToList();
 
     /// <summary>Stack config for <see cref="ChainProgram"/>.</summary>
-    public Dictionary<string, string> Config() 
+    public Dictionary<string, string> Config()
     {
         var config = new Dictionary<string, string> { ["jar"] = JarPath, ["savepointDir"] = SavepointDir };
         for (var i = 0; i < _spes.Count; i++)

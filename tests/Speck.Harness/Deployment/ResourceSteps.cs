@@ -165,8 +165,12 @@ internal sealed partial class ResourceSteps(
             if (!preview && inState is not null)
                 state.SwapSame(inState, inState with
                 {
-                    Inputs = checkedInputs, Dependencies = dependencies, Protect = r.Options.Protect, Provider = providerRef,
-                    IgnoreChanges = r.Options.IgnoreChanges, ReplaceOnChanges = r.Options.ReplaceOnChanges,
+                    Inputs = checkedInputs,
+                    Dependencies = dependencies,
+                    Protect = r.Options.Protect,
+                    Provider = providerRef,
+                    IgnoreChanges = r.Options.IgnoreChanges,
+                    ReplaceOnChanges = r.Options.ReplaceOnChanges,
                 });
             return (Step(StepKind.Same), old.Outputs, old.Id);
         }

@@ -99,7 +99,10 @@ public sealed record YamlProgram(
             while (i < text.Length && char.IsLetter(text[i])) i++;
             total += text[unitStart..i] switch
             {
-                "h" => number * 3600, "m" => number * 60, "s" => number, "ms" => number / 1000,
+                "h" => number * 3600,
+                "m" => number * 60,
+                "s" => number,
+                "ms" => number / 1000,
                 var u => throw new FormatException($"customTimeouts: unknown unit '{u}' in '{text}'"),
             };
         }

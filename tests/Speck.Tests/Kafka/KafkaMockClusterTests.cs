@@ -38,9 +38,9 @@ public class KafkaMockClusterTests(KafkaMockCluster mock) : IClassFixture<KafkaM
         var topic = $"speck.roundtrip.{Guid.NewGuid():N}";
         var sent = Enumerable.Range(1, 5).Select(i => $"reading-{i}").ToList();
         using (var producer = new ProducerBuilder<string, string>(new ProducerConfig
-               {
-                   BootstrapServers = mock.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, MessageTimeoutMs = (int)Patience.TotalMilliseconds,
-               }).Build())
+        {
+            BootstrapServers = mock.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, MessageTimeoutMs = (int)Patience.TotalMilliseconds,
+        }).Build())
         {
             foreach (var value in sent)
             {

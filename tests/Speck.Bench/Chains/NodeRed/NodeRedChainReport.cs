@@ -37,7 +37,7 @@ public static class NodeRedChainReport
             r.Sizes.Select(n => r.Of(n)).Select(ms => (IReadOnlyList<string>)
             [
                 ms[0].Jobs.ToString(), ms[0].Modify.Changed.ToString(), ms.Max(m => m.Modify.UpdateSteps).ToString(), ms.Max(m => m.Modify.FlowsRewritten).ToString(),
-                ms.Min(m => m.Modify.ChangedKeptId).ToString(), 
+                ms.Min(m => m.Modify.ChangedKeptId).ToString(),
                 ms.Max(m => m.Modify.UnchangedRewritten).ToString(), ms.Max(m => m.Modify.UnchangedMoved).ToString(),
             ]));
         var worst = r.All.Max(m => m.Modify.UnchangedRewritten + m.Modify.UnchangedMoved);
