@@ -40,7 +40,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
     private readonly StreamJobComposition _composition = new();
-    internal StreamJobLogins Logins { get; } = new(binders);
+    private readonly StreamJobSites _sites = new(binders);
     /// <summary>Time past the operation's timeout for reporting and cleaning up once the job is found unready.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
@@ -102,14 +102,14 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     {
         using var deadline = Deadline(ctx);
         if (args.DesiredState == DesiredState.Suspended)
-            return (SuspendedId(args, ctx), Record(args, await ArtifactAsync(args, ctx, [], deadline.Token)) with { State = JobStates.Suspended, Generation = 0 });
-        var logins = await Logins.GrantAsync(ctx, args, null, rotate: false, deadline.Token);
+            return (SuspendedId(args, ctx), Record(args, await _sites.ArtifactAsync(args, ctx, [], deadline.Token)) with { State = JobStates.Suspended, Generation = 0 });
+        var logins = await _sites.Logins.GrantAsync(ctx, args, null, rotate: false, deadline.Token);
         JobArtifact artifact;
         DeployedJob job;
         try
         {
-            artifact = await ArtifactAsync(args, ctx, logins, deadline.Token);
-            job = await Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
+            artifact = await _sites.ArtifactAsync(args, ctx, logins, deadline.Token);
+            job = await _sites.Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
         }
         catch (ProviderException e)
         {
@@ -119,7 +119,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
                 throw ProviderException.OutcomeUnknown($"{e.Message}; a job of this resource may be running on site '{args.Site.SiteName}'", e);
             // Refused cleanly (a missing jar, a node type the engine lacks) or cancelled: no job exists and Pulumi
             // records nothing, so the logins would be orphans.
-            await Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
+            await _sites.Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
             throw;
         }
         var id = $"{args.Site.SiteName}/{job.JobId}";
@@ -140,12 +140,12 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         if (oldState is null || oldInputs is null) return await new StreamJobImport(binders).ReadAsync(id, deadline.Token);
         if (oldState.BrokerLogins is { Count: > 0 } logins)
         {
-            var drift = await Logins.DriftAsync(ctx.Urn, ctx.Name, oldState, logins, deadline.Token);
+            var drift = await _sites.Logins.DriftAsync(ctx.Urn, ctx.Name, oldState, logins, deadline.Token);
             foreach (var d in drift) await ctx.WarnAsync($"broker login drifted: {d}");
             oldState = oldState with { LoginsInSync = drift.Count == 0 };
         }
         if (oldState.JobId is not { } jobId) return (oldInputs, oldState);
-        var found = await Binder(oldState).FindAsync(oldState.Site.Spe, jobId, deadline.Token);
+        var found = await _sites.Binder(oldState).FindAsync(oldState.Site.Spe, jobId, deadline.Token);
         var suspended = oldState.State == JobStates.Suspended;
         var observed = found?.State ?? JobStates.Missing;
         if (suspended && !(found?.Live ?? false)) return (oldInputs, oldState);
@@ -160,12 +160,12 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     }
 
     protected override Task<StreamJobState> UpdateAsync(string id, StreamJobState olds, StreamJobArgs news, ResourceContext ctx) =>
-        new StreamJobUpgrade(this, olds, news, ctx).RunAsync();
+        new StreamJobUpgrade(_sites, olds, news, ctx).RunAsync();
 
     protected override async Task DeleteAsync(string id, StreamJobState olds, ResourceContext ctx)
     {
         using var deadline = Deadline(ctx);
-        var binder = Binder(olds);
+        var binder = _sites.Binder(olds);
         if (olds.JobId is { } jobId && await binder.FindAsync(olds.Site.Spe, jobId, deadline.Token) is { Live: true })
         {
             var withSavepoint = olds.SavepointOnDelete == true;
@@ -175,14 +175,14 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         else if (olds.LastSavepoint is { } last)
             await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' was not running; its last savepoint is at {last}");
         // After the job: a login deleted first would make a still-running job fail on its broker.
-        await Logins.RevokeAsync(ctx.Urn, olds.BrokerLogins, [], Topics(olds), deadline.Token);
-        await ReleaseAsync(olds.Site, ctx, deadline.Token);
+        await _sites.Logins.RevokeAsync(ctx.Urn, olds.BrokerLogins, [], Topics(olds), deadline.Token);
+        await _sites.ReleaseAsync(olds.Site, ctx, deadline.Token);
     }
 
     /// <summary>Whether no attempt of this resource's first generation runs on its site (after cancelling any that does).</summary>
     private async Task<bool> AbandonedAsync(StreamJobArgs args, string urn, CancellationToken ct)
     {
-        try { return await Binder(args).AbandonAsync(args.Site.Spe, urn, 1, ct); }
+        try { return await _sites.Binder(args).AbandonAsync(args.Site.Spe, urn, 1, ct); }
         catch (Exception e) when (e is ProviderException or OperationCanceledException) { return false; }
     }
 
@@ -198,24 +198,9 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     private static string SuspendedId(StreamJobArgs args, ResourceContext ctx) =>
         $"{args.Site.SiteName}/suspended-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ctx.Urn)))[..12]}";
 
-    /// <summary>The job's code: its jar on Flink; on Node-RED its flow, which carries the job's broker logins.</summary>
-    /// On Node-RED, MQTT nodes without a login of their own connect with the broker's credentials, from the provider's
-    /// `credentials` when the topic's endpoint has none.
-    internal Task<JobArtifact> ArtifactAsync(StreamJobArgs args, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
-        StreamJobNodeRed.Runs(args)
-            ? Task.FromResult(StreamJobNodeRed.Artifact(args with { Sources = [.. args.Sources.Select(binders.Credentials.Complete)], Sink = binders.Credentials.Complete(args.Sink) },
-                ctx.Urn, ctx.Name, logins))
-            : JobArtifactSource.LoadAsync(args, ct);
-
-    /// <summary>The code of the job <paramref name="olds"/> records as deployed, from what the engine sends of it (see <see cref="JobArtifactSource.DeployedAsync"/>).</summary>
-    internal Task<JobArtifact> DeployedArtifactAsync(StreamJobState olds, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
-        StreamJobNodeRed.Runs(olds) ? ArtifactAsync(olds, ctx, logins, ct) : JobArtifactSource.DeployedAsync(olds, ct);
-
     /// <summary>What is wrong with a job that does not run as it should: its state, or that it runs but is not ready yet.</summary>
     internal static string Condition(DeployedJob job) =>
         job.State == JobStates.Running ? $"runs but is not ready: {job.Problem}" : $"is {job.State}: {job.Problem}";
-
-    internal ISpeBinder Binder(StreamJobArgs args) => binders.Spe(args.Site.Spe.Kind);
 
     internal static IEnumerable<TopicEndpoint> Topics(StreamJobArgs args) => (args.Sources ?? []).Append(args.Sink).Where(t => t is not null);
 
@@ -238,20 +223,6 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
 
     /// <summary>Status lines for the job's long waits on its site.</summary>
     internal static WaitProgress Progress(ResourceContext ctx, StreamJobArgs on) => ctx.Progress($"on site '{on.Site.SiteName}'");
-
-    /// <summary>Frees jars no live job on the site uses; failing to is only worth a warning.</summary>
-    internal async Task ReleaseAsync(SiteConnection site, ResourceContext ctx, CancellationToken ct)
-    {
-        try
-        {
-            foreach (var name in await binders.Spe(site.Spe.Kind).ReleaseArtifactsAsync(site.Spe, ct))
-                await ctx.DebugAsync($"removed jar {name} from site '{site.SiteName}': no job uses it any more");
-        }
-        catch (ProviderException e)
-        {
-            await ctx.WarnAsync($"could not remove unused jars from site '{site.SiteName}': {e.Message}");
-        }
-    }
 
     /// <summary>
     /// The state of a job deployed from <paramref name="args"/> (inputs copied, so the state says what runs) with

@@ -13,7 +13,7 @@ namespace Speck.Provider.Resources;
 /// The old inputs and outputs come from the engine with assets elided to their hash, so the previous version's jar
 /// is found on its site by hash (<see cref="JobArtifactSource.DeployedAsync"/>).
 /// </summary>
-internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
+internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {
     private const int HistoryLength = 10;
     private readonly bool _stateful = (news.UpgradeMode ?? UpgradeMode.Savepoint) == UpgradeMode.Savepoint;
@@ -41,7 +41,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     {
         using var deadline = StreamJob.Deadline(ctx);
         var ct = deadline.Token;
-        var oldBinder = resource.Binder(olds);
+        var oldBinder = sites.Binder(olds);
         var current = olds.JobId is { } id ? await oldBinder.FindAsync(olds.Site.Spe, id, ct) : null;
         var live = current?.Live == true;
         var wantRunning = StreamJobChange.WantsRunning(news);
@@ -50,8 +50,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         if (new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, Redeploys: true).Effect == JobEffect.Adopt)
             return Adopt(current!);
 
-        _logins = await resource.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
-        var artifact = await resource.ArtifactAsync(news, ctx, _logins, ct);
+        _logins = await sites.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
+        var artifact = await sites.ArtifactAsync(news, ctx, _logins, ct);
         // A jar is compared by content, not by where it is; the logins travel in the job's arguments.
         var change = new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, StreamJobChange.RedeploysFor(olds, news, _ => false,
             codeDiffers: olds.ArtifactSha256 != artifact.Sha256,
@@ -109,7 +109,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
                 Generation = olds.Generation,
                 ArtifactSha256 = olds.ArtifactSha256 ?? artifact.Sha256,
             };
-            await resource.ReleaseAsync(olds.Site, ctx, ct);
+            await sites.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             return _actual;
         }
@@ -126,7 +126,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         try
         {
             _deploying = (news, generation);
-            job = await resource.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, generation, restoreFrom, ready, _logins), ct);
+            job = await sites.Binder(news).DeployAsync(StreamJob.Deployment(news, ctx, artifact, generation, restoreFrom, ready, _logins), ct);
             _deploying = null;
         }
         catch (Exception e) when (e is not ResourceInitFailedException && !ct.IsCancellationRequested)
@@ -149,8 +149,8 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             // An in-place deploy finds the job's flow by node ids that derive from its URN; after a rename (an alias)
             // it writes a new flow instead, and the old one must go, or two flows would process the job's data.
             if (_inPlace && olds.JobId is { } previous && previous != job.JobId)
-                await resource.Binder(olds).StopAsync(olds.Site.Spe, previous, new JobStop(false, null) { Progress = StreamJob.Progress(ctx, olds) }, ct);
-            await resource.ReleaseAsync(olds.Site, ctx, ct);
+                await sites.Binder(olds).StopAsync(olds.Site.Spe, previous, new JobStop(false, null) { Progress = StreamJob.Progress(ctx, olds) }, ct);
+            await sites.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.Site.SiteName != news.Site.SiteName)
                 await ctx.InfoAsync($"job moved from site '{olds.Site.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
@@ -159,7 +159,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         _reasons.Add($"the new version (job {job.JobId} on site '{news.Site.SiteName}') {StreamJob.Condition(job)}");
         _actual = stopped with { Generation = job.Generation };
         if (!JobStates.IsEnded(job.State))
-            await resource.Binder(news).StopAsync(news.Site.Spe, job.JobId, new JobStop(false, null) { Progress = StreamJob.Progress(ctx, news) }, ct);
+            await sites.Binder(news).StopAsync(news.Site.Spe, job.JobId, new JobStop(false, null) { Progress = StreamJob.Progress(ctx, news) }, ct);
         return await RollBackAsync(job.Generation, restoreFrom, stopped, ct);
     }
 
@@ -172,16 +172,16 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
             throw Failed(failed, [.. _reasons, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         // The previous version connects with its own logins again: their roles and passwords as they were.
-        var oldLogins = await resource.Logins.GrantAsync(ctx, olds, olds.BrokerLogins, rotate: false, ct);
+        var oldLogins = await sites.Logins.GrantAsync(ctx, olds, olds.BrokerLogins, rotate: false, ct);
         await RevokeUnusedAsync(_logins, oldLogins, news, ct);
-        var previous = await resource.DeployedArtifactAsync(olds, ctx, oldLogins, ct);
+        var previous = await sites.DeployedArtifactAsync(olds, ctx, oldLogins, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2;
         var generation = failedGeneration + 1;
         DeployedJob back;
         try
         {
             _deploying = (olds, generation);
-            back = await resource.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, generation, restoreFrom, ready, oldLogins), ct);
+            back = await sites.Binder(olds).DeployAsync(StreamJob.Deployment(olds, ctx, previous, generation, restoreFrom, ready, oldLogins), ct);
             _deploying = null;
         }
         catch (Exception e) when (e is not ResourceInitFailedException && !ct.IsCancellationRequested)
@@ -192,7 +192,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
         }
         var state = StreamJob.Record(olds, previous, back, restoreFrom ?? olds.LastSavepoint, oldLogins) with { AdoptedInputs = olds.AdoptedInputs };
         _actual = state;
-        await resource.ReleaseAsync(news.Site, ctx, ct);
+        await sites.ReleaseAsync(news.Site, ctx, ct);
         throw back.Running
             ? Failed(state, [.. _reasons, $"rolled back: the previous version runs again as job {back.JobId} on site '{olds.Site.SiteName}'{Where(restoreFrom)}"])
             : Failed(state, [.. _reasons, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
@@ -201,7 +201,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
     /// <summary>Whether no job of the deployment attempts of <paramref name="on"/>'s site from <paramref name="generation"/> on runs any more.</summary>
     private async Task<bool> AbandonedAsync(StreamJobArgs on, int generation, CancellationToken ct)
     {
-        try { return await resource.Binder(on).AbandonAsync(on.Site.Spe, ctx.Urn, generation, ct); }
+        try { return await sites.Binder(on).AbandonAsync(on.Site.Spe, ctx.Urn, generation, ct); }
         catch (Exception e) when (e is ProviderException or OperationCanceledException) { return false; }
     }
 
@@ -240,7 +240,7 @@ internal sealed class StreamJobUpgrade(StreamJob resource, StreamJobState olds, 
 
     /// <summary>Revokes the logins of <paramref name="from"/> that <paramref name="keep"/> does not hold, on the brokers of <paramref name="topicsOf"/>.</summary>
     private Task RevokeUnusedAsync(IReadOnlyList<BrokerLogin>? from, IReadOnlyList<BrokerLogin> keep, StreamJobArgs topicsOf, CancellationToken ct) =>
-        resource.Logins.RevokeAsync(ctx.Urn, from, keep, StreamJob.Topics(topicsOf), ct);
+        sites.Logins.RevokeAsync(ctx.Urn, from, keep, StreamJob.Topics(topicsOf), ct);
 
     private ResourceInitFailedException Failed(StreamJobState state, IReadOnlyList<string> reasons) =>
         new(ctx.Id, state with { SavepointHistory = _history }, reasons);
