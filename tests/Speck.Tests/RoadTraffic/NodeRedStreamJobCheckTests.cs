@@ -1,6 +1,6 @@
 using Speck.Host.Values;
-using Speck.Tests.Resources;
-using static Speck.Tests.Resources.ResourceDriver;
+using Speck.Tests.Provider.Resources;
+using static Speck.Tests.Provider.Resources.ResourceDriver;
 
 namespace Speck.Tests.RoadTraffic;
 

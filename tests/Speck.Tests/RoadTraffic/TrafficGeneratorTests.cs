@@ -5,7 +5,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Speck.Testbed.Mosquitto;
 using Speck.Testbed.Traffic;
-using Speck.Tests.Mqtt;
+using Speck.Tests.Provider.Brokers.Mqtt;
 
 namespace Speck.Tests.RoadTraffic;
 
