@@ -19,28 +19,18 @@ public static class StackConfigFile
         IEnumerable<KeyValuePair<string, string>>? extra = null, string? passphrase = null)
     {
         var secrets = PassphraseSecrets.Create(passphrase ?? PassphraseSecrets.FromEnvironment());
-        var entries = sites.SelectMany(s => s.Config()).Concat(extra ?? []).Select(kv => KeyValuePair.Create($"{project}:{kv.Key}", kv.Value));
-        var sb = new StringBuilder("# Written by speck-testbed for local sites on loopback; not for committing.\n").Append(Yaml(secrets, entries));
+        var sb = new StringBuilder("# Written by speck-testbed for local sites on loopback; not for committing.\n");
+        sb.Append($"encryptionsalt: {secrets.EncryptionSalt}\nconfig:\n");
+        foreach (var (k, v) in sites.SelectMany(s => s.Config()).Concat(extra ?? []))
+            sb.Append(IsSecret(k) && v.Length > 0
+                ? $"  {project}:{k}:\n    secure: {secrets.Encrypt(v)}\n"
+                : $"  {project}:{k}: \"{v.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n");
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = ownerOnly;
         await using (var file = new FileStream(path, options))
             await file.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, ownerOnly); // a file written before keeps its mode otherwise
-    }
-
-    /// <summary>
-    /// A stack file's text: the <c>encryptionsalt</c> of <paramref name="secrets"/>, then each <c>namespace:key</c>
-    /// entry, passwords and tokens (<see cref="IsSecret"/>) as <c>secure:</c> values.
-    /// </summary>
-    public static string Yaml(PassphraseSecrets secrets, IEnumerable<KeyValuePair<string, string>> config)
-    {
-        var sb = new StringBuilder($"encryptionsalt: {secrets.EncryptionSalt}\nconfig:\n");
-        foreach (var (k, v) in config)
-            sb.Append(IsSecret(k) && v.Length > 0
-                ? $"  {k}:\n    secure: {secrets.Encrypt(v)}\n"
-                : $"  {k}: \"{v.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n");
-        return sb.ToString();
     }
 
     /// <summary>The file's values by key (namespace dropped), secure ones decrypted.</summary>
