@@ -9,7 +9,7 @@ namespace Speck.Bench.Chains;
 /// </summary>
 public static class ChainBench
 {
-    public const double SeedStateBytes = 754;
+    public const double PaperStateBytes = 754;
     public const double DeployGrowthTarget = 2;
     private const int ExplainRuns = 3;
 

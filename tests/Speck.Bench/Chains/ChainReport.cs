@@ -9,10 +9,10 @@ public static class ChainReport
     {
         var o = r.Options;
         var p = o.Parallel;
-        report.Section("Chains on Flink (the seed's Fig. 6)",
+        report.Section("Chains on Flink (the SpecK paper's Fig. 6)",
             $"Chains of jobs (job *i* reads topic *i*, writes topic *i+1*) spread at random (seed {ChainProgram.Seed}) over {o.Sites} Flink " +
             $"stand-in sites in {(o.Sites + 1) / 2} pairs, one Mosquitto broker per pair (topics live on the site of the job writing them). " +
-            $"The provider sits in pair 1; every request to a site of another pair first waits {o.RttMs} ms, the seed's round-trip time " +
+            $"The provider sits in pair 1; every request to a site of another pair first waits {o.RttMs} ms, the SpecK paper's round-trip time " +
             "between pairs (the stand-in's latency knob; no netem). Each size is a fresh program and fresh stand-ins; everything runs " +
             $"through the engine harness (`Stack.UpAsync` = preview + update, each in its own provider process; `DestroyAsync`) with " +
             $"the CLI's default parallelism {p} ({DefaultParallelText()}), against the NativeAOT provider. Deploy includes the {o.Sites} `SpeSite`s and the " +
@@ -112,12 +112,12 @@ public static class ChainReport
         var largest = r.Of(sizes[^1], p)[0].State;
         report.Section("State per StreamJob",
             $"Bytes of each StreamJob's `inputs` and `outputs` in the harness's state file (compact JSON), averaged over the " +
-            $"{largest.Jobs} jobs of the longest chain, against the seed's {ChainBench.SeedStateBytes} B per job. A job's outputs repeat its " +
+            $"{largest.Jobs} jobs of the longest chain, against the SpecK paper's {ChainBench.PaperStateBytes} B per job. A job's outputs repeat its " +
             "inputs (as every well-kept Pulumi provider's do: pulumi-yaml type-checks `${job.sources}` against the outputs, stack exports and " +
             "policies see only outputs) and add what the provider learned (job ID, state, generation, start time, the artifact's hash, the " +
             "site it runs on), so each input is recorded twice.");
-        report.Table(["inputs", "outputs", "total", "seed"],
-            [[$"{largest.InputBytesPerJob:0} B", $"{largest.OutputBytesPerJob:0} B", $"{largest.BytesPerJob:0} B", $"{ChainBench.SeedStateBytes} B"]]);
+        report.Table(["inputs", "outputs", "total", "SpecK paper"],
+            [[$"{largest.InputBytesPerJob:0} B", $"{largest.OutputBytesPerJob:0} B", $"{largest.BytesPerJob:0} B", $"{ChainBench.PaperStateBytes} B"]]);
         report.Text("Where the bytes go (inputs + outputs, per job, by top-level property):");
         report.Table(["property", "bytes / job"], largest.ByProperty.Take(10).Select(x => (IReadOnlyList<string>)[$"`{x.Property}`", $"{x.Bytes:0}"]));
 
@@ -160,7 +160,7 @@ public static class ChainReport
         var state = r.Of(large, p)[0].State;
         var copies = state.ByProperty.Where(x => x.Property is "site" or "sources" or "sink").Sum(x => x.Bytes);
         var paths = state.ByProperty.Where(x => x.Property is "jarPath" or "savepointDirectory").Sum(x => x.Bytes);
-        report.Target("state per StreamJob (inputs + outputs)", state.BytesPerJob, ChainBench.SeedStateBytes, "B",
+        report.Target("state per StreamJob (inputs + outputs)", state.BytesPerJob, ChainBench.PaperStateBytes, "B",
             $"Measured: the outputs are {state.OutputBytesPerJob:0} B, since they repeat the inputs (Pulumi's convention; state size is no " +
             $"reason to leave it). Of inputs and outputs together, {copies:0} B are the site's connection (`site`) and the topic endpoints " +
             $"(`sources`, `sink`, each with its broker endpoint), which Delete and Read need after the site or topics have left the program, " +
