@@ -19,19 +19,31 @@ public static class StackConfigFile
         IEnumerable<KeyValuePair<string, string>>? extra = null, string? passphrase = null)
     {
         var secrets = PassphraseSecrets.Create(passphrase ?? PassphraseSecrets.FromEnvironment());
-        var sb = new StringBuilder("# Written by speck-testbed for local sites on loopback; not for committing.\n");
-        sb.Append($"encryptionsalt: {secrets.EncryptionSalt}\nconfig:\n");
-        foreach (var (k, v) in sites.SelectMany(s => s.Config()).Concat(extra ?? []))
-            sb.Append(IsSecret(k) && v.Length > 0
-                ? $"  {project}:{k}:\n    secure: {secrets.Encrypt(v)}\n"
-                : $"  {project}:{k}: \"{v.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n");
+        var entries = sites.SelectMany(s => s.Config()).Concat(extra ?? []).Select(e => KeyValuePair.Create($"{project}:{e.Key}", e.Value));
+        var text = "# Written by speck-testbed for local sites on loopback; not for committing.\n" + Yaml(entries, secrets);
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = ownerOnly;
         await using (var file = new FileStream(path, options))
-            await file.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()));
+            await file.WriteAsync(Encoding.UTF8.GetBytes(text));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, ownerOnly); // a file written before keeps its mode otherwise
     }
+
+    /// <summary>
+    /// A stack file's text: each value as given (raw, as <c>pulumi config set</c> takes it) in a YAML double-quoted
+    /// string, or encrypted under <c>secure:</c> when <see cref="IsSecret"/> says so.
+    /// </summary>
+    /// <param name="config">Values by full key (<c>project:key</c>).</param>
+    public static string Yaml(IEnumerable<KeyValuePair<string, string>> config, PassphraseSecrets secrets)
+    {
+        var sb = new StringBuilder($"encryptionsalt: {secrets.EncryptionSalt}\nconfig:\n");
+        foreach (var (k, v) in config)
+            sb.Append(IsSecret(k) && v.Length > 0 ? $"  {k}:\n    secure: {secrets.Encrypt(v)}\n" : $"  {k}: \"{Quote(v)}\"\n");
+        return sb.ToString();
+    }
+
+    // YAML double-quoted escapes: a raw line break would fold into a space.
+    private static string Quote(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t");
 
     /// <summary>The file's values by key (namespace dropped), secure ones decrypted.</summary>
     public static IReadOnlyDictionary<string, string> Read(string path, string? passphrase = null) =>

@@ -69,4 +69,21 @@ public sealed class PassphraseSecretsTests
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
+
+    [Fact]
+    public void Values_go_in_raw_and_come_back_the_same_line_breaks_quotes_and_backslashes_included()
+    {
+        var dir = Directory.CreateTempSubdirectory("speck-stackfile-").FullName;
+        try
+        {
+            var pem = "-----BEGIN CERTIFICATE-----\nMIIB\"x\\y\ttab\r\n-----END CERTIFICATE-----\n";
+            var path = Path.Combine(dir, "Pulumi.dev.yaml");
+            File.WriteAllText(path, StackConfigFile.Yaml([new("demo:caCert", pem), new("demo:adminPassword", pem)], TestStackSecrets.Shared));
+
+            var values = StackConfigFile.Read(path, TestStackSecrets.Passphrase);
+            Assert.Equal(pem, values["caCert"]);
+            Assert.Equal(pem, values["adminPassword"]);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Speck.Harness.Program;
 using Speck.Testbed;
 
@@ -15,11 +14,5 @@ public static class TestStackSecrets
     public static PassphraseSecrets Shared { get; } = PassphraseSecrets.Create(Passphrase);
 
     /// <summary>A <c>Pulumi.&lt;stack&gt;.yaml</c> with passwords and tokens as <c>secure:</c> values, as the testbed writes them.</summary>
-    public static string Yaml(IEnumerable<KeyValuePair<string, string>> config)
-    {
-        var sb = new StringBuilder($"encryptionsalt: {Shared.EncryptionSalt}\nconfig:\n");
-        foreach (var (k, v) in config)
-            sb.Append(StackConfigFile.IsSecret(k) && v.Length > 0 ? $"  {k}:\n    secure: {Shared.Encrypt(v)}\n" : $"  {k}: \"{v}\"\n");
-        return sb.ToString();
-    }
+    public static string Yaml(IEnumerable<KeyValuePair<string, string>> config) => StackConfigFile.Yaml(config, Shared);
 }

@@ -67,19 +67,17 @@ public sealed class NodeRedTlsJobHarnessTests(SitesFixture sites)
           out: { type: speck:index:Topic, properties: { site: "${site.connection}", name: "${outTopic}" } }
         """;
 
-    /// <summary>Stack config; the PEMs go in as YAML double-quoted strings with escaped line breaks.</summary>
+    /// <summary>Stack config; the PEMs as they are (the writer escapes their line breaks).</summary>
     private Dictionary<string, string> Config(MqttTlsBroker broker, string inTopic, string outTopic, string? otherCa = null) => new()
     {
         [$"{Project}:speUrl"] = sites.Engine.Url,
         [$"{Project}:brokerUrl"] = broker.TlsUrl,
         [$"{Project}:adminPassword"] = broker.Broker.AdminPassword ?? "",
-        [$"{Project}:caCert"] = Escape(broker.CaPem),
-        [$"{Project}:otherCaCert"] = Escape(otherCa ?? ""),
+        [$"{Project}:caCert"] = broker.CaPem,
+        [$"{Project}:otherCaCert"] = otherCa ?? "",
         [$"{Project}:inTopic"] = inTopic,
         [$"{Project}:outTopic"] = outTopic,
     };
-
-    private static string Escape(string pem) => pem.Replace("\n", "\\n", StringComparison.Ordinal);
 
     [Fact]
     public async Task A_job_on_an_mqtts_broker_with_a_private_ca_and_its_own_login_carries_data_over_tls()
