@@ -40,7 +40,7 @@ schema: provider
 
 # The SDKs `pulumi package gen-sdk` would write, by this project's generator (docs/sdk-generation.md).
 sdk:
-	dotnet run --project tools/Speck.SdkGen -c $(CONFIG) --nologo -v q -- schema.json sdk
+	dotnet run --project tools/Speck.SdkGen -c $(CONFIG) -- schema.json sdk
 
 # Mosquitto (with mosquitto_ctrl for dynamic security) from Debian: the tests and the demo start their own brokers.
 system-deps:

@@ -32,6 +32,9 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
             throw new UnsupportedSchemaException($"{path}.type", "a type is an object or a string enum");
         var props = Properties(spec["properties"]?.AsObject(), Names(spec["required"]), path + ".properties",
             allowDefaults: false);
+        // Nested replaceOnChanges paths (`a.b`) are not emitted here.
+        if (props.FirstOrDefault(p => p.ReplaceOnChanges) is { } nested)
+            throw new UnsupportedSchemaException($"{path}.properties.{nested.Name}.replaceOnChanges", "replaceOnChanges inside an object type");
         var name = token.Split(':')[2];
         if (props.FirstOrDefault(p => Dotnet.DotnetNames.PropertyName(p) == name) is { } clash)
             throw new UnsupportedSchemaException($"{path}.properties.{clash.Name}", "a property named like its type");
