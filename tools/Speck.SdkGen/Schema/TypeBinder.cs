@@ -10,7 +10,7 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
     private static readonly HashSet<string> PropertyKeys =
         ["type", "items", "additionalProperties", "$ref", "description", "secret", "default", "replaceOnChanges"];
     private static readonly HashSet<string> ResourceKeys =
-        ["description", "inputProperties", "requiredInputs", "properties", "required"];
+        ["type", "description", "inputProperties", "requiredInputs", "properties", "required"];
     private static readonly HashSet<string> Primitives = ["string", "integer", "number", "boolean"];
 
     /// <summary>Only the root module: `pkg:index:Name` (TokenToModule maps `index` to the root).</summary>
@@ -55,10 +55,12 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
             SchemaReader.OnlyKeys(element, ep, ["value", "name", "description"]);
             var value = SchemaReader.Str(element, "value", ep) ?? throw new UnsupportedSchemaException(ep, "no string value");
             var name = SchemaReader.Str(element, "name", ep) ?? value;
-            // makeSafeEnumName (codegen/dotnet and nodejs utilities.go) leaves PascalCase identifiers as they are;
-            // anything else it rewrites, which is not reproduced here.
-            if (!PascalIdentifier().IsMatch(name) || name == "Equals")
-                throw new UnsupportedSchemaException(ep, $"enum member name '{name}' is not a PascalCase identifier");
+            // makeSafeEnumName (codegen/dotnet and nodejs utilities.go) upper-cases the first letter of an
+            // alphanumeric name; the rest of what it rewrites (punctuation, leading digits, `Equals`) is not
+            // reproduced here.
+            if (!AlphanumericIdentifier().IsMatch(name) || name == "equals" || name == "Equals")
+                throw new UnsupportedSchemaException(ep, $"enum member name '{name}' is not an alphanumeric identifier");
+            name = GoText.UppercaseFirst(name);
             values.Add(new EnumValue(name, value, SchemaReader.Str(element, "description", ep) ?? ""));
         }
         return new EnumTypeDef(token, SchemaReader.Str(spec, "description", path) ?? "", values);
@@ -67,6 +69,9 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
     public ResourceDef Resource(string token, JsonObject spec, string path, bool isProvider)
     {
         SchemaReader.OnlyKeys(spec, path, ResourceKeys);
+        // A resource spec embeds an object type spec, whose `type` can only be `object`.
+        if (SchemaReader.Str(spec, "type", path) is { } t && t != "object")
+            throw new UnsupportedSchemaException(path + ".type", $"a resource's type is 'object', not '{t}'");
         var inputs = Properties(spec["inputProperties"]?.AsObject(), Names(spec["requiredInputs"]),
             path + ".inputProperties", allowDefaults: true);
         var outputs = Properties(spec["properties"]?.AsObject(), Names(spec["required"]), path + ".properties",
@@ -132,8 +137,7 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
     {
         if (spec["$ref"] is { } refNode)
         {
-            if (spec["type"] is not null)
-                throw new UnsupportedSchemaException(path, "both $ref and type");
+            // bindTypeSpec follows a $ref and ignores `type` beside it (pkg/codegen/schema/bind.go).
             var r = refNode.GetValue<string>();
             switch (r)
             {
@@ -174,4 +178,7 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
 
     [GeneratedRegex("^[A-Z][A-Za-z0-9]*$")]
     private static partial Regex PascalIdentifier();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]*$")]
+    private static partial Regex AlphanumericIdentifier();
 }
