@@ -7,7 +7,7 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema test unit fmtcheck fmt demo install clean bench bench-load system-deps fuzz
+.PHONY: help build provider plugin schema sdk test unit fmtcheck fmt demo install clean bench bench-load system-deps fuzz
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
@@ -17,6 +17,7 @@ help:
 	@echo "make provider  build the NativeAOT provider binary into $(OUT)/provider"
 	@echo "make plugin    the plugin tarball for \`pulumi plugin install resource speck $(VERSION) --file ...\`"
 	@echo "make schema    regenerate schema.json from the C# resource types"
+	@echo "make sdk       regenerate sdk/dotnet and sdk/nodejs from schema.json (tools/Speck.SdkGen)"
 	@echo "make fuzz      10,000 seeded malformed requests to every RPC (FUZZ_SEED=n; make test runs a few hundred)"
 	@echo "make install   install the plugin for a local pulumi CLI"
 	@echo "make bench     benchmarks into docs/benchmarks.md and docs/benchmarks.png (BENCH_FLAGS=--quick for a short run)"
@@ -37,6 +38,10 @@ plugin: provider
 schema: provider
 	$(PROVIDER_BIN) --emit-schema > schema.json
 
+# The SDKs `pulumi package gen-sdk` would write, by this project's generator (docs/sdk-generation.md).
+sdk:
+	dotnet run --project tools/Speck.SdkGen -c $(CONFIG) -- schema.json sdk
+
 # Mosquitto (with mosquitto_ctrl for dynamic security) from Debian: the tests and the demo start their own brokers.
 system-deps:
 	@command -v mosquitto >/dev/null && command -v mosquitto_ctrl >/dev/null || { \
@@ -51,7 +56,11 @@ tests/nodered/node_modules: tests/nodered/package-lock.json
 	npm ci --prefix tests/nodered --no-audit --no-fund
 	@touch $@
 
-test: system-deps tests/wire/node_modules tests/nodered/node_modules
+tests/sdk-typecheck/node_modules: tests/sdk-typecheck/package-lock.json
+	npm ci --prefix tests/sdk-typecheck --no-audit --no-fund
+	@touch $@
+
+test: system-deps tests/wire/node_modules tests/nodered/node_modules tests/sdk-typecheck/node_modules
 	bash tests/run-tests.sh
 
 # Tests that need nothing but .NET: a test class that starts no broker, engine, provider process or node program

@@ -35,8 +35,11 @@ public sealed class SpeckProvider : ProviderDefinition
     {
         Languages = new Dictionary<string, JsonObject>
         {
-            ["csharp"] = new() { ["rootNamespace"] = "Speck", ["namespaces"] = new JsonObject { ["index"] = "Speck" } },
-            ["nodejs"] = new() { ["packageName"] = "@speck/pulumi-speck" },
+            // The .NET codegen names the package and namespace `<rootNamespace>.<PascalName>` (rootNamespace defaults
+            // to `Pulumi`): `Pulumi.Speck`. respectSchemaVersion stamps the schema's version into version.txt and
+            // package.json (docs/sdk-generation.md).
+            ["csharp"] = new() { ["respectSchemaVersion"] = true },
+            ["nodejs"] = new() { ["packageName"] = "@speck/pulumi-speck", ["respectSchemaVersion"] = true },
         },
     };
 
