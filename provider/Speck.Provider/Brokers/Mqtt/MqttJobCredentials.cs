@@ -1,5 +1,6 @@
 using MQTTnet;
 using Speck.Host.Resources;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Brokers.Mqtt;

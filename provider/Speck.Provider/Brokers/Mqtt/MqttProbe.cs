@@ -1,5 +1,6 @@
 using MQTTnet;
 using MQTTnet.Protocol;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 
 namespace Speck.Provider.Brokers.Mqtt;
 

@@ -2,6 +2,7 @@ using MQTTnet;
 using Speck.Provider;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 
 namespace Speck.Tests.Provider.Brokers.Mqtt;

@@ -1,7 +1,8 @@
 using MQTTnet;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 
-namespace Speck.Tests.Provider.Brokers.Mqtt;
+namespace Speck.Tests.Provider.Brokers.Mqtt.Dynsec;
 
 public class DynsecRoleAndClientTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {

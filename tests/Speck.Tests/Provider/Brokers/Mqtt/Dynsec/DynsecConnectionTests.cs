@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Testbed.Mosquitto;
 
-namespace Speck.Tests.Provider.Brokers.Mqtt;
+namespace Speck.Tests.Provider.Brokers.Mqtt.Dynsec;
 
 public class DynsecConnectionTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {

@@ -1,4 +1,4 @@
-namespace Speck.Provider.Brokers.Mqtt;
+namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
 /// <summary>
 /// Typed Mosquitto dynamic-security operations over a pooled admin connection. Cheap to create; get one from

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace Speck.Provider.Brokers.Mqtt.Dynsec;
+
+public sealed record DynsecOptions
+{
+    public static DynsecOptions Default { get; } = new();
+
+    public MqttConnectionOptions Connection { get; init; } = MqttConnectionOptions.Default;
+
+    /// <summary>How long to wait for the plugin's answer to one control message.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Receives one line per control message: command names, subjects and outcomes, never payloads.</summary>
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>
+/// Admin connections keyed by endpoint (host, port, TLS, CA, user and password), so the many resources the
+/// provider handles in parallel share one connection per broker login. Thread-safe.
+/// </summary>
+public sealed class DynsecConnectionPool(DynsecOptions? options = null) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<MqttEndpoint, Lazy<DynsecConnection>> connections = new();
+
+    public DynsecOptions Options { get; } = options ?? DynsecOptions.Default;
+
+    public int Count => connections.Count;
+
+    public MosquittoDynsec For(MqttEndpoint endpoint) => new(Get(endpoint));
+
+    /// <summary>Closes and forgets the connection for <paramref name="endpoint"/>, for example after its password changed.</summary>
+    public async ValueTask EvictAsync(MqttEndpoint endpoint)
+    {
+        if (connections.TryRemove(endpoint, out var lazy) && lazy.IsValueCreated)
+        {
+            await lazy.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal DynsecConnection Get(MqttEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return connections.GetOrAdd(endpoint, ep => new Lazy<DynsecConnection>(() => new DynsecConnection(ep, Options))).Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var endpoint in connections.Keys.ToList())
+        {
+            await EvictAsync(endpoint).ConfigureAwait(false);
+        }
+    }
+}
