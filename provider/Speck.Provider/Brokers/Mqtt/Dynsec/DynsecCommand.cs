@@ -21,10 +21,7 @@ internal sealed class DynsecCommand(string name, string? subject, Action<Utf8Jso
         new("createRole", role, w =>
         {
             w.WriteString("rolename", role);
-            if (textName is not null)
-            {
-                w.WriteString("textname", textName);
-            }
+            if (textName is not null) w.WriteString("textname", textName);
 
             WriteAcls(w, acls);
         });
@@ -33,15 +30,9 @@ internal sealed class DynsecCommand(string name, string? subject, Action<Utf8Jso
         new("modifyRole", role, w =>
         {
             w.WriteString("rolename", role);
-            if (textName is not null)
-            {
-                w.WriteString("textname", textName);
-            }
+            if (textName is not null) w.WriteString("textname", textName);
 
-            if (acls is not null)
-            {
-                WriteAcls(w, acls);
-            }
+            if (acls is not null) WriteAcls(w, acls);
         });
 
     public static DynsecCommand DeleteRole(string role) => new("deleteRole", role, w => w.WriteString("rolename", role));
@@ -52,15 +43,9 @@ internal sealed class DynsecCommand(string name, string? subject, Action<Utf8Jso
         new("createClient", user, w =>
         {
             w.WriteString("username", user);
-            if (password is not null)
-            {
-                w.WriteString("password", password);
-            }
+            if (password is not null) w.WriteString("password", password);
 
-            if (textName is not null)
-            {
-                w.WriteString("textname", textName);
-            }
+            if (textName is not null) w.WriteString("textname", textName);
 
             WriteRoleRefs(w, roles);
         });
@@ -79,10 +64,7 @@ internal sealed class DynsecCommand(string name, string? subject, Action<Utf8Jso
         {
             w.WriteString("username", user);
             w.WriteString("rolename", role);
-            if (priority is { } p)
-            {
-                w.WriteNumber("priority", p);
-            }
+            if (priority is { } p) w.WriteNumber("priority", p);
         });
 
     public static DynsecCommand RemoveClientRole(string user, string role) =>
@@ -118,20 +100,14 @@ internal sealed class DynsecCommand(string name, string? subject, Action<Utf8Jso
 
     private static void WriteRoleRefs(Utf8JsonWriter w, IReadOnlyList<DynsecRoleRef>? roles)
     {
-        if (roles is not { Count: > 0 })
-        {
-            return;
-        }
+        if (roles is not { Count: > 0 }) return;
 
         w.WriteStartArray("roles");
         foreach (var role in roles)
         {
             w.WriteStartObject();
             w.WriteString("rolename", role.RoleName);
-            if (role.Priority is { } priority)
-            {
-                w.WriteNumber("priority", priority);
-            }
+            if (role.Priority is { } priority) w.WriteNumber("priority", priority);
 
             w.WriteEndObject();
         }

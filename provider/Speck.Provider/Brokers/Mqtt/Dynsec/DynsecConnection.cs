@@ -20,30 +20,30 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 
     private sealed record Pending(TaskCompletionSource<DynsecResponse> Completion, int Generation, DynsecCommand Command);
 
-    private readonly SemaphoreSlim connectGate = new(1, 1);
-    private readonly ConcurrentDictionary<string, Pending> pending = new(StringComparer.Ordinal);
-    private readonly string correlationPrefix = "speck-" + Guid.NewGuid().ToString("N")[..10] + "-";
-    private long nextId;
-    private int generation;
-    private volatile Session? session;
-    private volatile bool disposed;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly string _correlationPrefix = "speck-" + Guid.NewGuid().ToString("N")[..10] + "-";
+    private long _nextId;
+    private int _generation;
+    private volatile Session? _session;
+    private volatile bool _disposed;
 
     public MqttEndpoint Endpoint => endpoint;
 
     public async Task<IReadOnlyList<DynsecResponse>> ExecuteAsync(IReadOnlyList<DynsecCommand> commands, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfZero(commands.Count);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var first = commands[0];
-        var current = await EnsureSessionAsync(first, ct).ConfigureAwait(false);
+        var current = await EnsureSessionAsync(first, ct);
 
         var ids = new string[commands.Count];
         var tasks = new Task<DynsecResponse>[commands.Count];
         for (var i = 0; i < commands.Count; i++)
         {
-            ids[i] = correlationPrefix + Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ids[i] = _correlationPrefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var completion = new TaskCompletionSource<DynsecResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-            pending[ids[i]] = new Pending(completion, current.Generation, commands[i]);
+            _pending[ids[i]] = new Pending(completion, current.Generation, commands[i]);
             tasks[i] = completion.Task;
         }
 
@@ -59,7 +59,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             MqttClientPublishResult published;
             try
             {
-                published = await current.Client.PublishAsync(message, ct).ConfigureAwait(false);
+                published = await current.Client.PublishAsync(message, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -83,7 +83,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             var all = Task.WhenAll(tasks);
             try
             {
-                await all.WaitAsync(options.CommandTimeout, ct).ConfigureAwait(false);
+                await all.WaitAsync(options.CommandTimeout, ct);
             }
             catch (TimeoutException)
             {
@@ -99,35 +99,26 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
         }
         finally
         {
-            foreach (var id in ids)
-            {
-                pending.TryRemove(id, out _);
-            }
+            foreach (var id in ids) _pending.TryRemove(id, out _);
         }
     }
 
     private async Task<Session> EnsureSessionAsync(DynsecCommand command, CancellationToken ct)
     {
-        var current = session;
-        if (current is not null && current.Client.IsConnected)
-        {
-            return current;
-        }
+        var current = _session;
+        if (current is not null && current.Client.IsConnected) return current;
 
-        await connectGate.WaitAsync(ct).ConfigureAwait(false);
+        await _connectGate.WaitAsync(ct);
         try
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            current = session;
-            if (current is not null && current.Client.IsConnected)
-            {
-                return current;
-            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            current = _session;
+            if (current is not null && current.Client.IsConnected) return current;
 
             current?.Client.Dispose();
-            session = null;
+            _session = null;
 
-            var gen = Interlocked.Increment(ref generation);
+            var gen = Interlocked.Increment(ref _generation);
             var client = new MqttClientFactory().CreateMqttClient();
             client.ApplicationMessageReceivedAsync += OnMessageAsync;
             client.DisconnectedAsync += e =>
@@ -139,13 +130,13 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             try
             {
                 var clientId = MqttConnector.NewClientId(options.Connection.ClientIdPrefix, "dynsec");
-                await MqttConnector.ConnectAsync(client, endpoint, clientId, options.Connection, ct).ConfigureAwait(false);
+                await MqttConnector.ConnectAsync(client, endpoint, clientId, options.Connection, ct);
 
                 var subscribed = await client.SubscribeAsync(
                     new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(f => f.WithTopic(ResponseTopic).WithAtLeastOnceQoS())
                         .Build(),
-                    ct).ConfigureAwait(false);
+                    ct);
                 var code = (int)subscribed.Items.First().ResultCode;
                 if (code >= 0x80)
                 {
@@ -166,31 +157,25 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             }
 
             current = new Session(client, gen);
-            session = current;
+            _session = current;
             return current;
         }
         finally
         {
-            connectGate.Release();
+            _connectGate.Release();
         }
     }
 
     // Runs on MQTTnet's receive loop: parse, hand over, return. Continuations run elsewhere.
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        if (e.ApplicationMessage.Topic != ResponseTopic)
-        {
-            return Task.CompletedTask;
-        }
+        if (e.ApplicationMessage.Topic != ResponseTopic) return Task.CompletedTask;
 
         try
         {
             foreach (var (id, response) in DynsecJson.ParseResponses(e.ApplicationMessage.Payload))
             {
-                if (pending.TryGetValue(id, out var waiting))
-                {
-                    waiting.Completion.TrySetResult(response);
-                }
+                if (_pending.TryGetValue(id, out var waiting)) waiting.Completion.TrySetResult(response);
             }
         }
         catch (JsonException ex)
@@ -203,7 +188,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 
     private void FailPending(int gen, string reason)
     {
-        foreach (var (_, waiting) in pending)
+        foreach (var (_, waiting) in _pending)
         {
             if (waiting.Generation == gen)
             {
@@ -219,24 +204,21 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 
     public async ValueTask DisposeAsync()
     {
-        if (disposed)
-        {
-            return;
-        }
+        if (_disposed) return;
 
-        disposed = true;
-        await connectGate.WaitAsync().ConfigureAwait(false);
+        _disposed = true;
+        await _connectGate.WaitAsync();
         try
         {
-            if (session is { } current)
+            if (_session is { } current)
             {
-                session = null;
+                _session = null;
                 if (current.Client.IsConnected)
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                     try
                     {
-                        await current.Client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+                        await current.Client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
@@ -250,7 +232,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
         }
         finally
         {
-            connectGate.Release();
+            _connectGate.Release();
         }
     }
 }

@@ -21,34 +21,28 @@ public sealed record DynsecOptions
 /// </summary>
 public sealed class DynsecConnectionPool(DynsecOptions? options = null) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<MqttEndpoint, Lazy<DynsecConnection>> connections = new();
+    private readonly ConcurrentDictionary<MqttEndpoint, Lazy<DynsecConnection>> _connections = new();
 
     public DynsecOptions Options { get; } = options ?? DynsecOptions.Default;
 
-    public int Count => connections.Count;
+    public int Count => _connections.Count;
 
     public MosquittoDynsec For(MqttEndpoint endpoint) => new(Get(endpoint));
 
     /// <summary>Closes and forgets the connection for <paramref name="endpoint"/>, for example after its password changed.</summary>
     public async ValueTask EvictAsync(MqttEndpoint endpoint)
     {
-        if (connections.TryRemove(endpoint, out var lazy) && lazy.IsValueCreated)
-        {
-            await lazy.Value.DisposeAsync().ConfigureAwait(false);
-        }
+        if (_connections.TryRemove(endpoint, out var lazy) && lazy.IsValueCreated) await lazy.Value.DisposeAsync();
     }
 
     internal DynsecConnection Get(MqttEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return connections.GetOrAdd(endpoint, ep => new Lazy<DynsecConnection>(() => new DynsecConnection(ep, Options))).Value;
+        return _connections.GetOrAdd(endpoint, ep => new Lazy<DynsecConnection>(() => new DynsecConnection(ep, Options))).Value;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var endpoint in connections.Keys.ToList())
-        {
-            await EvictAsync(endpoint).ConfigureAwait(false);
-        }
+        foreach (var endpoint in _connections.Keys.ToList()) await EvictAsync(endpoint);
     }
 }

@@ -39,18 +39,12 @@ internal static class DynsecJson
     {
         var result = new List<(string, DynsecResponse)>();
         using var doc = JsonDocument.Parse(payload);
-        if (!doc.RootElement.TryGetProperty("responses", out var responses) || responses.ValueKind != JsonValueKind.Array)
-        {
-            return result;
-        }
+        if (!doc.RootElement.TryGetProperty("responses", out var responses) || responses.ValueKind != JsonValueKind.Array) return result;
 
         foreach (var r in responses.EnumerateArray())
         {
             var correlation = GetString(r, "correlationData");
-            if (correlation is null)
-            {
-                continue;
-            }
+            if (correlation is null) continue;
 
             var data = r.TryGetProperty("data", out var d) ? d.Clone() : default;
             result.Add((correlation, new DynsecResponse(GetString(r, "command") ?? "", GetString(r, "error"), data)));
@@ -69,9 +63,7 @@ internal static class DynsecJson
             {
                 var wire = GetString(a, "acltype");
                 if (!DynsecAclTypes.TryParse(wire, out var type))
-                {
                     throw new FormatException($"the broker returned an unknown acltype '{wire}'");
-                }
 
                 acls.Add(new DynsecAcl(type, GetString(a, "topic") ?? "", GetInt(a, "priority") ?? 0, GetBool(a, "allow") ?? false));
             }

@@ -14,11 +14,11 @@ public sealed class MosquittoDynsec
     private const string ClientExists = "Client already exists";
     private const string GroupNotFound = "Group not found";
 
-    private readonly DynsecConnection connection;
+    private readonly DynsecConnection _connection;
 
-    internal MosquittoDynsec(DynsecConnection connection) => this.connection = connection;
+    internal MosquittoDynsec(DynsecConnection connection) => _connection = connection;
 
-    public MqttEndpoint Endpoint => connection.Endpoint;
+    public MqttEndpoint Endpoint => _connection.Endpoint;
 
     // ---- roles ----
 
@@ -26,7 +26,7 @@ public sealed class MosquittoDynsec
     public async Task<DynsecRole?> GetRoleAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "role name");
-        var r = await RunOneAsync(DynsecCommand.GetRole(name), ct, RoleNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.GetRole(name), ct, RoleNotFound);
         return r.Ok ? DynsecJson.ParseRole(r.Data) : null;
     }
 
@@ -41,25 +41,16 @@ public sealed class MosquittoDynsec
         RequireValidAcls(acls);
         var create = DynsecCommand.CreateRole(name, textName, acls);
         var get = DynsecCommand.GetRole(name);
-        var responses = await connection.ExecuteAsync([create, get], ct).ConfigureAwait(false);
-        if (responses[0].Ok)
-        {
-            return DynsecUpsertResult.Created;
-        }
+        var responses = await _connection.ExecuteAsync([create, get], ct);
+        if (responses[0].Ok) return DynsecUpsertResult.Created;
 
-        if (responses[0].Error != RoleExists)
-        {
-            throw BrokerError(create, responses[0].Error!);
-        }
+        if (responses[0].Error != RoleExists) throw BrokerError(create, responses[0].Error!);
 
         EnsureOk(get, responses[1]);
         var existing = DynsecJson.ParseRole(responses[1].Data);
-        if ((existing.TextName ?? "") == (textName ?? "") && existing.HasSameAcls(acls))
-        {
-            return DynsecUpsertResult.Unchanged;
-        }
+        if ((existing.TextName ?? "") == (textName ?? "") && existing.HasSameAcls(acls)) return DynsecUpsertResult.Unchanged;
 
-        await RunOneAsync(DynsecCommand.ModifyRole(name, textName ?? "", acls), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.ModifyRole(name, textName ?? "", acls), ct);
         return DynsecUpsertResult.Updated;
     }
 
@@ -68,7 +59,7 @@ public sealed class MosquittoDynsec
     {
         RequireName(name, "role name");
         RequireValidAcls(acls);
-        await RunOneAsync(DynsecCommand.ModifyRole(name, null, acls), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.ModifyRole(name, null, acls), ct);
     }
 
     /// <summary>
@@ -91,19 +82,13 @@ public sealed class MosquittoDynsec
             var get = DynsecCommand.GetRole(name);
             var listClients = DynsecCommand.ListClients();
             var listGroups = DynsecCommand.ListGroups();
-            var state = await connection.ExecuteAsync([get, listClients, listGroups], ct).ConfigureAwait(false);
-            if (!state[0].Ok && state[0].Error != RoleNotFound)
-            {
-                throw BrokerError(get, state[0].Error!);
-            }
+            var state = await _connection.ExecuteAsync([get, listClients, listGroups], ct);
+            if (!state[0].Ok && state[0].Error != RoleNotFound) throw BrokerError(get, state[0].Error!);
 
             EnsureOk(listClients, state[1]);
             EnsureOk(listGroups, state[2]);
             existed |= state[0].Ok;
-            if (!state[0].Ok)
-            {
-                return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
-            }
+            if (!state[0].Ok) return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
 
             var holdingClients = DynsecJson.Items(state[1].Data, "clients")
                 .Select(DynsecJson.ParseClient).Where(c => c.HasRole(name)).Select(c => c.Username).ToList();
@@ -113,7 +98,7 @@ public sealed class MosquittoDynsec
             if (holdingClients.Count == 0 && holdingGroups.Count == 0)
             {
                 var delete = DynsecCommand.DeleteRole(name);
-                await RunOneAsync(delete, ct, RoleNotFound).ConfigureAwait(false);
+                await RunOneAsync(delete, ct, RoleNotFound);
                 return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
             }
 
@@ -126,14 +111,12 @@ public sealed class MosquittoDynsec
             var removals = holdingClients.Select(c => DynsecCommand.RemoveClientRole(c, name))
                 .Concat(holdingGroups.Select(g => DynsecCommand.RemoveGroupRole(g, name)))
                 .ToList();
-            var removed = await connection.ExecuteAsync(removals, ct).ConfigureAwait(false);
+            var removed = await _connection.ExecuteAsync(removals, ct);
             for (var i = 0; i < removals.Count; i++)
             {
                 // A holder deleted in the meantime holds nothing; a role deleted in the meantime is found gone next round.
                 if (!removed[i].Ok && removed[i].Error is not (ClientNotFound or GroupNotFound or RoleNotFound))
-                {
                     throw BrokerError(removals[i], removed[i].Error!);
-                }
             }
 
             clients.UnionWith(holdingClients);
@@ -147,7 +130,7 @@ public sealed class MosquittoDynsec
     public async Task<DynsecClient?> GetClientAsync(string username, CancellationToken ct = default)
     {
         RequireName(username, "username");
-        var r = await RunOneAsync(DynsecCommand.GetClient(username), ct, ClientNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.GetClient(username), ct, ClientNotFound);
         return r.Ok ? DynsecJson.ParseClient(r.Data.GetProperty("client")) : null;
     }
 
@@ -160,7 +143,7 @@ public sealed class MosquittoDynsec
         CancellationToken ct = default)
     {
         RequireName(username, "username");
-        var r = await RunOneAsync(DynsecCommand.CreateClient(username, password, textName, roles), ct, ClientExists).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.CreateClient(username, password, textName, roles), ct, ClientExists);
         return r.Ok;
     }
 
@@ -168,7 +151,7 @@ public sealed class MosquittoDynsec
     public async Task<bool> DeleteClientAsync(string username, CancellationToken ct = default)
     {
         RequireName(username, "username");
-        var r = await RunOneAsync(DynsecCommand.DeleteClient(username), ct, ClientNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.DeleteClient(username), ct, ClientNotFound);
         return r.Ok;
     }
 
@@ -176,7 +159,7 @@ public sealed class MosquittoDynsec
     {
         RequireName(username, "username");
         ArgumentNullException.ThrowIfNull(password);
-        await RunOneAsync(DynsecCommand.SetClientPassword(username, password), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.SetClientPassword(username, password), ct);
     }
 
     /// <summary>
@@ -187,27 +170,18 @@ public sealed class MosquittoDynsec
     {
         RequireName(username, "username");
         RequireName(roleName, "role name");
-        var client = await GetClientAsync(username, ct).ConfigureAwait(false)
+        var client = await GetClientAsync(username, ct)
             ?? throw new DynsecException(DynsecErrorKind.BrokerError, "addClientRole", $"{username}/{roleName}", Endpoint.Url,
                 $"dynsec addClientRole '{username}/{roleName}' failed on {Endpoint.Url}: {ClientNotFound}", ClientNotFound);
-        if (client.HasRole(roleName))
-        {
-            return false;
-        }
+        if (client.HasRole(roleName)) return false;
 
         var add = DynsecCommand.AddClientRole(username, roleName, priority);
-        var r = await RunOneAsync(add, ct, "Internal error").ConfigureAwait(false);
-        if (r.Ok)
-        {
-            return true;
-        }
+        var r = await RunOneAsync(add, ct, "Internal error");
+        if (r.Ok) return true;
 
         // Someone else added it between our check and our add.
-        var again = await GetClientAsync(username, ct).ConfigureAwait(false);
-        if (again is not null && again.HasRole(roleName))
-        {
-            return false;
-        }
+        var again = await GetClientAsync(username, ct);
+        if (again is not null && again.HasRole(roleName)) return false;
 
         throw BrokerError(add, r.Error!);
     }
@@ -217,18 +191,18 @@ public sealed class MosquittoDynsec
     {
         RequireName(username, "username");
         RequireName(roleName, "role name");
-        await RunOneAsync(DynsecCommand.RemoveClientRole(username, roleName), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.RemoveClientRole(username, roleName), ct);
     }
 
     public async Task<IReadOnlyList<DynsecClient>> ListClientsAsync(CancellationToken ct = default)
     {
-        var r = await RunOneAsync(DynsecCommand.ListClients(), ct).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.ListClients(), ct);
         return DynsecJson.Items(r.Data, "clients").Select(DynsecJson.ParseClient).ToList();
     }
 
     public async Task<IReadOnlyList<DynsecGroup>> ListGroupsAsync(CancellationToken ct = default)
     {
-        var r = await RunOneAsync(DynsecCommand.ListGroups(), ct).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.ListGroups(), ct);
         return DynsecJson.Items(r.Data, "groups").Select(DynsecJson.ParseGroup).ToList();
     }
 
@@ -237,7 +211,7 @@ public sealed class MosquittoDynsec
     public async Task<DynsecGroup?> GetGroupAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "group name");
-        var r = await RunOneAsync(DynsecCommand.GetGroup(name), ct, GroupNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.GetGroup(name), ct, GroupNotFound);
         return r.Ok ? DynsecJson.ParseGroup(r.Data.GetProperty("group")) : null;
     }
 
@@ -245,7 +219,7 @@ public sealed class MosquittoDynsec
     public async Task<bool> CreateGroupAsync(string name, IReadOnlyList<DynsecRoleRef>? roles = null, CancellationToken ct = default)
     {
         RequireName(name, "group name");
-        var r = await RunOneAsync(DynsecCommand.CreateGroup(name, roles), ct, "Group already exists").ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.CreateGroup(name, roles), ct, "Group already exists");
         return r.Ok;
     }
 
@@ -253,13 +227,13 @@ public sealed class MosquittoDynsec
     public async Task<bool> DeleteGroupAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "group name");
-        var r = await RunOneAsync(DynsecCommand.DeleteGroup(name), ct, GroupNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.DeleteGroup(name), ct, GroupNotFound);
         return r.Ok;
     }
 
     /// <summary>A cheap read-only round trip that proves the plugin answers for this login.</summary>
     public async Task PingAsync(CancellationToken ct = default) =>
-        await RunOneAsync(DynsecCommand.GetDefaultAclAccess(), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.GetDefaultAclAccess(), ct);
 
     /// <summary>The reason a role ACL list would be refused, or null. Dynsec itself accepts "" and duplicates.</summary>
     public static string? ValidateAcls(IEnumerable<DynsecAcl>? acls, bool throwOnError = false)
@@ -302,29 +276,21 @@ public sealed class MosquittoDynsec
     private static void RequireName(string name, string what)
     {
         if (string.IsNullOrEmpty(name))
-        {
             throw new ArgumentException($"the dynsec {what} must not be empty", what == "username" ? "username" : "name");
-        }
     }
 
     /// <summary>Runs one command; an error listed in <paramref name="tolerated"/> is returned instead of thrown.</summary>
     private async Task<DynsecResponse> RunOneAsync(DynsecCommand command, CancellationToken ct, params string[] tolerated)
     {
-        var r = (await connection.ExecuteAsync([command], ct).ConfigureAwait(false))[0];
-        if (!r.Ok && !tolerated.Contains(r.Error))
-        {
-            throw BrokerError(command, r.Error!);
-        }
+        var r = (await _connection.ExecuteAsync([command], ct))[0];
+        if (!r.Ok && !tolerated.Contains(r.Error)) throw BrokerError(command, r.Error!);
 
         return r;
     }
 
     private void EnsureOk(DynsecCommand command, DynsecResponse response)
     {
-        if (!response.Ok)
-        {
-            throw BrokerError(command, response.Error!);
-        }
+        if (!response.Ok) throw BrokerError(command, response.Error!);
     }
 
     private DynsecException BrokerError(DynsecCommand command, string error) =>
