@@ -88,11 +88,11 @@ public static class MqttProbe
         string? dynsecError = null;
         if (options.CheckDynsec && endpoint.Credentials is not null)
         {
-            var dynsecOptions = new DynsecOptions { Connection = options.Connection, CommandTimeout = options.DynsecTimeout };
-            await using var admin = new DynsecConnection(endpoint, dynsecOptions);
+            // A pool of its own: the probe's connection closes with the probe instead of staying open for the provider.
+            await using var admins = new DynsecConnectionPool(new DynsecOptions { Connection = options.Connection, CommandTimeout = options.DynsecTimeout });
             try
             {
-                await new MosquittoDynsec(admin).PingAsync(ct);
+                await admins.For(endpoint).PingAsync(ct);
                 dynsec = true;
             }
             catch (DynsecException e)

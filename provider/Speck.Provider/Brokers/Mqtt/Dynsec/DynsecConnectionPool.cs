@@ -35,7 +35,7 @@ public sealed class DynsecConnectionPool(DynsecOptions? options = null) : IAsync
         if (_connections.TryRemove(endpoint, out var lazy) && lazy.IsValueCreated) await lazy.Value.DisposeAsync();
     }
 
-    internal DynsecConnection Get(MqttEndpoint endpoint)
+    private DynsecConnection Get(MqttEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         return _connections.GetOrAdd(endpoint, ep => new Lazy<DynsecConnection>(() => new DynsecConnection(ep, Options))).Value;
