@@ -44,7 +44,7 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var (name, ownerTag) = (request.Name, request.OwnerTag);
         if (Admin(endpoint) is not { } admin)
         {
-            var check = await Guard(endpoint, () => _topicChecks.CheckAsync(User(endpoint), name, ProbeOptions().Connection, ct));
+            var check = await CheckTopicAsync(endpoint, name, ct);
             if (!check.Accepted)
                 throw ProviderException.Precondition($"the broker at {MqttUrl.Redact(endpoint.Url)} refused topic '{name}': {check.Reason} ({check.ReasonCode})");
             return new TopicRecord(name, ownerTag, null, null, []);
@@ -53,13 +53,13 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var (pub, sub) = (RoleName("pub", name), RoleName("sub", name));
         foreach (var role in new[] { pub, sub })
         {
-            var existing = await Guard(endpoint, () => dynsec.GetRoleAsync(role, ct));
+            var existing = await dynsec.GetRoleAsync(role, ct);
             if (existing is not null && Owner(existing) is { } other && other != ownerTag)
                 throw ProviderException.Precondition(
                     $"role '{role}' for topic '{name}' already exists and belongs to another resource (owner {other}): import the topic instead of creating it");
         }
-        await Guard(endpoint, () => dynsec.CreateRoleAsync(pub, OwnerPrefix + ownerTag, PublishAcls(name), ct));
-        await Guard(endpoint, () => dynsec.CreateRoleAsync(sub, OwnerPrefix + ownerTag, SubscribeAcls(name), ct));
+        await dynsec.CreateRoleAsync(pub, OwnerPrefix + ownerTag, PublishAcls(name), ct);
+        await dynsec.CreateRoleAsync(sub, OwnerPrefix + ownerTag, SubscribeAcls(name), ct);
         return new TopicRecord(name, ownerTag, pub, sub, []);
     }
 
@@ -68,8 +68,8 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         if (Admin(endpoint) is not { } admin) return recorded with { Drift = [] };
         var dynsec = dynsecPool.For(admin);
         var (pubName, subName) = (RoleName("pub", recorded.Name), RoleName("sub", recorded.Name));
-        var pub = await Guard(endpoint, () => dynsec.GetRoleAsync(pubName, ct));
-        var sub = await Guard(endpoint, () => dynsec.GetRoleAsync(subName, ct));
+        var pub = await dynsec.GetRoleAsync(pubName, ct);
+        var sub = await dynsec.GetRoleAsync(subName, ct);
         if (pub is null && sub is null) return null;
 
         var owner = recorded.OwnerTag.Length > 0 ? recorded.OwnerTag : Owner(pub ?? sub!) ?? "";
@@ -86,14 +86,14 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var notes = new List<string>();
         foreach (var role in new[] { recorded.PublishRole, recorded.SubscribeRole }.OfType<string>())
         {
-            var existing = await Guard(endpoint, () => dynsec.GetRoleAsync(role, ct));
+            var existing = await dynsec.GetRoleAsync(role, ct);
             if (existing is null) continue;
             if (Owner(existing) is { } other && other != recorded.OwnerTag)
             {
                 notes.Add($"role '{role}' now belongs to another resource (owner {other}); left in place");
                 continue;
             }
-            var deletion = await Guard(endpoint, () => dynsec.DeleteRoleSafelyAsync(role, ct));
+            var deletion = await dynsec.DeleteRoleSafelyAsync(role, ct);
             if (deletion.RemovedFromClients.Count > 0)
                 notes.Add($"role '{role}' was taken from clients {string.Join(", ", deletion.RemovedFromClients)} before it was deleted");
         }
@@ -152,22 +152,12 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         },
     };
 
-    /// <summary>Maps broker failures to what they mean for the engine: unreachable is clean, a lost answer is unknown.</summary>
-    internal static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
+    /// <summary>Without an admin a topic is what the broker lets the site's login subscribe to.</summary>
+    private async Task<MqttTopicCheckResult> CheckTopicAsync(BrokerEndpoint endpoint, string topic, CancellationToken ct)
     {
         try
         {
-            return await op();
-        }
-        catch (DynsecException e)
-        {
-            var where = MqttUrl.Redact(endpoint.Url);
-            throw e.Kind switch
-            {
-                DynsecErrorKind.ConnectFailed => ProviderException.Unavailable($"MQTT broker at {where}: {e.Message}", e),
-                DynsecErrorKind.Timeout or DynsecErrorKind.ConnectionLost => ProviderException.OutcomeUnknown($"MQTT broker at {where}: {e.Message}", e),
-                _ => ProviderException.Precondition($"MQTT broker at {where}: {e.Message}"),
-            };
+            return await _topicChecks.CheckAsync(User(endpoint), topic, ProbeOptions().Connection, ct);
         }
         catch (MqttConnectException e)
         {

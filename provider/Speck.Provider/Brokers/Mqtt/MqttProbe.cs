@@ -98,7 +98,7 @@ public static class MqttProbe
             catch (DynsecException e)
             {
                 dynsec = false;
-                dynsecError = e.Message;
+                dynsecError = e.Reason;
             }
         }
 

@@ -100,7 +100,7 @@ public class DynsecRoleAndClientTests(DynsecBrokerFixture fx) : IClassFixture<Dy
     {
         var name = MqttTest.Unique("ghost");
         var e = await Assert.ThrowsAsync<DynsecException>(() => Dynsec.SetRoleAclsAsync(name, []));
-        Assert.Equal(DynsecErrorKind.BrokerError, e.Kind);
+        Assert.Equal(DynsecErrorKind.BrokerError, e.ErrorKind);
         Assert.Equal("modifyRole", e.Command);
         Assert.Equal(name, e.Subject);
         // modifyRole words it differently from getRole/deleteRole ("Role not found") on 2.0.11.
@@ -158,7 +158,7 @@ public class DynsecRoleAndClientTests(DynsecBrokerFixture fx) : IClassFixture<Dy
         var client = await Dynsec.GetClientAsync(user);
         Assert.True(client!.HasRole(role));
         Assert.Equal(DynsecErrorKind.BrokerError, (await Assert.ThrowsAsync<DynsecException>(() =>
-            Dynsec.AddClientRoleAsync(MqttTest.Unique("nobody"), role))).Kind);
+            Dynsec.AddClientRoleAsync(MqttTest.Unique("nobody"), role))).ErrorKind);
     }
 
     [Fact]
