@@ -51,15 +51,21 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         }
         var dynsec = dynsecPool.For(admin);
         var (pub, sub) = (RoleName("pub", name), RoleName("sub", name));
-        foreach (var role in new[] { pub, sub })
+        // Each role is read once: for the owner check, then as the state the create or update starts from.
+        var roles = new[] { (Name: pub, Acls: PublishAcls(name)), (Name: sub, Acls: SubscribeAcls(name)) };
+        var existing = new DynsecRole?[roles.Length];
+        for (var i = 0; i < roles.Length; i++)
         {
-            var existing = await dynsec.GetRoleAsync(role, ct);
-            if (existing is not null && Owner(existing) is { } other && other != ownerTag)
+            existing[i] = await dynsec.GetRoleAsync(roles[i].Name, ct);
+            if (existing[i] is { } role && Owner(role) is { } other && other != ownerTag)
                 throw ProviderException.Precondition(
-                    $"role '{role}' for topic '{name}' already exists and belongs to another resource (owner {other}): import the topic instead of creating it");
+                    $"role '{roles[i].Name}' for topic '{name}' already exists and belongs to another resource (owner {other}): import the topic instead of creating it");
         }
-        await dynsec.CreateRoleAsync(pub, OwnerPrefix + ownerTag, PublishAcls(name), ct);
-        await dynsec.CreateRoleAsync(sub, OwnerPrefix + ownerTag, SubscribeAcls(name), ct);
+        for (var i = 0; i < roles.Length; i++)
+        {
+            if (existing[i] is { } role) await dynsec.UpdateRoleAsync(role, OwnerPrefix + ownerTag, roles[i].Acls, ct);
+            else await dynsec.CreateRoleAsync(roles[i].Name, OwnerPrefix + ownerTag, roles[i].Acls, ct);
+        }
         return new TopicRecord(name, ownerTag, pub, sub, []);
     }
 
@@ -86,6 +92,7 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var notes = new List<string>();
         foreach (var role in new[] { recorded.PublishRole, recorded.SubscribeRole }.OfType<string>())
         {
+            // The one read of the role, for the owner check: the safe delete itself reads only its holders.
             var existing = await dynsec.GetRoleAsync(role, ct);
             if (existing is null) continue;
             if (Owner(existing) is { } other && other != recorded.OwnerTag)

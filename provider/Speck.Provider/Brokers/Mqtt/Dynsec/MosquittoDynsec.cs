@@ -31,26 +31,33 @@ public sealed class MosquittoDynsec
     }
 
     /// <summary>
-    /// Creates the role, or if it already exists makes its text name and ACLs equal to the given ones.
-    /// A null <paramref name="textName"/> is treated as "" for comparison.
+    /// Creates the role, or if it already exists makes its text name and ACLs equal to the given ones (reading it
+    /// only then). A null <paramref name="textName"/> is treated as "" for comparison.
     /// </summary>
     public async Task<DynsecUpsertResult> CreateRoleAsync(
         string name, string? textName, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
     {
         RequireName(name, "role name");
         RequireValidAcls(acls);
-        var create = DynsecCommand.CreateRole(name, textName, acls);
-        var get = DynsecCommand.GetRole(name);
-        var responses = await _connection.ExecuteAsync([create, get], ct);
-        if (responses[0].Ok) return DynsecUpsertResult.Created;
+        var created = await RunOneAsync(DynsecCommand.CreateRole(name, textName, acls), ct, RoleExists);
+        if (created.Ok) return DynsecUpsertResult.Created;
+        var existing = await RunOneAsync(DynsecCommand.GetRole(name), ct);
+        return await UpdateRoleAsync(DynsecJson.ParseRole(existing.Data), textName, acls, ct);
+    }
 
-        if (responses[0].Error != RoleExists) throw BrokerError(create, responses[0].Error!);
-
-        EnsureOk(get, responses[1]);
-        var existing = DynsecJson.ParseRole(responses[1].Data);
-        if ((existing.TextName ?? "") == (textName ?? "") && existing.HasSameAcls(acls)) return DynsecUpsertResult.Unchanged;
-
-        await RunOneAsync(DynsecCommand.ModifyRole(name, textName ?? "", acls), ct);
+    /// <summary>
+    /// Makes a role the caller has just read (<paramref name="current"/>) have the given text name and ACLs, with
+    /// modifyRole only when they differ; the caller's read is the only one. A null <paramref name="textName"/> is
+    /// treated as "".
+    /// </summary>
+    public async Task<DynsecUpsertResult> UpdateRoleAsync(
+        DynsecRole current, string? textName, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        RequireName(current.Name, "role name");
+        RequireValidAcls(acls);
+        if ((current.TextName ?? "") == (textName ?? "") && current.HasSameAcls(acls)) return DynsecUpsertResult.Unchanged;
+        await RunOneAsync(DynsecCommand.ModifyRole(current.Name, textName ?? "", acls), ct);
         return DynsecUpsertResult.Updated;
     }
 
@@ -65,40 +72,35 @@ public sealed class MosquittoDynsec
     /// <summary>
     /// Removes the role from every client and group that holds it, then deletes it. Deleting a role that a client still
     /// holds is a use-after-free in 2.0.11 that can crash the broker (docs/mosquitto-dynsec.md
-    /// §Deleting a role held by a client). A role that does not exist counts as already deleted. A holder added
-    /// concurrently between the final check and deleteRole (one round trip) is not covered; Pulumi's delete ordering
-    /// avoids that.
+    /// §Deleting a role held by a client). The role itself is not read: the holders come from listClients and
+    /// listGroups, and deleteRole's answer tells whether it existed; one that does not exist counts as already
+    /// deleted. A holder added concurrently between the final check and deleteRole (one round trip) is not covered;
+    /// Pulumi's delete ordering avoids that.
     /// </summary>
     public async Task<DynsecRoleDeletion> DeleteRoleSafelyAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "role name");
         var clients = new SortedSet<string>(StringComparer.Ordinal);
         var groups = new SortedSet<string>(StringComparer.Ordinal);
-        var existed = false;
 
         // Repeat until nobody holds it, so holders added while we were removing are caught too.
         for (var round = 0; ; round++)
         {
-            var get = DynsecCommand.GetRole(name);
             var listClients = DynsecCommand.ListClients();
             var listGroups = DynsecCommand.ListGroups();
-            var state = await _connection.ExecuteAsync([get, listClients, listGroups], ct);
-            if (!state[0].Ok && state[0].Error != RoleNotFound) throw BrokerError(get, state[0].Error!);
-
-            EnsureOk(listClients, state[1]);
-            EnsureOk(listGroups, state[2]);
-            existed |= state[0].Ok;
-            if (!state[0].Ok) return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
-
-            var holdingClients = DynsecJson.Items(state[1].Data, "clients")
+            var state = await _connection.ExecuteAsync([listClients, listGroups], ct);
+            EnsureOk(listClients, state[0]);
+            EnsureOk(listGroups, state[1]);
+            var holdingClients = DynsecJson.Items(state[0].Data, "clients")
                 .Select(DynsecJson.ParseClient).Where(c => c.HasRole(name)).Select(c => c.Username).ToList();
-            var holdingGroups = DynsecJson.Items(state[2].Data, "groups")
+            var holdingGroups = DynsecJson.Items(state[1].Data, "groups")
                 .Select(DynsecJson.ParseGroup).Where(g => g.HasRole(name)).Select(g => g.Name).ToList();
 
             if (holdingClients.Count == 0 && holdingGroups.Count == 0)
             {
-                var delete = DynsecCommand.DeleteRole(name);
-                await RunOneAsync(delete, ct, RoleNotFound);
+                var deleted = await RunOneAsync(DynsecCommand.DeleteRole(name), ct, RoleNotFound);
+                // A role that was held existed, even if someone else deleted it after we took it off its holders.
+                var existed = deleted.Ok || clients.Count > 0 || groups.Count > 0;
                 return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
             }
 
