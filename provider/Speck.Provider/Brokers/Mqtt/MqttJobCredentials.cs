@@ -28,14 +28,15 @@ public sealed class MqttJobCredentials(ConfigSource config, DynsecConnectionPool
             throw ProviderException.Precondition(
                 $"broker client '{access.Username}' already exists and belongs to another job (owner {other})");
 
-        // Every change makes the broker drop the job's connection, so only what differs is changed.
+        // Every change makes the broker drop the job's connection, so only what differs is changed, judged from the
+        // one read of the client above.
         if (!await LogsInAsync(broker, access.Username, password, ct))
             await dynsec.SetClientPasswordAsync(access.Username, password, ct);
         var held = existing.Roles.Select(r => r.RoleName).ToHashSet(StringComparer.Ordinal);
         foreach (var role in held.Except(access.Roles))
             await dynsec.RemoveClientRoleAsync(access.Username, role, ct);
         foreach (var role in access.Roles.Except(held))
-            await dynsec.AddClientRoleAsync(access.Username, role, ct: ct);
+            await dynsec.AddClientRoleAsync(existing, role, ct: ct);
         return new JobAccessRecord(access.Username, access.Roles, []);
     }
 

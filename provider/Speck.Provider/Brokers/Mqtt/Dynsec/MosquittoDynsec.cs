@@ -175,14 +175,26 @@ public sealed class MosquittoDynsec
         var client = await GetClientAsync(username, ct)
             ?? throw new DynsecException(DynsecErrorKind.BrokerError, "addClientRole", $"{username}/{roleName}", Endpoint.Url,
                 $"dynsec addClientRole '{username}/{roleName}' failed on {Endpoint.Url}: {ClientNotFound}", ClientNotFound);
-        if (client.HasRole(roleName)) return false;
+        return await AddClientRoleAsync(client, roleName, priority, ct);
+    }
 
-        var add = DynsecCommand.AddClientRole(username, roleName, priority);
+    /// <summary>
+    /// Gives a client the caller has just read (<paramref name="current"/>) the role, checking the duplicate against
+    /// that read instead of reading the client again. Returns false when it already had it.
+    /// </summary>
+    public async Task<bool> AddClientRoleAsync(DynsecClient current, string roleName, int? priority = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        RequireName(current.Username, "username");
+        RequireName(roleName, "role name");
+        if (current.HasRole(roleName)) return false;
+
+        var add = DynsecCommand.AddClientRole(current.Username, roleName, priority);
         var r = await RunOneAsync(add, ct, "Internal error");
         if (r.Ok) return true;
 
-        // Someone else added it between our check and our add.
-        var again = await GetClientAsync(username, ct);
+        // Someone else added it between the caller's read and our add.
+        var again = await GetClientAsync(current.Username, ct);
         if (again is not null && again.HasRole(roleName)) return false;
 
         throw BrokerError(add, r.Error!);
