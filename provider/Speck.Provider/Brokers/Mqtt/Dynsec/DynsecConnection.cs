@@ -8,8 +8,9 @@ namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 /// <summary>
 /// One long-lived MQTT v5 connection to a broker's dynsec control topic, shared by concurrent callers.
 /// Responses are matched by correlationData (prefixed per connection, because every admin client
-/// subscribed to the response topic also receives everyone else's responses). It reconnects lazily on
-/// the next call after a drop and fails in-flight calls at once when the connection goes away.
+/// subscribed to the response topic also receives everyone else's responses: docs/mosquitto-dynsec.md
+/// §Control messages and their answers). It reconnects lazily on the next call after a drop and fails in-flight
+/// calls at once when the connection goes away.
 /// </summary>
 internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions options) : IAsyncDisposable
 {

@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
-/// <summary>One entry of the broker's "responses" array. <see cref="Data"/> is a detached clone (or Undefined).</summary>
+/// <summary>
+/// One entry of the broker's "responses" array (docs/mosquitto-dynsec.md §Control messages and their answers).
+/// <see cref="Data"/> is a detached clone (or Undefined).
+/// </summary>
 internal readonly record struct DynsecResponse(string Command, string? Error, JsonElement Data)
 {
     public bool Ok => Error is null;
@@ -85,7 +88,7 @@ internal static class DynsecJson
         Refs(group, "roles", "rolename").Select(x => new DynsecRoleRef(x.Name, x.Priority)).ToList(),
         Refs(group, "clients", "username").Select(x => x.Name).ToList());
 
-    /// <summary>listClients/listGroups data: objects when verbose, bare names otherwise.</summary>
+    /// <summary>listClients/listGroups data: objects when verbose, bare names otherwise (docs/mosquitto-dynsec.md **Answers read back**).</summary>
     public static IEnumerable<JsonElement> Items(JsonElement data, string property) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray()

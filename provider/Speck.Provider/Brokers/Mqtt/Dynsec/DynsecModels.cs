@@ -12,7 +12,7 @@ public enum DynsecAclType
 
 public static class DynsecAclTypes
 {
-    /// <summary>The exact acltype strings dynsec 2.0.11 accepts.</summary>
+    /// <summary>The exact acltype strings dynsec 2.0.11 accepts for a role (docs/mosquitto-dynsec.md **ACL types**).</summary>
     public static string ToWire(this DynsecAclType type) => type switch
     {
         DynsecAclType.PublishClientSend => "publishClientSend",
@@ -41,8 +41,9 @@ public static class DynsecAclTypes
 }
 
 /// <summary>
-/// One role ACL. <see cref="Allow"/> is always sent, because 2.0.11 stores an ACL without it as a deny.
-/// Dynsec identifies an ACL by (type, topic); higher priority is evaluated first.
+/// One role ACL. <see cref="Allow"/> is always sent, because 2.0.11 stores an ACL without it as a deny; dynsec
+/// identifies an ACL by (type, topic); higher priority is evaluated first (docs/mosquitto-dynsec.md
+/// §Quirks of 2.0.11 commands, **ACL types**).
 /// </summary>
 public sealed record DynsecAcl(DynsecAclType AclType, string Topic, int Priority = 0, bool Allow = true);
 
@@ -58,12 +59,15 @@ public sealed record DynsecRole(string Name, string? TextName, IReadOnlyList<Dyn
         .OrderBy(x => x.AclType).ThenBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Priority).ThenBy(x => x.Allow);
 }
 
-/// <summary>A role held by a client or group. Priority is null when the broker stores none (its default).</summary>
+/// <summary>
+/// A role held by a client or group. Priority is null when the broker stores none, its default
+/// (docs/mosquitto-dynsec.md **Answers read back**).
+/// </summary>
 public sealed record DynsecRoleRef(string RoleName, int? Priority = null);
 
 public sealed record DynsecGroupRef(string GroupName, int? Priority = null);
 
-/// <summary>A dynsec client. Passwords are write-only in dynsec, so there is nothing to read back.</summary>
+/// <summary>A dynsec client. Passwords are write-only in dynsec (docs/mosquitto-dynsec.md §Passwords are write-only).</summary>
 public sealed record DynsecClient(
     string Username,
     string? TextName,

@@ -1,13 +1,18 @@
 namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
 /// <summary>
-/// Typed Mosquitto dynamic-security operations over a pooled admin connection. Cheap to create; get one from
-/// <see cref="DynsecConnectionPool.For"/>. The operations smooth over the 2.0.11 quirks
-/// (docs/mosquitto-dynsec.md §Quirks of 2.0.11 commands): creates are idempotent, a duplicate addClientRole is checked
-/// for first, ACLs always carry "allow", and roles are detached from every holder before deleteRole.
+/// The dynamic-security client: typed Mosquitto dynsec operations over a pooled admin connection, and the only way in
+/// to the rest of this folder. Cheap to create; get one from <see cref="DynsecConnectionPool.For"/> (the provider's
+/// pool is made by SpeckFactory). The operations smooth over the 2.0.11 quirks (docs/mosquitto-dynsec.md
+/// §Quirks of 2.0.11 commands): creates are idempotent, a duplicate addClientRole is checked for first, ACLs always
+/// carry "allow", and roles are detached from every holder before deleteRole. Failures are
+/// <see cref="DynsecException"/>, already the provider's failures. Callers that have just read a role or client pass
+/// that read in (<see cref="UpdateRoleAsync"/>, <see cref="AddClientRoleAsync(DynsecClient, string, int?, CancellationToken)"/>)
+/// so an operation reads each once.
 /// </summary>
 public sealed class MosquittoDynsec
 {
+    // The error answers of 2.0.11 that mean "already so" (docs/mosquitto-dynsec.md **Error answers**).
     private const string RoleNotFound = "Role not found";
     private const string RoleExists = "Role already exists";
     private const string ClientNotFound = "Client not found";
@@ -245,7 +250,7 @@ public sealed class MosquittoDynsec
         return r.Ok;
     }
 
-    /// <summary>A cheap read-only round trip that proves the plugin answers for this login.</summary>
+    /// <summary>A cheap read-only round trip that proves the plugin answers for this login (getDefaultACLAccess).</summary>
     public async Task PingAsync(CancellationToken ct = default) =>
         await RunOneAsync(DynsecCommand.GetDefaultAclAccess(), ct);
 
