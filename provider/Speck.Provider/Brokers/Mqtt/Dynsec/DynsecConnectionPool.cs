@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
+/// <summary>How the pool's admin connections connect, wait and log; the defaults serve the provider.</summary>
 public sealed record DynsecOptions
 {
     public static DynsecOptions Default { get; } = new();

@@ -66,7 +66,10 @@ public sealed class MosquittoDynsec
         return DynsecUpsertResult.Updated;
     }
 
-    /// <summary>Replaces the role's whole ACL list (modifyRole); there is no per-ACL modify in dynsec.</summary>
+    /// <summary>
+    /// Replaces the role's whole ACL list (modifyRole); there is no per-ACL modify in dynsec (docs/mosquitto-dynsec.md
+    /// §Quirks of 2.0.11 commands).
+    /// </summary>
     public async Task SetRoleAclsAsync(string name, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
     {
         RequireName(name, "role name");
