@@ -1,5 +1,6 @@
 using Speck.Provider.Brokers.Mqtt;
 using Speck.Provider.Brokers.Kafka;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Spe;
 using Speck.Provider.Spe.Flink;
 using Speck.Provider.Spe.NodeRed;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Speck.Host.Resources;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Brokers.Mqtt;
@@ -43,22 +44,28 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var (name, ownerTag) = (request.Name, request.OwnerTag);
         if (Admin(endpoint) is not { } admin)
         {
-            var check = await Guard(endpoint, () => _topicChecks.CheckAsync(User(endpoint), name, ProbeOptions().Connection, ct));
+            var check = await CheckTopicAsync(endpoint, name, ct);
             if (!check.Accepted)
                 throw ProviderException.Precondition($"the broker at {MqttUrl.Redact(endpoint.Url)} refused topic '{name}': {check.Reason} ({check.ReasonCode})");
             return new TopicRecord(name, ownerTag, null, null, []);
         }
         var dynsec = dynsecPool.For(admin);
         var (pub, sub) = (RoleName("pub", name), RoleName("sub", name));
-        foreach (var role in new[] { pub, sub })
+        // Each role is read once: for the owner check, then as the state the create or update starts from.
+        var roles = new[] { (Name: pub, Acls: PublishAcls(name)), (Name: sub, Acls: SubscribeAcls(name)) };
+        var existing = new DynsecRole?[roles.Length];
+        for (var i = 0; i < roles.Length; i++)
         {
-            var existing = await Guard(endpoint, () => dynsec.GetRoleAsync(role, ct));
-            if (existing is not null && Owner(existing) is { } other && other != ownerTag)
+            existing[i] = await dynsec.GetRoleAsync(roles[i].Name, ct);
+            if (existing[i] is { } role && Owner(role) is { } other && other != ownerTag)
                 throw ProviderException.Precondition(
-                    $"role '{role}' for topic '{name}' already exists and belongs to another resource (owner {other}): import the topic instead of creating it");
+                    $"role '{roles[i].Name}' for topic '{name}' already exists and belongs to another resource (owner {other}): import the topic instead of creating it");
         }
-        await Guard(endpoint, () => dynsec.CreateRoleAsync(pub, OwnerPrefix + ownerTag, PublishAcls(name), ct));
-        await Guard(endpoint, () => dynsec.CreateRoleAsync(sub, OwnerPrefix + ownerTag, SubscribeAcls(name), ct));
+        for (var i = 0; i < roles.Length; i++)
+        {
+            if (existing[i] is { } role) await dynsec.UpdateRoleAsync(role, OwnerPrefix + ownerTag, roles[i].Acls, ct);
+            else await dynsec.CreateRoleAsync(roles[i].Name, OwnerPrefix + ownerTag, roles[i].Acls, ct);
+        }
         return new TopicRecord(name, ownerTag, pub, sub, []);
     }
 
@@ -67,8 +74,8 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         if (Admin(endpoint) is not { } admin) return recorded with { Drift = [] };
         var dynsec = dynsecPool.For(admin);
         var (pubName, subName) = (RoleName("pub", recorded.Name), RoleName("sub", recorded.Name));
-        var pub = await Guard(endpoint, () => dynsec.GetRoleAsync(pubName, ct));
-        var sub = await Guard(endpoint, () => dynsec.GetRoleAsync(subName, ct));
+        var pub = await dynsec.GetRoleAsync(pubName, ct);
+        var sub = await dynsec.GetRoleAsync(subName, ct);
         if (pub is null && sub is null) return null;
 
         var owner = recorded.OwnerTag.Length > 0 ? recorded.OwnerTag : Owner(pub ?? sub!) ?? "";
@@ -85,14 +92,15 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         var notes = new List<string>();
         foreach (var role in new[] { recorded.PublishRole, recorded.SubscribeRole }.OfType<string>())
         {
-            var existing = await Guard(endpoint, () => dynsec.GetRoleAsync(role, ct));
+            // The one read of the role, for the owner check: the safe delete itself reads only its holders.
+            var existing = await dynsec.GetRoleAsync(role, ct);
             if (existing is null) continue;
             if (Owner(existing) is { } other && other != recorded.OwnerTag)
             {
                 notes.Add($"role '{role}' now belongs to another resource (owner {other}); left in place");
                 continue;
             }
-            var deletion = await Guard(endpoint, () => dynsec.DeleteRoleSafelyAsync(role, ct));
+            var deletion = await dynsec.DeleteRoleSafelyAsync(role, ct);
             if (deletion.RemovedFromClients.Count > 0)
                 notes.Add($"role '{role}' was taken from clients {string.Join(", ", deletion.RemovedFromClients)} before it was deleted");
         }
@@ -151,22 +159,12 @@ public sealed partial class MqttBinder(ConfigSource config, DynsecConnectionPool
         },
     };
 
-    /// <summary>Maps broker failures to what they mean for the engine: unreachable is clean, a lost answer is unknown.</summary>
-    internal static async Task<T> Guard<T>(BrokerEndpoint endpoint, Func<Task<T>> op)
+    /// <summary>Without an admin a topic is what the broker lets the site's login subscribe to.</summary>
+    private async Task<MqttTopicCheckResult> CheckTopicAsync(BrokerEndpoint endpoint, string topic, CancellationToken ct)
     {
         try
         {
-            return await op();
-        }
-        catch (DynsecException e)
-        {
-            var where = MqttUrl.Redact(endpoint.Url);
-            throw e.Kind switch
-            {
-                DynsecErrorKind.ConnectFailed => ProviderException.Unavailable($"MQTT broker at {where}: {e.Message}", e),
-                DynsecErrorKind.Timeout or DynsecErrorKind.ConnectionLost => ProviderException.OutcomeUnknown($"MQTT broker at {where}: {e.Message}", e),
-                _ => ProviderException.Precondition($"MQTT broker at {where}: {e.Message}"),
-            };
+            return await _topicChecks.CheckAsync(User(endpoint), topic, ProbeOptions().Connection, ct);
         }
         catch (MqttConnectException e)
         {

@@ -65,7 +65,7 @@ internal static class MqttConnector
         MqttClientConnectResult result;
         try
         {
-            result = await client.ConnectAsync(mqttOptions, timeout.Token).ConfigureAwait(false);
+            result = await client.ConnectAsync(mqttOptions, timeout.Token);
         }
         catch (Exception e) when (e is not MqttConnectException)
         {
@@ -104,10 +104,7 @@ internal static class MqttConnector
             // Our own CancelAfter decides "timeout"; MQTTnet's timeout is only a backstop (it also bounds PUBACK waits).
             .WithTimeout(options.ConnectTimeout + options.ConnectTimeout);
 
-        if (endpoint.Credentials is { } credentials)
-        {
-            builder.WithCredentials(credentials.Username, credentials.Password);
-        }
+        if (endpoint.Credentials is { } credentials) builder.WithCredentials(credentials.Username, credentials.Password);
 
         if (endpoint.UseTls)
         {
@@ -150,16 +147,10 @@ internal static class MqttConnector
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (args.Chain is not null)
         {
-            foreach (var element in args.Chain.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
+            foreach (var element in args.Chain.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
         }
 
-        if (chain.Build(leaf))
-        {
-            return true;
-        }
+        if (chain.Build(leaf)) return true;
 
         var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
         problem?.Invoke($"the broker certificate does not chain to the configured CA ({status})");
@@ -200,10 +191,7 @@ internal static class MqttConnector
         }
 
         var innermost = e;
-        while (innermost.InnerException is not null)
-        {
-            innermost = innermost.InnerException;
-        }
+        while (innermost.InnerException is not null) innermost = innermost.InnerException;
 
         return new MqttConnectException(MqttConnectFailure.Other, url,
             $"connecting to {url} failed: {innermost.Message}" + (endpoint.UseTls ? " (is the port really a TLS listener?)" : ""), inner: e);
@@ -213,10 +201,7 @@ internal static class MqttConnector
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is T match)
-            {
-                return match;
-            }
+            if (e is T match) return match;
         }
 
         return null;

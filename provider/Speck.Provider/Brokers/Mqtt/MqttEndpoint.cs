@@ -42,10 +42,7 @@ public static class MqttUrl
     /// <summary>Parses or throws <see cref="FormatException"/> with a message fit for a Check failure.</summary>
     public static MqttEndpoint Parse(string? url, MqttCredentials? credentials = null, string? caCertificatePem = null)
     {
-        if (!TryParse(url, out var endpoint, out var error, credentials, caCertificatePem))
-        {
-            throw new FormatException(error);
-        }
+        if (!TryParse(url, out var endpoint, out var error, credentials, caCertificatePem)) throw new FormatException(error);
 
         return endpoint;
     }
@@ -59,10 +56,7 @@ public static class MqttUrl
     {
         endpoint = null;
         error = Check(url, credentials, caCertificatePem, out var parsed);
-        if (error is not null)
-        {
-            return false;
-        }
+        if (error is not null) return false;
 
         endpoint = parsed!;
         return true;
@@ -74,15 +68,9 @@ public static class MqttUrl
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         var authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;
         var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
-        if (authorityEnd < 0)
-        {
-            authorityEnd = url.Length;
-        }
+        if (authorityEnd < 0) authorityEnd = url.Length;
 
-        if (authorityEnd <= authorityStart)
-        {
-            return url;
-        }
+        if (authorityEnd <= authorityStart) return url;
 
         var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
         return at < 0 ? url : string.Concat(url.AsSpan(0, authorityStart), "***@", url.AsSpan(at + 1));
@@ -93,16 +81,11 @@ public static class MqttUrl
     private static string? Check(string? url, MqttCredentials? credentials, string? caPem, out MqttEndpoint? endpoint)
     {
         endpoint = null;
-        if (string.IsNullOrWhiteSpace(url))
-        {
-            return $"the MQTT URL is empty; {Expected}";
-        }
+        if (string.IsNullOrWhiteSpace(url)) return $"the MQTT URL is empty; {Expected}";
 
         var shown = Redact(url.Trim());
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || !url.Contains("://", StringComparison.Ordinal))
-        {
             return $"'{shown}' is not a valid URL; {Expected}";
-        }
 
         var tls = uri.Scheme switch
         {
@@ -110,68 +93,42 @@ public static class MqttUrl
             "mqtts" => true,
             _ => (bool?)null,
         };
-        if (tls is null)
-        {
-            return $"unsupported scheme '{uri.Scheme}' in '{shown}'; {Expected}";
-        }
+        if (tls is null) return $"unsupported scheme '{uri.Scheme}' in '{shown}'; {Expected}";
 
         var host = uri.IdnHost;
-        if (string.IsNullOrEmpty(host))
-        {
-            return $"'{shown}' has no host; {Expected}";
-        }
+        if (string.IsNullOrEmpty(host)) return $"'{shown}' has no host; {Expected}";
 
         var port = uri.Port < 0 ? (tls.Value ? MqttEndpoint.DefaultTlsPort : MqttEndpoint.DefaultPort) : uri.Port;
-        if (port is < 1 or > 65535)
-        {
-            return $"port {port} in '{shown}' is out of range; use 1-65535";
-        }
+        if (port is < 1 or > 65535) return $"port {port} in '{shown}' is out of range; use 1-65535";
 
         if (uri.AbsolutePath is not ("" or "/"))
-        {
             return $"'{shown}' has a path ('{uri.AbsolutePath}'); an MQTT URL names only a host and port";
-        }
 
         if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
-        {
             return $"'{shown}' has a query or fragment; an MQTT URL names only a host and port";
-        }
 
         if (uri.UserInfo.Length > 0)
         {
-            if (credentials is not null)
-            {
-                return $"credentials are given both in the URL '{shown}' and separately; give them once";
-            }
+            if (credentials is not null) return $"credentials are given both in the URL '{shown}' and separately; give them once";
 
             var colon = uri.UserInfo.IndexOf(':');
             var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
             var password = colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-            if (user.Length == 0)
-            {
-                return $"the URL '{shown}' has user information but no username";
-            }
+            if (user.Length == 0) return $"the URL '{shown}' has user information but no username";
 
             credentials = new MqttCredentials(user, password);
         }
 
         if (credentials is not null && string.IsNullOrEmpty(credentials.Username))
-        {
             return "the MQTT username is empty; give a username or no credentials at all";
-        }
 
         if (!string.IsNullOrWhiteSpace(caPem))
         {
             if (!tls.Value)
-            {
                 return $"a CA certificate is given but '{shown}' uses mqtt:// (no TLS); use mqtts:// to validate the broker against that CA";
-            }
 
             var caError = CheckCaPem(caPem);
-            if (caError is not null)
-            {
-                return caError;
-            }
+            if (caError is not null) return caError;
         }
         else
         {

@@ -1,5 +1,6 @@
 using MQTTnet;
 using Speck.Host.Resources;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Brokers.Mqtt;
@@ -16,31 +17,32 @@ public sealed class MqttJobCredentials(ConfigSource config, DynsecConnectionPool
     public async Task<JobAccessRecord> GrantAsync(BrokerEndpoint broker, JobAccess access, string password, CancellationToken ct)
     {
         var dynsec = Dynsec(broker);
-        var existing = await MqttBinder.Guard(broker, () => dynsec.GetClientAsync(access.Username, ct));
+        var existing = await dynsec.GetClientAsync(access.Username, ct);
         if (existing is null)
         {
-            await MqttBinder.Guard(broker, () => dynsec.CreateClientAsync(access.Username, password, OwnerPrefix + access.OwnerTag,
-                access.Roles.Select(r => new DynsecRoleRef(r)).ToList(), ct));
+            await dynsec.CreateClientAsync(access.Username, password, OwnerPrefix + access.OwnerTag,
+                access.Roles.Select(r => new DynsecRoleRef(r)).ToList(), ct);
             return new JobAccessRecord(access.Username, access.Roles, []);
         }
         if (Owner(existing) is { } other && other != access.OwnerTag)
             throw ProviderException.Precondition(
                 $"broker client '{access.Username}' already exists and belongs to another job (owner {other})");
 
-        // Every change makes the broker drop the job's connection, so only what differs is changed.
+        // Every change makes the broker drop the job's connection, so only what differs is changed, judged from the
+        // one read of the client above.
         if (!await LogsInAsync(broker, access.Username, password, ct))
-            await MqttBinder.Guard(broker, async () => { await dynsec.SetClientPasswordAsync(access.Username, password, ct); return 0; });
+            await dynsec.SetClientPasswordAsync(access.Username, password, ct);
         var held = existing.Roles.Select(r => r.RoleName).ToHashSet(StringComparer.Ordinal);
         foreach (var role in held.Except(access.Roles))
-            await MqttBinder.Guard(broker, async () => { await dynsec.RemoveClientRoleAsync(access.Username, role, ct); return 0; });
+            await dynsec.RemoveClientRoleAsync(access.Username, role, ct);
         foreach (var role in access.Roles.Except(held))
-            await MqttBinder.Guard(broker, () => dynsec.AddClientRoleAsync(access.Username, role, ct: ct));
+            await dynsec.AddClientRoleAsync(existing, role, ct: ct);
         return new JobAccessRecord(access.Username, access.Roles, []);
     }
 
     public async Task<JobAccessRecord?> ReadAsync(BrokerEndpoint broker, JobAccess access, string password, CancellationToken ct)
     {
-        var client = await MqttBinder.Guard(broker, () => Dynsec(broker).GetClientAsync(access.Username, ct));
+        var client = await Dynsec(broker).GetClientAsync(access.Username, ct);
         if (client is null) return null;
         var drift = new List<string>();
         var held = client.Roles.Select(r => r.RoleName).ToList();
@@ -60,9 +62,9 @@ public sealed class MqttJobCredentials(ConfigSource config, DynsecConnectionPool
     public async Task RevokeAsync(BrokerEndpoint broker, JobAccess access, CancellationToken ct)
     {
         var dynsec = Dynsec(broker);
-        var client = await MqttBinder.Guard(broker, () => dynsec.GetClientAsync(access.Username, ct));
+        var client = await dynsec.GetClientAsync(access.Username, ct);
         if (client is null || (Owner(client) is { } other && other != access.OwnerTag)) return;
-        await MqttBinder.Guard(broker, () => dynsec.DeleteClientAsync(access.Username, ct));
+        await dynsec.DeleteClientAsync(access.Username, ct);
     }
 
     private async Task<bool> LogsInAsync(BrokerEndpoint broker, string username, string password, CancellationToken ct)

@@ -1,5 +1,6 @@
 using MQTTnet;
 using MQTTnet.Protocol;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 
 namespace Speck.Provider.Brokers.Mqtt;
 
@@ -52,10 +53,7 @@ public static class MqttProbe
         var version = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ApplicationMessageReceivedAsync += e =>
         {
-            if (e.ApplicationMessage.Topic == VersionTopic)
-            {
-                version.TrySetResult(e.ApplicationMessage.ConvertPayloadToString());
-            }
+            if (e.ApplicationMessage.Topic == VersionTopic) version.TrySetResult(e.ApplicationMessage.ConvertPayloadToString());
 
             return Task.CompletedTask;
         };
@@ -63,7 +61,7 @@ public static class MqttProbe
         try
         {
             var clientId = MqttConnector.NewClientId(options.Connection.ClientIdPrefix, "probe");
-            await MqttConnector.ConnectAsync(client, endpoint, clientId, options.Connection, ct).ConfigureAwait(false);
+            await MqttConnector.ConnectAsync(client, endpoint, clientId, options.Connection, ct);
         }
         catch (MqttConnectException e)
         {
@@ -76,34 +74,31 @@ public static class MqttProbe
         {
             var sub = await client.SubscribeAsync(
                 new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(VersionTopic).WithAtMostOnceQoS()).Build(),
-                ct).ConfigureAwait(false);
-            if ((int)sub.Items.First().ResultCode < 0x80)
-            {
-                brokerVersion = await version.Task.WaitAsync(options.VersionTimeout, ct).ConfigureAwait(false);
-            }
+                ct);
+            if ((int)sub.Items.First().ResultCode < 0x80) brokerVersion = await version.Task.WaitAsync(options.VersionTimeout, ct);
         }
         catch (TimeoutException)
         {
             // Not every broker publishes a retained version; that is not a failure.
         }
 
-        await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+        await DisconnectQuietlyAsync(client);
 
         bool? dynsec = null;
         string? dynsecError = null;
         if (options.CheckDynsec && endpoint.Credentials is not null)
         {
-            var dynsecOptions = new DynsecOptions { Connection = options.Connection, CommandTimeout = options.DynsecTimeout };
-            await using var admin = new DynsecConnection(endpoint, dynsecOptions);
+            // A pool of its own: the probe's connection closes with the probe instead of staying open for the provider.
+            await using var admins = new DynsecConnectionPool(new DynsecOptions { Connection = options.Connection, CommandTimeout = options.DynsecTimeout });
             try
             {
-                await new MosquittoDynsec(admin).PingAsync(ct).ConfigureAwait(false);
+                await admins.For(endpoint).PingAsync(ct);
                 dynsec = true;
             }
             catch (DynsecException e)
             {
                 dynsec = false;
-                dynsecError = e.Message;
+                dynsecError = e.Reason;
             }
         }
 
@@ -123,21 +118,17 @@ public static class MqttProbe
         MqttEndpoint endpoint, string topic, MqttConnectionOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (MqttTopicName.Validate(topic) is { } invalid)
-        {
-            return new MqttTopicCheckResult(topic, false, null, invalid);
-        }
+        if (MqttTopicName.Validate(topic) is { } invalid) return new MqttTopicCheckResult(topic, false, null, invalid);
 
         using var client = new MqttClientFactory().CreateMqttClient();
-        await MqttConnector.ConnectAsync(client, endpoint, MqttConnector.NewClientId(options.ClientIdPrefix, "check"), options, ct)
-            .ConfigureAwait(false);
+        await MqttConnector.ConnectAsync(client, endpoint, MqttConnector.NewClientId(options.ClientIdPrefix, "check"), options, ct);
         try
         {
-            return await SubscribeCheckAsync(client, endpoint, topic, ct).ConfigureAwait(false);
+            return await SubscribeCheckAsync(client, endpoint, topic, ct);
         }
         finally
         {
-            await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+            await DisconnectQuietlyAsync(client);
         }
     }
 
@@ -148,7 +139,7 @@ public static class MqttProbe
             new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic(topic).WithAtMostOnceQoS().WithRetainHandling(MqttRetainHandling.DoNotSendOnSubscribe))
                 .Build(),
-            ct).ConfigureAwait(false);
+            ct);
         var code = sub.Items.First().ResultCode;
         if ((int)code >= 0x80)
         {
@@ -157,22 +148,18 @@ public static class MqttProbe
                 $"broker {endpoint.Url} refused a subscription to '{topic}': SUBACK {(int)code} {code}{text}");
         }
 
-        await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topic).Build(), ct)
-            .ConfigureAwait(false);
+        await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topic).Build(), ct);
         return new MqttTopicCheckResult(topic, true, (int)code, null);
     }
 
     internal static async Task DisconnectQuietlyAsync(IMqttClient client)
     {
-        if (!client.IsConnected)
-        {
-            return;
-        }
+        if (!client.IsConnected) return;
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -23,10 +23,10 @@ public sealed class MqttTopicChecks : IAsyncDisposable
         var connection = _connections.GetOrAdd(endpoint, e => new Connection(e, options));
         for (var attempt = 1; ; attempt++)
         {
-            var client = await connection.ConnectedAsync(ct).ConfigureAwait(false);
+            var client = await connection.ConnectedAsync(ct);
             try
             {
-                return await MqttProbe.SubscribeCheckAsync(client, endpoint, topic, ct).ConfigureAwait(false);
+                return await MqttProbe.SubscribeCheckAsync(client, endpoint, topic, ct);
             }
             catch (Exception) when (attempt == 1 && !client.IsConnected && !ct.IsCancellationRequested)
             {
@@ -39,7 +39,7 @@ public sealed class MqttTopicChecks : IAsyncDisposable
     {
         foreach (var endpoint in _connections.Keys.ToList())
             if (_connections.TryRemove(endpoint, out var connection))
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync();
     }
 
     private sealed class Connection(MqttEndpoint endpoint, MqttConnectionOptions options) : IAsyncDisposable
@@ -50,7 +50,7 @@ public sealed class MqttTopicChecks : IAsyncDisposable
         public async Task<IMqttClient> ConnectedAsync(CancellationToken ct)
         {
             if (_client is { IsConnected: true } open) return open;
-            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            await _gate.WaitAsync(ct);
             try
             {
                 if (_client is { IsConnected: true } opened) return opened;
@@ -59,8 +59,7 @@ public sealed class MqttTopicChecks : IAsyncDisposable
                 var client = new MqttClientFactory().CreateMqttClient();
                 try
                 {
-                    await MqttConnector.ConnectAsync(client, endpoint, MqttConnector.NewClientId(options.ClientIdPrefix, "check"), options, ct)
-                        .ConfigureAwait(false);
+                    await MqttConnector.ConnectAsync(client, endpoint, MqttConnector.NewClientId(options.ClientIdPrefix, "check"), options, ct);
                 }
                 catch
                 {
@@ -79,7 +78,7 @@ public sealed class MqttTopicChecks : IAsyncDisposable
         {
             if (_client is { } client)
             {
-                await MqttProbe.DisconnectQuietlyAsync(client).ConfigureAwait(false);
+                await MqttProbe.DisconnectQuietlyAsync(client);
                 client.Dispose();
             }
             _gate.Dispose();

@@ -16,10 +16,7 @@ public static class MqttTopicName
     public static string? Validate(string? topic)
     {
         var common = ValidateCommon(topic, "topic name");
-        if (common is not null)
-        {
-            return common;
-        }
+        if (common is not null) return common;
 
         for (var i = 0; i < topic!.Length; i++)
         {
@@ -46,36 +43,25 @@ public static class MqttTopicName
     public static string? ValidateFilter(string? filter)
     {
         var common = ValidateCommon(filter, "topic filter");
-        if (common is not null)
-        {
-            return common;
-        }
+        if (common is not null) return common;
 
         if (filter!.StartsWith("$share/", StringComparison.Ordinal) || filter == "$share")
-        {
             return "topic filter starts with '$share/', a shared subscription; shared subscriptions are not supported here";
-        }
 
         var levels = filter.Split('/');
         for (var l = 0; l < levels.Length; l++)
         {
             var level = levels[l];
             if (level.Contains('+') && level != "+")
-            {
                 return $"topic filter level {l + 1} ('{level}') uses '+' inside a level; '+' must fill a whole level, as in 'a/+/b'";
-            }
 
             if (level.Contains('#'))
             {
                 if (level != "#")
-                {
                     return $"topic filter level {l + 1} ('{level}') uses '#' inside a level; '#' must fill a whole level, as in 'a/#'";
-                }
 
                 if (l != levels.Length - 1)
-                {
                     return $"topic filter has '#' at level {l + 1} of {levels.Length}; '#' is only allowed as the last level";
-                }
             }
         }
 
@@ -88,10 +74,7 @@ public static class MqttTopicName
     /// </summary>
     public static IReadOnlyList<string> GetWarnings(string? topic)
     {
-        if (string.IsNullOrEmpty(topic))
-        {
-            return [];
-        }
+        if (string.IsNullOrEmpty(topic)) return [];
 
         var warnings = new List<string>();
         for (var i = 0; i < topic.Length; i++)
@@ -99,9 +82,7 @@ public static class MqttTopicName
             var c = topic[i];
             int codePoint = c;
             if (char.IsHighSurrogate(c) && i + 1 < topic.Length && char.IsLowSurrogate(topic[i + 1]))
-            {
                 codePoint = char.ConvertToUtf32(c, topic[i + 1]);
-            }
 
             if (codePoint is (>= 0x01 and <= 0x1F) or (>= 0x7F and <= 0x9F))
             {
@@ -112,10 +93,7 @@ public static class MqttTopicName
                 warnings.Add($"topic contains the Unicode non-character U+{codePoint:X4} at position {i}; MQTT says non-characters should not be used");
             }
 
-            if (codePoint > 0xFFFF)
-            {
-                i++;
-            }
+            if (codePoint > 0xFFFF) i++;
         }
 
         return warnings;
@@ -127,23 +105,15 @@ public static class MqttTopicName
     // Rules shared by names and filters: presence, encodability and length.
     private static string? ValidateCommon(string? topic, string what)
     {
-        if (topic is null)
-        {
-            return $"{what} is required";
-        }
+        if (topic is null) return $"{what} is required";
 
-        if (topic.Length == 0)
-        {
-            return $"{what} must not be empty";
-        }
+        if (topic.Length == 0) return $"{what} must not be empty";
 
         for (var i = 0; i < topic.Length; i++)
         {
             var c = topic[i];
             if (c == '\0')
-            {
                 return $"{what} contains the NUL character (U+0000) at position {i}; MQTT forbids it and Mosquitto disconnects a client that sends it";
-            }
 
             if (char.IsHighSurrogate(c) && i + 1 < topic.Length && char.IsLowSurrogate(topic[i + 1]))
             {
@@ -152,16 +122,11 @@ public static class MqttTopicName
             }
 
             if (char.IsSurrogate(c))
-            {
                 return $"{what} contains an unpaired UTF-16 surrogate (U+{(int)c:X4}) at position {i}; it cannot be encoded as UTF-8";
-            }
         }
 
         var bytes = Encoding.UTF8.GetByteCount(topic);
-        if (bytes > MaxUtf8Bytes)
-        {
-            return $"{what} is {bytes} bytes long in UTF-8; MQTT allows at most {MaxUtf8Bytes} bytes";
-        }
+        if (bytes > MaxUtf8Bytes) return $"{what} is {bytes} bytes long in UTF-8; MQTT allows at most {MaxUtf8Bytes} bytes";
 
         return null;
     }

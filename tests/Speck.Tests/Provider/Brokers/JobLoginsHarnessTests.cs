@@ -1,6 +1,7 @@
 using MQTTnet;
 using Speck.FlinkStandIn.Jars;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Testbed.Mosquitto;
 using Speck.Tests.Harness;
 using Speck.Tests.Provider.Brokers.Mqtt;

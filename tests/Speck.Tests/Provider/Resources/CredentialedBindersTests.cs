@@ -1,5 +1,6 @@
 using Speck.Provider;
 using Speck.Provider.Brokers;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
 
@@ -23,7 +24,7 @@ public class CredentialedBindersTests
     public void The_credential_decorators_forward_every_member_of_the_binder_interfaces()
     {
         var binders = new Binders(new ConfigSource(), [new Speck.Provider.Spe.Flink.FlinkBinder(new SiteHttp())],
-            [new Speck.Provider.Brokers.Mqtt.MqttBinder(new ConfigSource(), new Speck.Provider.Brokers.Mqtt.DynsecConnectionPool())]);
+            [new Speck.Provider.Brokers.Mqtt.MqttBinder(new ConfigSource(), new DynsecConnectionPool())]);
 
         AssertForwardsEveryMember(binders.Spe(SpeKind.Flink).GetType(), typeof(ISpeBinder));
         var broker = binders.Broker(BrokerKind.Mqtt);

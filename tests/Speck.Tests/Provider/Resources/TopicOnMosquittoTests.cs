@@ -1,6 +1,7 @@
 using Speck.Host.Resources;
 using Speck.Host.Values;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Testbed.Mosquitto;
 using Speck.Tests.Provider.Brokers.Mqtt;
 using static Speck.Tests.Provider.Resources.ResourceDriver;

@@ -6,6 +6,7 @@ using Speck.Host.Values;
 using Speck.Provider;
 using Speck.Provider.Brokers.Kafka;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Tests.Provider.Resources;
 using static Speck.Tests.Provider.Resources.ResourceDriver;
 

@@ -3,6 +3,7 @@ using Speck.Host.Values;
 using Speck.Provider;
 using Speck.Provider.Brokers.Kafka;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
 using Speck.Tests.Provider.Resources;

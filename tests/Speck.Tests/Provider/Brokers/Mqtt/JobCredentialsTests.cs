@@ -2,6 +2,7 @@ using MQTTnet;
 using Speck.Provider;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 
 namespace Speck.Tests.Provider.Brokers.Mqtt;
@@ -122,6 +123,19 @@ public class JobCredentialsTests(DynsecBrokerFixture fx) : IClassFixture<DynsecB
         Assert.Contains("belongs to another job", e.Message);
         await _jobs.RevokeAsync(Broker, intruder, CancellationToken.None);
         Assert.NotNull(await fx.Dynsec.GetClientAsync(mine.Username));
+    }
+
+    [Fact]
+    public async Task A_refused_admin_login_is_an_unavailable_broker_named_by_its_url_without_the_password()
+    {
+        var wrong = Broker with { AdminPassword = "Not-The-Admin-Pw" };
+        var job = new JobAccess(MqttTest.Unique("job"), "jw", []);
+
+        var e = await Assert.ThrowsAnyAsync<Speck.Host.Resources.ProviderException>(() => _jobs.GrantAsync(wrong, job, "pw", CancellationToken.None));
+
+        Assert.Equal(Speck.Host.Resources.FailureKind.Unavailable, e.Kind);
+        Assert.StartsWith($"MQTT broker at {fx.Broker.Url}: ", e.Message);
+        Assert.DoesNotContain("Not-The-Admin-Pw", e.ToString());
     }
 
     private static bool Allowed(MqttClientPublishReasonCode code) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Testbed.Mosquitto;
 
 namespace Speck.Tests.Provider.Brokers.Mqtt;

@@ -2,6 +2,7 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Testbed.Mosquitto;
 
 namespace Speck.Tests.Provider.Brokers.Mqtt;

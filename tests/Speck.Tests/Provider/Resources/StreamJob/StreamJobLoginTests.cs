@@ -3,6 +3,7 @@ using Speck.Host.Values;
 using Speck.Provider;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 using Speck.Tests.Provider.Brokers.Mqtt;
 using static Speck.Tests.Provider.Resources.ResourceDriver;

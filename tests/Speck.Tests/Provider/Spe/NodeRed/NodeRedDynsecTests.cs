@@ -1,6 +1,7 @@
 using Speck.Provider;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 using Speck.Provider.Spe.NodeRed;
 using Speck.Tests.Provider.Brokers.Mqtt;

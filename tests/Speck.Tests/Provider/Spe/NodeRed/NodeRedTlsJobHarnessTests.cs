@@ -6,6 +6,7 @@ using Speck.Harness.Deployment;
 using Speck.Provider;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
 using Speck.Provider.Spe.NodeRed;
 using Speck.Testbed.Mosquitto;

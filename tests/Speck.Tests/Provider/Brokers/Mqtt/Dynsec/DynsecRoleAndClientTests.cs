@@ -1,7 +1,8 @@
 using MQTTnet;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 
-namespace Speck.Tests.Provider.Brokers.Mqtt;
+namespace Speck.Tests.Provider.Brokers.Mqtt.Dynsec;
 
 public class DynsecRoleAndClientTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {
@@ -99,7 +100,7 @@ public class DynsecRoleAndClientTests(DynsecBrokerFixture fx) : IClassFixture<Dy
     {
         var name = MqttTest.Unique("ghost");
         var e = await Assert.ThrowsAsync<DynsecException>(() => Dynsec.SetRoleAclsAsync(name, []));
-        Assert.Equal(DynsecErrorKind.BrokerError, e.Kind);
+        Assert.Equal(DynsecErrorKind.BrokerError, e.ErrorKind);
         Assert.Equal("modifyRole", e.Command);
         Assert.Equal(name, e.Subject);
         // modifyRole words it differently from getRole/deleteRole ("Role not found") on 2.0.11.
@@ -157,7 +158,7 @@ public class DynsecRoleAndClientTests(DynsecBrokerFixture fx) : IClassFixture<Dy
         var client = await Dynsec.GetClientAsync(user);
         Assert.True(client!.HasRole(role));
         Assert.Equal(DynsecErrorKind.BrokerError, (await Assert.ThrowsAsync<DynsecException>(() =>
-            Dynsec.AddClientRoleAsync(MqttTest.Unique("nobody"), role))).Kind);
+            Dynsec.AddClientRoleAsync(MqttTest.Unique("nobody"), role))).ErrorKind);
     }
 
     [Fact]

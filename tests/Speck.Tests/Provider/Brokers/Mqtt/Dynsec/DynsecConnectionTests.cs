@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Testbed.Mosquitto;
 
-namespace Speck.Tests.Provider.Brokers.Mqtt;
+namespace Speck.Tests.Provider.Brokers.Mqtt.Dynsec;
 
 public class DynsecConnectionTests(DynsecBrokerFixture fx) : IClassFixture<DynsecBrokerFixture>
 {
@@ -84,7 +85,7 @@ public class DynsecConnectionTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
         await using var pool = new DynsecConnectionPool();
         var e = await Assert.ThrowsAsync<DynsecException>(() =>
             pool.For(fx.Admin.WithCredentials(fx.Broker.AdminUser!, "Wr0ng-Secret")).GetRoleAsync("x"));
-        Assert.Equal(DynsecErrorKind.ConnectFailed, e.Kind);
+        Assert.Equal(DynsecErrorKind.ConnectFailed, e.ErrorKind);
         var inner = Assert.IsType<MqttConnectException>(e.InnerException);
         Assert.Equal(MqttConnectFailure.BadCredentials, inner.Failure);
         Assert.Equal(135, inner.ConnackReasonCode);
@@ -99,7 +100,7 @@ public class DynsecConnectionTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
         await fx.Dynsec.CreateClientAsync(user, "pw");
         await using var pool = new DynsecConnectionPool();
         var e = await Assert.ThrowsAsync<DynsecException>(() => pool.For(fx.Admin.WithCredentials(user, "pw")).GetRoleAsync("x"));
-        Assert.Equal(DynsecErrorKind.NotAuthorized, e.Kind);
+        Assert.Equal(DynsecErrorKind.NotAuthorized, e.ErrorKind);
         Assert.Contains("dynsec admin role", e.Message);
     }
 
@@ -111,7 +112,7 @@ public class DynsecConnectionTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
         await using var pool = new DynsecConnectionPool(new DynsecOptions { CommandTimeout = TimeSpan.FromMilliseconds(500) });
         var e = await Assert.ThrowsAsync<DynsecException>(() =>
             pool.For(MqttUrl.Parse(plain.Url, new MqttCredentials("any", "any"))).GetRoleAsync("r1"));
-        Assert.Equal(DynsecErrorKind.Timeout, e.Kind);
+        Assert.Equal(DynsecErrorKind.Timeout, e.ErrorKind);
         Assert.Equal("getRole", e.Command);
         Assert.Contains("is the plugin loaded?", e.Message);
     }
@@ -134,7 +135,7 @@ public class DynsecConnectionTests(DynsecBrokerFixture fx) : IClassFixture<Dynse
 
         await broker.StopAsync();
         var e = await Assert.ThrowsAsync<DynsecException>(() => dynsec.GetRoleAsync("r1"));
-        Assert.Contains(e.Kind, new[] { DynsecErrorKind.ConnectFailed, DynsecErrorKind.ConnectionLost });
+        Assert.Contains(e.ErrorKind, new[] { DynsecErrorKind.ConnectFailed, DynsecErrorKind.ConnectionLost });
         Assert.Contains(broker.Url, e.Message);
 
         await broker.RestartAsync();

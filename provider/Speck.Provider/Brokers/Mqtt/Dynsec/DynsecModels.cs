@@ -1,4 +1,4 @@
-namespace Speck.Provider.Brokers.Mqtt;
+namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
 public enum DynsecAclType
 {
@@ -12,7 +12,7 @@ public enum DynsecAclType
 
 public static class DynsecAclTypes
 {
-    /// <summary>The exact acltype strings dynsec 2.0.11 accepts.</summary>
+    /// <summary>The exact acltype strings dynsec 2.0.11 accepts for a role (docs/mosquitto-dynsec.md **ACL types**).</summary>
     public static string ToWire(this DynsecAclType type) => type switch
     {
         DynsecAclType.PublishClientSend => "publishClientSend",
@@ -41,8 +41,9 @@ public static class DynsecAclTypes
 }
 
 /// <summary>
-/// One role ACL. <see cref="Allow"/> is always sent, because 2.0.11 stores an ACL without it as a deny.
-/// Dynsec identifies an ACL by (type, topic); higher priority is evaluated first.
+/// One role ACL. <see cref="Allow"/> is always sent, because 2.0.11 stores an ACL without it as a deny; dynsec
+/// identifies an ACL by (type, topic); higher priority is evaluated first (docs/mosquitto-dynsec.md
+/// §Quirks of 2.0.11 commands, **ACL types**).
 /// </summary>
 public sealed record DynsecAcl(DynsecAclType AclType, string Topic, int Priority = 0, bool Allow = true);
 
@@ -58,12 +59,15 @@ public sealed record DynsecRole(string Name, string? TextName, IReadOnlyList<Dyn
         .OrderBy(x => x.AclType).ThenBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Priority).ThenBy(x => x.Allow);
 }
 
-/// <summary>A role held by a client or group. Priority is null when the broker stores none (its default).</summary>
+/// <summary>
+/// A role held by a client or group. Priority is null when the broker stores none, its default
+/// (docs/mosquitto-dynsec.md **Answers read back**).
+/// </summary>
 public sealed record DynsecRoleRef(string RoleName, int? Priority = null);
 
 public sealed record DynsecGroupRef(string GroupName, int? Priority = null);
 
-/// <summary>A dynsec client. Passwords are write-only in dynsec, so there is nothing to read back.</summary>
+/// <summary>A dynsec client. Passwords are write-only in dynsec (docs/mosquitto-dynsec.md §Passwords are write-only).</summary>
 public sealed record DynsecClient(
     string Username,
     string? TextName,
@@ -90,38 +94,3 @@ public enum DynsecUpsertResult
 
 /// <summary>Outcome of <see cref="MosquittoDynsec.DeleteRoleSafelyAsync"/>: who held the role before it was removed.</summary>
 public sealed record DynsecRoleDeletion(bool Existed, IReadOnlyList<string> RemovedFromClients, IReadOnlyList<string> RemovedFromGroups);
-
-public enum DynsecErrorKind
-{
-    /// <summary>The broker answered the command with an "error" string.</summary>
-    BrokerError,
-    Timeout,
-    ConnectFailed,
-    ConnectionLost,
-    /// <summary>The admin user may not use the control topics (PUBACK/SUBACK 135).</summary>
-    NotAuthorized,
-    /// <summary>The answer could not be understood, or the request was refused before reaching the broker.</summary>
-    InvalidRequest,
-}
-
-/// <summary>
-/// A failed dynsec operation. Carries the command name and its subject (user, role or group name) but never
-/// the request payload, so a password cannot end up in an error message or log.
-/// </summary>
-public class DynsecException(
-    DynsecErrorKind kind,
-    string command,
-    string? subject,
-    string endpointUrl,
-    string message,
-    string? brokerError = null,
-    Exception? inner = null) : Exception(message, inner)
-{
-    public DynsecErrorKind Kind { get; } = kind;
-    public string Command { get; } = command;
-    public string? Subject { get; } = subject;
-    public string EndpointUrl { get; } = endpointUrl;
-
-    /// <summary>The broker's error text, for example "Role not found"; null unless <see cref="Kind"/> is BrokerError.</summary>
-    public string? BrokerError { get; } = brokerError;
-}

@@ -1,7 +1,8 @@
 using MQTTnet;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 
-namespace Speck.Tests.Provider.Brokers.Mqtt;
+namespace Speck.Tests.Provider.Brokers.Mqtt.Dynsec;
 
 /// <summary>
 /// deleteRole on a role a client still holds is a use-after-free in 2.0.11 that can crash the broker

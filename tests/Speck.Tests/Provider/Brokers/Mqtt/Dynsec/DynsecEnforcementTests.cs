@@ -1,7 +1,8 @@
 using MQTTnet;
 using Speck.Provider.Brokers.Mqtt;
+using Speck.Provider.Brokers.Mqtt.Dynsec;
 
-namespace Speck.Tests.Provider.Brokers.Mqtt;
+namespace Speck.Tests.Provider.Brokers.Mqtt.Dynsec;
 
 /// <summary>
 /// Roles written through MosquittoDynsec really govern what MQTT clients may do (docs/mosquitto-dynsec.md

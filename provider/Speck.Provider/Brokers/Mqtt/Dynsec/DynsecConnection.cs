@@ -3,26 +3,14 @@ using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace Speck.Provider.Brokers.Mqtt;
-
-public sealed record DynsecOptions
-{
-    public static DynsecOptions Default { get; } = new();
-
-    public MqttConnectionOptions Connection { get; init; } = MqttConnectionOptions.Default;
-
-    /// <summary>How long to wait for the plugin's answer to one control message.</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Receives one line per control message: command names, subjects and outcomes, never payloads.</summary>
-    public Action<string>? Log { get; init; }
-}
+namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
 /// <summary>
 /// One long-lived MQTT v5 connection to a broker's dynsec control topic, shared by concurrent callers.
 /// Responses are matched by correlationData (prefixed per connection, because every admin client
-/// subscribed to the response topic also receives everyone else's responses). It reconnects lazily on
-/// the next call after a drop and fails in-flight calls at once when the connection goes away.
+/// subscribed to the response topic also receives everyone else's responses: docs/mosquitto-dynsec.md
+/// §Control messages and their answers). It reconnects lazily on the next call after a drop and fails in-flight
+/// calls at once when the connection goes away.
 /// </summary>
 internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions options) : IAsyncDisposable
 {
@@ -33,30 +21,30 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 
     private sealed record Pending(TaskCompletionSource<DynsecResponse> Completion, int Generation, DynsecCommand Command);
 
-    private readonly SemaphoreSlim connectGate = new(1, 1);
-    private readonly ConcurrentDictionary<string, Pending> pending = new(StringComparer.Ordinal);
-    private readonly string correlationPrefix = "speck-" + Guid.NewGuid().ToString("N")[..10] + "-";
-    private long nextId;
-    private int generation;
-    private volatile Session? session;
-    private volatile bool disposed;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly string _correlationPrefix = "speck-" + Guid.NewGuid().ToString("N")[..10] + "-";
+    private long _nextId;
+    private int _generation;
+    private volatile Session? _session;
+    private volatile bool _disposed;
 
     public MqttEndpoint Endpoint => endpoint;
 
     public async Task<IReadOnlyList<DynsecResponse>> ExecuteAsync(IReadOnlyList<DynsecCommand> commands, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfZero(commands.Count);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var first = commands[0];
-        var current = await EnsureSessionAsync(first, ct).ConfigureAwait(false);
+        var current = await EnsureSessionAsync(first, ct);
 
         var ids = new string[commands.Count];
         var tasks = new Task<DynsecResponse>[commands.Count];
         for (var i = 0; i < commands.Count; i++)
         {
-            ids[i] = correlationPrefix + Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ids[i] = _correlationPrefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var completion = new TaskCompletionSource<DynsecResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-            pending[ids[i]] = new Pending(completion, current.Generation, commands[i]);
+            _pending[ids[i]] = new Pending(completion, current.Generation, commands[i]);
             tasks[i] = completion.Task;
         }
 
@@ -72,7 +60,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             MqttClientPublishResult published;
             try
             {
-                published = await current.Client.PublishAsync(message, ct).ConfigureAwait(false);
+                published = await current.Client.PublishAsync(message, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -96,7 +84,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             var all = Task.WhenAll(tasks);
             try
             {
-                await all.WaitAsync(options.CommandTimeout, ct).ConfigureAwait(false);
+                await all.WaitAsync(options.CommandTimeout, ct);
             }
             catch (TimeoutException)
             {
@@ -112,35 +100,26 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
         }
         finally
         {
-            foreach (var id in ids)
-            {
-                pending.TryRemove(id, out _);
-            }
+            foreach (var id in ids) _pending.TryRemove(id, out _);
         }
     }
 
     private async Task<Session> EnsureSessionAsync(DynsecCommand command, CancellationToken ct)
     {
-        var current = session;
-        if (current is not null && current.Client.IsConnected)
-        {
-            return current;
-        }
+        var current = _session;
+        if (current is not null && current.Client.IsConnected) return current;
 
-        await connectGate.WaitAsync(ct).ConfigureAwait(false);
+        await _connectGate.WaitAsync(ct);
         try
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            current = session;
-            if (current is not null && current.Client.IsConnected)
-            {
-                return current;
-            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            current = _session;
+            if (current is not null && current.Client.IsConnected) return current;
 
             current?.Client.Dispose();
-            session = null;
+            _session = null;
 
-            var gen = Interlocked.Increment(ref generation);
+            var gen = Interlocked.Increment(ref _generation);
             var client = new MqttClientFactory().CreateMqttClient();
             client.ApplicationMessageReceivedAsync += OnMessageAsync;
             client.DisconnectedAsync += e =>
@@ -152,13 +131,13 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             try
             {
                 var clientId = MqttConnector.NewClientId(options.Connection.ClientIdPrefix, "dynsec");
-                await MqttConnector.ConnectAsync(client, endpoint, clientId, options.Connection, ct).ConfigureAwait(false);
+                await MqttConnector.ConnectAsync(client, endpoint, clientId, options.Connection, ct);
 
                 var subscribed = await client.SubscribeAsync(
                     new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(f => f.WithTopic(ResponseTopic).WithAtLeastOnceQoS())
                         .Build(),
-                    ct).ConfigureAwait(false);
+                    ct);
                 var code = (int)subscribed.Items.First().ResultCode;
                 if (code >= 0x80)
                 {
@@ -179,31 +158,25 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
             }
 
             current = new Session(client, gen);
-            session = current;
+            _session = current;
             return current;
         }
         finally
         {
-            connectGate.Release();
+            _connectGate.Release();
         }
     }
 
     // Runs on MQTTnet's receive loop: parse, hand over, return. Continuations run elsewhere.
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        if (e.ApplicationMessage.Topic != ResponseTopic)
-        {
-            return Task.CompletedTask;
-        }
+        if (e.ApplicationMessage.Topic != ResponseTopic) return Task.CompletedTask;
 
         try
         {
             foreach (var (id, response) in DynsecJson.ParseResponses(e.ApplicationMessage.Payload))
             {
-                if (pending.TryGetValue(id, out var waiting))
-                {
-                    waiting.Completion.TrySetResult(response);
-                }
+                if (_pending.TryGetValue(id, out var waiting)) waiting.Completion.TrySetResult(response);
             }
         }
         catch (JsonException ex)
@@ -216,7 +189,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 
     private void FailPending(int gen, string reason)
     {
-        foreach (var (_, waiting) in pending)
+        foreach (var (_, waiting) in _pending)
         {
             if (waiting.Generation == gen)
             {
@@ -232,24 +205,21 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
 
     public async ValueTask DisposeAsync()
     {
-        if (disposed)
-        {
-            return;
-        }
+        if (_disposed) return;
 
-        disposed = true;
-        await connectGate.WaitAsync().ConfigureAwait(false);
+        _disposed = true;
+        await _connectGate.WaitAsync();
         try
         {
-            if (session is { } current)
+            if (_session is { } current)
             {
-                session = null;
+                _session = null;
                 if (current.Client.IsConnected)
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                     try
                     {
-                        await current.Client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+                        await current.Client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
@@ -263,45 +233,7 @@ internal sealed class DynsecConnection(MqttEndpoint endpoint, DynsecOptions opti
         }
         finally
         {
-            connectGate.Release();
-        }
-    }
-}
-
-/// <summary>
-/// Admin connections keyed by endpoint (host, port, TLS, CA, user and password), so the many resources the
-/// provider handles in parallel share one connection per broker login. Thread-safe.
-/// </summary>
-public sealed class DynsecConnectionPool(DynsecOptions? options = null) : IAsyncDisposable
-{
-    private readonly ConcurrentDictionary<MqttEndpoint, Lazy<DynsecConnection>> connections = new();
-
-    public DynsecOptions Options { get; } = options ?? DynsecOptions.Default;
-
-    public int Count => connections.Count;
-
-    public MosquittoDynsec For(MqttEndpoint endpoint) => new(Get(endpoint));
-
-    /// <summary>Closes and forgets the connection for <paramref name="endpoint"/>, for example after its password changed.</summary>
-    public async ValueTask EvictAsync(MqttEndpoint endpoint)
-    {
-        if (connections.TryRemove(endpoint, out var lazy) && lazy.IsValueCreated)
-        {
-            await lazy.Value.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    internal DynsecConnection Get(MqttEndpoint endpoint)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        return connections.GetOrAdd(endpoint, ep => new Lazy<DynsecConnection>(() => new DynsecConnection(ep, Options))).Value;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var endpoint in connections.Keys.ToList())
-        {
-            await EvictAsync(endpoint).ConfigureAwait(false);
+            _connectGate.Release();
         }
     }
 }

@@ -1,24 +1,29 @@
-namespace Speck.Provider.Brokers.Mqtt;
+namespace Speck.Provider.Brokers.Mqtt.Dynsec;
 
 /// <summary>
-/// Typed Mosquitto dynamic-security operations over a pooled admin connection. Cheap to create; get one from
-/// <see cref="DynsecConnectionPool.For"/>. The operations smooth over the 2.0.11 quirks
-/// (docs/mosquitto-dynsec.md §Quirks of 2.0.11 commands): creates are idempotent, a duplicate addClientRole is checked
-/// for first, ACLs always carry "allow", and roles are detached from every holder before deleteRole.
+/// The dynamic-security client: typed Mosquitto dynsec operations over a pooled admin connection, and the only way in
+/// to the rest of this folder. Cheap to create; get one from <see cref="DynsecConnectionPool.For"/> (the provider's
+/// pool is made by SpeckFactory). The operations smooth over the 2.0.11 quirks (docs/mosquitto-dynsec.md
+/// §Quirks of 2.0.11 commands): creates are idempotent, a duplicate addClientRole is checked for first, ACLs always
+/// carry "allow", and roles are detached from every holder before deleteRole. Failures are
+/// <see cref="DynsecException"/>, already the provider's failures. Callers that have just read a role or client pass
+/// that read in (<see cref="UpdateRoleAsync"/>, <see cref="AddClientRoleAsync(DynsecClient, string, int?, CancellationToken)"/>)
+/// so an operation reads each once.
 /// </summary>
 public sealed class MosquittoDynsec
 {
+    // The error answers of 2.0.11 that mean "already so" (docs/mosquitto-dynsec.md **Error answers**).
     private const string RoleNotFound = "Role not found";
     private const string RoleExists = "Role already exists";
     private const string ClientNotFound = "Client not found";
     private const string ClientExists = "Client already exists";
     private const string GroupNotFound = "Group not found";
 
-    private readonly DynsecConnection connection;
+    private readonly DynsecConnection _connection;
 
-    internal MosquittoDynsec(DynsecConnection connection) => this.connection = connection;
+    internal MosquittoDynsec(DynsecConnection connection) => _connection = connection;
 
-    public MqttEndpoint Endpoint => connection.Endpoint;
+    public MqttEndpoint Endpoint => _connection.Endpoint;
 
     // ---- roles ----
 
@@ -26,94 +31,84 @@ public sealed class MosquittoDynsec
     public async Task<DynsecRole?> GetRoleAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "role name");
-        var r = await RunOneAsync(DynsecCommand.GetRole(name), ct, RoleNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.GetRole(name), ct, RoleNotFound);
         return r.Ok ? DynsecJson.ParseRole(r.Data) : null;
     }
 
     /// <summary>
-    /// Creates the role, or if it already exists makes its text name and ACLs equal to the given ones.
-    /// A null <paramref name="textName"/> is treated as "" for comparison.
+    /// Creates the role, or if it already exists makes its text name and ACLs equal to the given ones (reading it
+    /// only then). A null <paramref name="textName"/> is treated as "" for comparison.
     /// </summary>
     public async Task<DynsecUpsertResult> CreateRoleAsync(
         string name, string? textName, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
     {
         RequireName(name, "role name");
         RequireValidAcls(acls);
-        var create = DynsecCommand.CreateRole(name, textName, acls);
-        var get = DynsecCommand.GetRole(name);
-        var responses = await connection.ExecuteAsync([create, get], ct).ConfigureAwait(false);
-        if (responses[0].Ok)
-        {
-            return DynsecUpsertResult.Created;
-        }
+        var created = await RunOneAsync(DynsecCommand.CreateRole(name, textName, acls), ct, RoleExists);
+        if (created.Ok) return DynsecUpsertResult.Created;
+        var existing = await RunOneAsync(DynsecCommand.GetRole(name), ct);
+        return await UpdateRoleAsync(DynsecJson.ParseRole(existing.Data), textName, acls, ct);
+    }
 
-        if (responses[0].Error != RoleExists)
-        {
-            throw BrokerError(create, responses[0].Error!);
-        }
-
-        EnsureOk(get, responses[1]);
-        var existing = DynsecJson.ParseRole(responses[1].Data);
-        if ((existing.TextName ?? "") == (textName ?? "") && existing.HasSameAcls(acls))
-        {
-            return DynsecUpsertResult.Unchanged;
-        }
-
-        await RunOneAsync(DynsecCommand.ModifyRole(name, textName ?? "", acls), ct).ConfigureAwait(false);
+    /// <summary>
+    /// Makes a role the caller has just read (<paramref name="current"/>) have the given text name and ACLs, with
+    /// modifyRole only when they differ; the caller's read is the only one. A null <paramref name="textName"/> is
+    /// treated as "".
+    /// </summary>
+    public async Task<DynsecUpsertResult> UpdateRoleAsync(
+        DynsecRole current, string? textName, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        RequireName(current.Name, "role name");
+        RequireValidAcls(acls);
+        if ((current.TextName ?? "") == (textName ?? "") && current.HasSameAcls(acls)) return DynsecUpsertResult.Unchanged;
+        await RunOneAsync(DynsecCommand.ModifyRole(current.Name, textName ?? "", acls), ct);
         return DynsecUpsertResult.Updated;
     }
 
-    /// <summary>Replaces the role's whole ACL list (modifyRole); there is no per-ACL modify in dynsec.</summary>
+    /// <summary>
+    /// Replaces the role's whole ACL list (modifyRole); there is no per-ACL modify in dynsec (docs/mosquitto-dynsec.md
+    /// §Quirks of 2.0.11 commands).
+    /// </summary>
     public async Task SetRoleAclsAsync(string name, IReadOnlyList<DynsecAcl> acls, CancellationToken ct = default)
     {
         RequireName(name, "role name");
         RequireValidAcls(acls);
-        await RunOneAsync(DynsecCommand.ModifyRole(name, null, acls), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.ModifyRole(name, null, acls), ct);
     }
 
     /// <summary>
     /// Removes the role from every client and group that holds it, then deletes it. Deleting a role that a client still
     /// holds is a use-after-free in 2.0.11 that can crash the broker (docs/mosquitto-dynsec.md
-    /// §Deleting a role held by a client). A role that does not exist counts as already deleted. A holder added
-    /// concurrently between the final check and deleteRole (one round trip) is not covered; Pulumi's delete ordering
-    /// avoids that.
+    /// §Deleting a role held by a client). The role itself is not read: the holders come from listClients and
+    /// listGroups, and deleteRole's answer tells whether it existed; one that does not exist counts as already
+    /// deleted. A holder added concurrently between the final check and deleteRole (one round trip) is not covered;
+    /// Pulumi's delete ordering avoids that.
     /// </summary>
     public async Task<DynsecRoleDeletion> DeleteRoleSafelyAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "role name");
         var clients = new SortedSet<string>(StringComparer.Ordinal);
         var groups = new SortedSet<string>(StringComparer.Ordinal);
-        var existed = false;
 
         // Repeat until nobody holds it, so holders added while we were removing are caught too.
         for (var round = 0; ; round++)
         {
-            var get = DynsecCommand.GetRole(name);
             var listClients = DynsecCommand.ListClients();
             var listGroups = DynsecCommand.ListGroups();
-            var state = await connection.ExecuteAsync([get, listClients, listGroups], ct).ConfigureAwait(false);
-            if (!state[0].Ok && state[0].Error != RoleNotFound)
-            {
-                throw BrokerError(get, state[0].Error!);
-            }
-
-            EnsureOk(listClients, state[1]);
-            EnsureOk(listGroups, state[2]);
-            existed |= state[0].Ok;
-            if (!state[0].Ok)
-            {
-                return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
-            }
-
-            var holdingClients = DynsecJson.Items(state[1].Data, "clients")
+            var state = await _connection.ExecuteAsync([listClients, listGroups], ct);
+            EnsureOk(listClients, state[0]);
+            EnsureOk(listGroups, state[1]);
+            var holdingClients = DynsecJson.Items(state[0].Data, "clients")
                 .Select(DynsecJson.ParseClient).Where(c => c.HasRole(name)).Select(c => c.Username).ToList();
-            var holdingGroups = DynsecJson.Items(state[2].Data, "groups")
+            var holdingGroups = DynsecJson.Items(state[1].Data, "groups")
                 .Select(DynsecJson.ParseGroup).Where(g => g.HasRole(name)).Select(g => g.Name).ToList();
 
             if (holdingClients.Count == 0 && holdingGroups.Count == 0)
             {
-                var delete = DynsecCommand.DeleteRole(name);
-                await RunOneAsync(delete, ct, RoleNotFound).ConfigureAwait(false);
+                var deleted = await RunOneAsync(DynsecCommand.DeleteRole(name), ct, RoleNotFound);
+                // A role that was held existed, even if someone else deleted it after we took it off its holders.
+                var existed = deleted.Ok || clients.Count > 0 || groups.Count > 0;
                 return new DynsecRoleDeletion(existed, [.. clients], [.. groups]);
             }
 
@@ -126,14 +121,12 @@ public sealed class MosquittoDynsec
             var removals = holdingClients.Select(c => DynsecCommand.RemoveClientRole(c, name))
                 .Concat(holdingGroups.Select(g => DynsecCommand.RemoveGroupRole(g, name)))
                 .ToList();
-            var removed = await connection.ExecuteAsync(removals, ct).ConfigureAwait(false);
+            var removed = await _connection.ExecuteAsync(removals, ct);
             for (var i = 0; i < removals.Count; i++)
             {
                 // A holder deleted in the meantime holds nothing; a role deleted in the meantime is found gone next round.
                 if (!removed[i].Ok && removed[i].Error is not (ClientNotFound or GroupNotFound or RoleNotFound))
-                {
                     throw BrokerError(removals[i], removed[i].Error!);
-                }
             }
 
             clients.UnionWith(holdingClients);
@@ -147,7 +140,7 @@ public sealed class MosquittoDynsec
     public async Task<DynsecClient?> GetClientAsync(string username, CancellationToken ct = default)
     {
         RequireName(username, "username");
-        var r = await RunOneAsync(DynsecCommand.GetClient(username), ct, ClientNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.GetClient(username), ct, ClientNotFound);
         return r.Ok ? DynsecJson.ParseClient(r.Data.GetProperty("client")) : null;
     }
 
@@ -160,7 +153,7 @@ public sealed class MosquittoDynsec
         CancellationToken ct = default)
     {
         RequireName(username, "username");
-        var r = await RunOneAsync(DynsecCommand.CreateClient(username, password, textName, roles), ct, ClientExists).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.CreateClient(username, password, textName, roles), ct, ClientExists);
         return r.Ok;
     }
 
@@ -168,7 +161,7 @@ public sealed class MosquittoDynsec
     public async Task<bool> DeleteClientAsync(string username, CancellationToken ct = default)
     {
         RequireName(username, "username");
-        var r = await RunOneAsync(DynsecCommand.DeleteClient(username), ct, ClientNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.DeleteClient(username), ct, ClientNotFound);
         return r.Ok;
     }
 
@@ -176,7 +169,7 @@ public sealed class MosquittoDynsec
     {
         RequireName(username, "username");
         ArgumentNullException.ThrowIfNull(password);
-        await RunOneAsync(DynsecCommand.SetClientPassword(username, password), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.SetClientPassword(username, password), ct);
     }
 
     /// <summary>
@@ -187,27 +180,30 @@ public sealed class MosquittoDynsec
     {
         RequireName(username, "username");
         RequireName(roleName, "role name");
-        var client = await GetClientAsync(username, ct).ConfigureAwait(false)
+        var client = await GetClientAsync(username, ct)
             ?? throw new DynsecException(DynsecErrorKind.BrokerError, "addClientRole", $"{username}/{roleName}", Endpoint.Url,
                 $"dynsec addClientRole '{username}/{roleName}' failed on {Endpoint.Url}: {ClientNotFound}", ClientNotFound);
-        if (client.HasRole(roleName))
-        {
-            return false;
-        }
+        return await AddClientRoleAsync(client, roleName, priority, ct);
+    }
 
-        var add = DynsecCommand.AddClientRole(username, roleName, priority);
-        var r = await RunOneAsync(add, ct, "Internal error").ConfigureAwait(false);
-        if (r.Ok)
-        {
-            return true;
-        }
+    /// <summary>
+    /// Gives a client the caller has just read (<paramref name="current"/>) the role, checking the duplicate against
+    /// that read instead of reading the client again. Returns false when it already had it.
+    /// </summary>
+    public async Task<bool> AddClientRoleAsync(DynsecClient current, string roleName, int? priority = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        RequireName(current.Username, "username");
+        RequireName(roleName, "role name");
+        if (current.HasRole(roleName)) return false;
 
-        // Someone else added it between our check and our add.
-        var again = await GetClientAsync(username, ct).ConfigureAwait(false);
-        if (again is not null && again.HasRole(roleName))
-        {
-            return false;
-        }
+        var add = DynsecCommand.AddClientRole(current.Username, roleName, priority);
+        var r = await RunOneAsync(add, ct, "Internal error");
+        if (r.Ok) return true;
+
+        // Someone else added it between the caller's read and our add.
+        var again = await GetClientAsync(current.Username, ct);
+        if (again is not null && again.HasRole(roleName)) return false;
 
         throw BrokerError(add, r.Error!);
     }
@@ -217,18 +213,18 @@ public sealed class MosquittoDynsec
     {
         RequireName(username, "username");
         RequireName(roleName, "role name");
-        await RunOneAsync(DynsecCommand.RemoveClientRole(username, roleName), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.RemoveClientRole(username, roleName), ct);
     }
 
     public async Task<IReadOnlyList<DynsecClient>> ListClientsAsync(CancellationToken ct = default)
     {
-        var r = await RunOneAsync(DynsecCommand.ListClients(), ct).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.ListClients(), ct);
         return DynsecJson.Items(r.Data, "clients").Select(DynsecJson.ParseClient).ToList();
     }
 
     public async Task<IReadOnlyList<DynsecGroup>> ListGroupsAsync(CancellationToken ct = default)
     {
-        var r = await RunOneAsync(DynsecCommand.ListGroups(), ct).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.ListGroups(), ct);
         return DynsecJson.Items(r.Data, "groups").Select(DynsecJson.ParseGroup).ToList();
     }
 
@@ -237,7 +233,7 @@ public sealed class MosquittoDynsec
     public async Task<DynsecGroup?> GetGroupAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "group name");
-        var r = await RunOneAsync(DynsecCommand.GetGroup(name), ct, GroupNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.GetGroup(name), ct, GroupNotFound);
         return r.Ok ? DynsecJson.ParseGroup(r.Data.GetProperty("group")) : null;
     }
 
@@ -245,7 +241,7 @@ public sealed class MosquittoDynsec
     public async Task<bool> CreateGroupAsync(string name, IReadOnlyList<DynsecRoleRef>? roles = null, CancellationToken ct = default)
     {
         RequireName(name, "group name");
-        var r = await RunOneAsync(DynsecCommand.CreateGroup(name, roles), ct, "Group already exists").ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.CreateGroup(name, roles), ct, "Group already exists");
         return r.Ok;
     }
 
@@ -253,13 +249,13 @@ public sealed class MosquittoDynsec
     public async Task<bool> DeleteGroupAsync(string name, CancellationToken ct = default)
     {
         RequireName(name, "group name");
-        var r = await RunOneAsync(DynsecCommand.DeleteGroup(name), ct, GroupNotFound).ConfigureAwait(false);
+        var r = await RunOneAsync(DynsecCommand.DeleteGroup(name), ct, GroupNotFound);
         return r.Ok;
     }
 
-    /// <summary>A cheap read-only round trip that proves the plugin answers for this login.</summary>
+    /// <summary>A cheap read-only round trip that proves the plugin answers for this login (getDefaultACLAccess).</summary>
     public async Task PingAsync(CancellationToken ct = default) =>
-        await RunOneAsync(DynsecCommand.GetDefaultAclAccess(), ct).ConfigureAwait(false);
+        await RunOneAsync(DynsecCommand.GetDefaultAclAccess(), ct);
 
     /// <summary>The reason a role ACL list would be refused, or null. Dynsec itself accepts "" and duplicates.</summary>
     public static string? ValidateAcls(IEnumerable<DynsecAcl>? acls, bool throwOnError = false)
@@ -302,29 +298,21 @@ public sealed class MosquittoDynsec
     private static void RequireName(string name, string what)
     {
         if (string.IsNullOrEmpty(name))
-        {
             throw new ArgumentException($"the dynsec {what} must not be empty", what == "username" ? "username" : "name");
-        }
     }
 
     /// <summary>Runs one command; an error listed in <paramref name="tolerated"/> is returned instead of thrown.</summary>
     private async Task<DynsecResponse> RunOneAsync(DynsecCommand command, CancellationToken ct, params string[] tolerated)
     {
-        var r = (await connection.ExecuteAsync([command], ct).ConfigureAwait(false))[0];
-        if (!r.Ok && !tolerated.Contains(r.Error))
-        {
-            throw BrokerError(command, r.Error!);
-        }
+        var r = (await _connection.ExecuteAsync([command], ct))[0];
+        if (!r.Ok && !tolerated.Contains(r.Error)) throw BrokerError(command, r.Error!);
 
         return r;
     }
 
     private void EnsureOk(DynsecCommand command, DynsecResponse response)
     {
-        if (!response.Ok)
-        {
-            throw BrokerError(command, response.Error!);
-        }
+        if (!response.Ok) throw BrokerError(command, response.Error!);
     }
 
     private DynsecException BrokerError(DynsecCommand command, string error) =>
