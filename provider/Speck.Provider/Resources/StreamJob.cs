@@ -3,6 +3,8 @@ using Speck.Host.Values;
 using Speck.Provider.Credentials;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
+using Speck.Provider.Spe.Flink;
+using Speck.Provider.Spe.NodeRed;
 
 namespace Speck.Provider.Resources;
 
@@ -62,13 +64,13 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override void Validate(StreamJobArgs args, CheckContext check)
     {
         bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
-        foreach (var (path, problem) in StreamJobNodeRed.Problems(args, Unknown)) check.Fail(path, problem);
+        foreach (var (path, problem) in NodeRedJobFlows.Problems(args, Unknown)) check.Fail(path, problem);
         if (StreamJobNodeRed.Runs(args) || Unknown("site")) { }
         else if (args.Artifact is not null && args.JarPath is not null)
             check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
         else if (!Unknown("artifact") && !Unknown("jarPath") && !check.Failures.Any(f => f.Property.StartsWith("artifact", StringComparison.Ordinal) || f.Property.StartsWith("jarPath", StringComparison.Ordinal)))
         {
-            var (path, problem) = JobArtifactSource.Locate(args);
+            var (path, problem) = FlinkJars.Locate(args);
             if (problem is not null) check.Fail("artifact", problem);
             else if (!File.Exists(path)) check.Fail(args.Artifact is null ? "jarPath" : "artifact", $"the jar '{path}' does not exist");
         }

@@ -1,6 +1,8 @@
 using Speck.Host.Resources;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
+using Speck.Provider.Spe.Flink;
+using Speck.Provider.Spe.NodeRed;
 
 namespace Speck.Provider.Resources;
 
@@ -19,13 +21,13 @@ internal sealed class StreamJobSites(Binders binders)
     /// </summary>
     public Task<JobArtifact> ArtifactAsync(StreamJobArgs args, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
         StreamJobNodeRed.Runs(args)
-            ? Task.FromResult(StreamJobNodeRed.Artifact(args with { Sources = [.. args.Sources.Select(binders.Credentials.Complete)], Sink = binders.Credentials.Complete(args.Sink) },
+            ? Task.FromResult(NodeRedJobFlows.Artifact(args with { Sources = [.. args.Sources.Select(binders.Credentials.Complete)], Sink = binders.Credentials.Complete(args.Sink) },
                 ctx.Urn, ctx.Name, logins))
-            : JobArtifactSource.LoadAsync(args, ct);
+            : FlinkJars.LoadAsync(args, ct);
 
-    /// <summary>The code of the job <paramref name="olds"/> records as deployed, from what the engine sends of it (see <see cref="JobArtifactSource.DeployedAsync"/>).</summary>
+    /// <summary>The code of the job <paramref name="olds"/> records as deployed, from what the engine sends of it (see <see cref="FlinkJars.DeployedAsync"/>).</summary>
     public Task<JobArtifact> DeployedArtifactAsync(StreamJobState olds, ResourceContext ctx, IReadOnlyList<BrokerLogin> logins, CancellationToken ct) =>
-        StreamJobNodeRed.Runs(olds) ? ArtifactAsync(olds, ctx, logins, ct) : JobArtifactSource.DeployedAsync(olds, ct);
+        StreamJobNodeRed.Runs(olds) ? ArtifactAsync(olds, ctx, logins, ct) : FlinkJars.DeployedAsync(olds, ct);
 
     public ISpeBinder Binder(StreamJobArgs args) => binders.Spe(args.Site.Spe.Kind);
 

@@ -11,7 +11,7 @@ namespace Speck.Provider.Resources;
 /// job has stopped, every failure (the engine's cancellation included) is reported with a state
 /// (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
 /// The old inputs and outputs come from the engine with assets elided to their hash, so the previous version's jar
-/// is found on its site by hash (<see cref="JobArtifactSource.DeployedAsync"/>).
+/// is found on its site by hash (<see cref="Spe.Flink.FlinkJars.DeployedAsync"/>).
 /// </summary>
 internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {

@@ -2,10 +2,12 @@ using System.Security.Cryptography;
 using Speck.Host.Resources;
 using Speck.Provider.Spe;
 
-namespace Speck.Provider.Resources;
+using Speck.Provider.Resources;
+
+namespace Speck.Provider.Spe.Flink;
 
 /// <summary>Turns a job's <c>artifact</c> asset or <c>jarPath</c> into a <see cref="JobArtifact"/> named by its sha256.</summary>
-public static class JobArtifactSource
+public static class FlinkJars
 {
     /// <summary>The local file a job's jar comes from, or a reason it has none.</summary>
     public static (string? Path, string? Problem) Locate(StreamJobArgs args)
