@@ -3,8 +3,6 @@ using Speck.Host.Values;
 using Speck.Provider.Credentials;
 using Speck.Provider.Model;
 using Speck.Provider.Spe;
-using Speck.Provider.Spe.Flink;
-using Speck.Provider.Spe.NodeRed;
 
 namespace Speck.Provider.Resources;
 
@@ -57,22 +55,18 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
     {
         // The schema's defaults (`savepoint`, `running`) are not written in: absent means them everywhere, and the
-        // state stays smaller. Node-RED's own default is, as it differs from the schema's.
-        return StreamJobNodeRed.ApplyDefaults(news);
+        // state stays smaller. An engine's own default is, where it differs from the schema's.
+        return _sites.ApplyDefaults(news);
     }
 
     protected override void Validate(StreamJobArgs args, CheckContext check)
     {
         bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
-        foreach (var (path, problem) in NodeRedJobFlows.Problems(args, Unknown)) check.Fail(path, problem);
-        if (StreamJobNodeRed.Runs(args) || Unknown("site")) { }
-        else if (args.Artifact is not null && args.JarPath is not null)
-            check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
-        else if (!Unknown("artifact") && !Unknown("jarPath") && !check.Failures.Any(f => f.Property.StartsWith("artifact", StringComparison.Ordinal) || f.Property.StartsWith("jarPath", StringComparison.Ordinal)))
+        bool Failed(string p) => check.Failures.Any(f => f.Property.StartsWith(p, StringComparison.Ordinal));
+        if (!Unknown("site") && args.Site?.Spe is not null)
         {
-            var (path, problem) = FlinkJars.Locate(args);
-            if (problem is not null) check.Fail("artifact", problem);
-            else if (!File.Exists(path)) check.Fail(args.Artifact is null ? "jarPath" : "artifact", $"the jar '{path}' does not exist");
+            var job = new JobCheck(_sites.Source(args, check.Resource.Urn, check.Resource.Name, []), Unknown, Failed);
+            foreach (var problem in _sites.Binder(args).CheckJob(job)) check.Fail(problem.Path, problem.Problem);
         }
         if (args.Sources is { Count: 0 } && !Unknown("sources")) check.Fail("sources", "a job needs at least one source topic");
         if (args.Parallelism is < 1) check.Fail("parallelism", "parallelism must be at least 1");

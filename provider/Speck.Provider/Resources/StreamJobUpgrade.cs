@@ -11,7 +11,7 @@ namespace Speck.Provider.Resources;
 /// job has stopped, every failure (the engine's cancellation included) is reported with a state
 /// (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
 /// The old inputs and outputs come from the engine with assets elided to their hash, so the previous version's jar
-/// is found on its site by hash (<see cref="Spe.Flink.FlinkJars.DeployedAsync"/>).
+/// is found on its site by hash (<see cref="StreamJobSites.DeployedArtifactAsync"/>).
 /// </summary>
 internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {
@@ -67,7 +67,7 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
         // A Node-RED job that stays on its engine is redeployed over its flow (same flow id; only changed nodes restart).
-        _inPlace = live && wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news);
+        _inPlace = live && wantRunning && sites.UpdatesInPlace(olds, news);
         if (live && !_inPlace)
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory) { Progress = StreamJob.Progress(ctx, olds) }, ct);
