@@ -99,12 +99,14 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         using var deadline = Deadline(ctx);
         if (args.DesiredState == DesiredState.Suspended)
             return (SuspendedId(args, ctx), Record(args, await _sites.ArtifactAsync(args, ctx, [], deadline.Token)) with { State = JobStates.Suspended, Generation = 0 });
-        var logins = await _sites.Logins.GrantAsync(ctx, args, null, rotate: false, deadline.Token);
-        JobArtifact artifact;
+        // The job's code first: code its engine cannot run (an unreadable jar, a flow that does not wire) fails the
+        // Create before any login exists on a broker.
+        var logins = _sites.Logins.Choose(ctx, args, null, rotate: false);
+        var artifact = await _sites.ArtifactAsync(args, ctx, logins, deadline.Token);
+        await _sites.Logins.GrantAsync(ctx, args, logins, deadline.Token);
         DeployedJob job;
         try
         {
-            artifact = await _sites.ArtifactAsync(args, ctx, logins, deadline.Token);
             job = await _sites.Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
         }
         catch (ProviderException e)
@@ -113,7 +115,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             // cut-off deployment may (StreamJobUpgrade): cancel any attempt of it, or say that one may run.
             if (AnswerLost(e) && !await AbandonedAsync(args, ctx.Urn, deadline.Token))
                 throw ProviderException.OutcomeUnknown($"{e.Message}; a job of this resource may be running on site '{args.Site.SiteName}'", e);
-            // Refused cleanly (a missing jar, a node type the engine lacks) or cancelled: no job exists and Pulumi
+            // Refused cleanly (a node type the engine lacks) or cancelled: no job exists and Pulumi
             // records nothing, so the logins would be orphans.
             await _sites.Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
             throw;

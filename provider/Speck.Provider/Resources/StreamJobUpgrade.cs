@@ -50,8 +50,10 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         if (new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, Redeploys: true).Effect == JobEffect.Adopt)
             return Adopt(current!);
 
-        _logins = await sites.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
+        // The new code first, so that code its engine cannot run changes nothing on the brokers.
+        _logins = sites.Logins.Choose(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation);
         var artifact = await sites.ArtifactAsync(news, ctx, _logins, ct);
+        await sites.Logins.GrantAsync(ctx, news, _logins, ct);
         // A jar is compared by content, not by where it is; the logins travel in the job's arguments.
         var change = new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, StreamJobChange.RedeploysFor(olds, news, _ => false,
             codeDiffers: olds.ArtifactSha256 != artifact.Sha256,
@@ -172,9 +174,10 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
             throw Failed(failed, [.. _reasons, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         // The previous version connects with its own logins again: their roles and passwords as they were.
-        var oldLogins = await sites.Logins.GrantAsync(ctx, olds, olds.BrokerLogins, rotate: false, ct);
-        await RevokeUnusedAsync(_logins, oldLogins, news, ct);
+        var oldLogins = sites.Logins.Choose(ctx, olds, olds.BrokerLogins, rotate: false);
         var previous = await sites.DeployedArtifactAsync(olds, ctx, oldLogins, ct);
+        await sites.Logins.GrantAsync(ctx, olds, oldLogins, ct);
+        await RevokeUnusedAsync(_logins, oldLogins, news, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2;
         var generation = failedGeneration + 1;
         DeployedJob back;
