@@ -45,7 +45,15 @@ public static class FlinkJars
         if (path is null) throw ProviderException.Invalid(problem!);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw ProviderException.Invalid($"the job's jar '{path}' does not exist");
-        return await LoadFileAsync(full, ct);
+        try
+        {
+            return await LoadFileAsync(full, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing of the job exists yet (its code is read first): a clean failure, not an unknown outcome.
+            throw ProviderException.Precondition($"the job's jar '{path}' cannot be read: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using MQTTnet;
+using Speck.Host.Resources;
 using Speck.Host.Values;
 using Speck.Provider;
 using Speck.Provider.Brokers;
@@ -140,8 +141,13 @@ public sealed class StreamJobLoginTests(DynsecBrokerFixture fx) : IClassFixture<
         File.Copy(w.Jar(), jar);
         var before = await DynsecWorldAsync();
 
+        ProviderException failure;
         using (File.Open(jar, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-            await Assert.ThrowsAnyAsync<Exception>(() => w.CreateAsync("unreadable", w.Job(extra: [("jarPath", S(jar)), ("sources", PropertyValue.Of([src])), ("sink", sink)])));
+            failure = await Assert.ThrowsAsync<ProviderException>(() => w.CreateAsync("unreadable", w.Job(extra: [("jarPath", S(jar)), ("sources", PropertyValue.Of([src])), ("sink", sink)])));
+
+        // Nothing exists, and the failure says so (not an unknown outcome) and names the jar.
+        Assert.Equal(FailureKind.PreconditionFailed, failure.Kind);
+        Assert.Contains($"the job's jar '{jar}' cannot be read", failure.Message);
 
         Assert.Equal(before, await DynsecWorldAsync());
         Assert.Empty(w.Sites[0].Jobs);
