@@ -13,7 +13,10 @@ internal sealed class CredentialedSpeBinder(ISpeBinder inner, Func<SiteCredentia
     public SpeKind Kind => inner.Kind;
     private SpeEndpoint C(SpeEndpoint e) => credentials().Complete(e);
 
+    public SpeTraits Traits => inner.Traits;
     public Task<SpeProbe> ProbeAsync(SpeEndpoint endpoint, CancellationToken ct) => inner.ProbeAsync(C(endpoint), ct);
+    public IEnumerable<JobProblem> CheckJob(JobCheck check) => inner.CheckJob(check);
+    public Task<JobArtifact> PrepareAsync(JobSource job, CancellationToken ct) => inner.PrepareAsync(job, ct);
     public Task<DeployedJob> DeployAsync(JobDeployment deployment, CancellationToken ct) =>
         inner.DeployAsync(deployment with { Endpoint = C(deployment.Endpoint) }, ct);
     public Task<ObservedJob?> FindAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => inner.FindAsync(C(endpoint), jobId, ct);

@@ -12,6 +12,17 @@ public enum SpeKind
     [JsonStringEnumMemberName("nodered")][Description("A Node-RED runtime (Admin API).")] NodeRed,
 }
 
+public static class SpeKinds
+{
+    /// <summary>The engine kind an input names (as <see cref="SpeKind"/>'s members are spelt in JSON), or null.</summary>
+    public static SpeKind? Named(string name) => name switch
+    {
+        "flink" => SpeKind.Flink,
+        "nodered" => SpeKind.NodeRed,
+        _ => null,
+    };
+}
+
 [JsonConverter(typeof(JsonStringEnumConverter<BrokerKind>))]
 [Description("The message broker a site runs.")]
 public enum BrokerKind

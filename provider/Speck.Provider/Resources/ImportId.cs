@@ -60,12 +60,8 @@ public sealed record ImportId(SiteConnection Site, string? Object, IReadOnlyDict
         };
         var speText = One("spe");
         var colon = speText.IndexOf(':');
-        SpeKind speKind = (colon < 0 ? "" : speText[..colon]) switch
-        {
-            "flink" => SpeKind.Flink,
-            "nodered" => SpeKind.NodeRed,
-            _ => throw ProviderException.Invalid($"import ID '{id}': spe '{speText}' should be flink:<URL> or nodered:<URL>"),
-        };
+        var speKind = SpeKinds.Named(colon < 0 ? "" : speText[..colon])
+            ?? throw ProviderException.Invalid($"import ID '{id}': spe '{speText}' should be flink:<URL> or nodered:<URL>");
         var brokerUrl = One("broker");
         var brokerKind = brokerUrl.StartsWith("mqtt://", StringComparison.OrdinalIgnoreCase) || brokerUrl.StartsWith("mqtts://", StringComparison.OrdinalIgnoreCase)
             ? BrokerKind.Mqtt : BrokerKind.Kafka;

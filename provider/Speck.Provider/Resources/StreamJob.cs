@@ -55,22 +55,18 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx)
     {
         // The schema's defaults (`savepoint`, `running`) are not written in: absent means them everywhere, and the
-        // state stays smaller. Node-RED's own default is, as it differs from the schema's.
-        return StreamJobNodeRed.ApplyDefaults(news);
+        // state stays smaller. An engine's own default is, where it differs from the schema's.
+        return _sites.ApplyDefaults(news);
     }
 
     protected override void Validate(StreamJobArgs args, CheckContext check)
     {
         bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
-        foreach (var (path, problem) in StreamJobNodeRed.Problems(args, Unknown)) check.Fail(path, problem);
-        if (StreamJobNodeRed.Runs(args) || Unknown("site")) { }
-        else if (args.Artifact is not null && args.JarPath is not null)
-            check.Fail("jarPath", "give either `artifact` or `jarPath`, not both");
-        else if (!Unknown("artifact") && !Unknown("jarPath") && !check.Failures.Any(f => f.Property.StartsWith("artifact", StringComparison.Ordinal) || f.Property.StartsWith("jarPath", StringComparison.Ordinal)))
+        bool Failed(string p) => check.Failures.Any(f => f.Property.StartsWith(p, StringComparison.Ordinal));
+        if (!Unknown("site") && args.Site?.Spe is not null)
         {
-            var (path, problem) = JobArtifactSource.Locate(args);
-            if (problem is not null) check.Fail("artifact", problem);
-            else if (!File.Exists(path)) check.Fail(args.Artifact is null ? "jarPath" : "artifact", $"the jar '{path}' does not exist");
+            var job = new JobCheck(_sites.Source(args, check.Resource.Urn, check.Resource.Name, []), Unknown, Failed);
+            foreach (var problem in _sites.Binder(args).CheckJob(job)) check.Fail(problem.Path, problem.Problem);
         }
         if (args.Sources is { Count: 0 } && !Unknown("sources")) check.Fail("sources", "a job needs at least one source topic");
         if (args.Parallelism is < 1) check.Fail("parallelism", "parallelism must be at least 1");
@@ -103,12 +99,14 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         using var deadline = Deadline(ctx);
         if (args.DesiredState == DesiredState.Suspended)
             return (SuspendedId(args, ctx), Record(args, await _sites.ArtifactAsync(args, ctx, [], deadline.Token)) with { State = JobStates.Suspended, Generation = 0 });
-        var logins = await _sites.Logins.GrantAsync(ctx, args, null, rotate: false, deadline.Token);
-        JobArtifact artifact;
+        // The job's code first: code its engine cannot run (an unreadable jar, a flow that does not wire) fails the
+        // Create before any login exists on a broker.
+        var logins = _sites.Logins.Choose(ctx, args, null, rotate: false);
+        var artifact = await _sites.ArtifactAsync(args, ctx, logins, deadline.Token);
+        await _sites.Logins.GrantAsync(ctx, args, logins, deadline.Token);
         DeployedJob job;
         try
         {
-            artifact = await _sites.ArtifactAsync(args, ctx, logins, deadline.Token);
             job = await _sites.Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
         }
         catch (ProviderException e)
@@ -117,7 +115,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             // cut-off deployment may (StreamJobUpgrade): cancel any attempt of it, or say that one may run.
             if (AnswerLost(e) && !await AbandonedAsync(args, ctx.Urn, deadline.Token))
                 throw ProviderException.OutcomeUnknown($"{e.Message}; a job of this resource may be running on site '{args.Site.SiteName}'", e);
-            // Refused cleanly (a missing jar, a node type the engine lacks) or cancelled: no job exists and Pulumi
+            // Refused cleanly (a node type the engine lacks) or cancelled: no job exists and Pulumi
             // records nothing, so the logins would be orphans.
             await _sites.Logins.RevokeAsync(ctx.Urn, logins, [], Topics(args), deadline.Token);
             throw;

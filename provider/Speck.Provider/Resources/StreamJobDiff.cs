@@ -62,7 +62,7 @@ public static class StreamJobDiff
         "parallelism" => old.Parallelism == news.Parallelism,
         "sources" => (old.Sources ?? []).SequenceEqual(news.Sources ?? []),
         "sink" => Equals(old.Sink, news.Sink),
-        "nodeRed" => StreamJobNodeRed.Same(old.NodeRed, news.NodeRed),
+        "nodeRed" => NodeRedProcessing.Same(old.NodeRed, news.NodeRed),
         _ => true,
     };
 

@@ -30,11 +30,11 @@ internal sealed class StreamJobLogins(Binders binders)
     }
 
     /// <summary>
-    /// Makes sure every planned login exists as planned. Passwords of <paramref name="previous"/> are kept for the same
-    /// broker unless <paramref name="rotate"/>; logins of brokers no longer used are revoked by <see cref="RevokeAsync"/>.
+    /// The logins <paramref name="args"/> needs, with their passwords, made nowhere yet (<see cref="GrantAsync"/> makes
+    /// them), so that the job's code can carry them and be checked before anything exists on a broker. Passwords of
+    /// <paramref name="previous"/> are kept for the same broker unless <paramref name="rotate"/>.
     /// </summary>
-    public async Task<List<BrokerLogin>> GrantAsync(ResourceContext ctx, StreamJobArgs args,
-        IReadOnlyList<BrokerLogin>? previous, bool rotate, CancellationToken ct)
+    public List<BrokerLogin> Choose(ResourceContext ctx, StreamJobArgs args, IReadOnlyList<BrokerLogin>? previous, bool rotate)
     {
         var logins = new List<BrokerLogin>();
         foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args))
@@ -42,11 +42,21 @@ internal sealed class StreamJobLogins(Binders binders)
             var kept = rotate ? null : previous?.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username)?.Password;
             var password = kept ?? NewPassword();
             ctx.KeepSecret(password); // an engine's error may echo the job's arguments, which carry it
-            if (Credentials(broker) is not { } credentials) continue;
-            await credentials.GrantAsync(broker, access, password, ct);
+            if (Credentials(broker) is null) continue;
             logins.Add(new BrokerLogin { BrokerUrl = broker.Url, Username = access.Username, Password = password });
         }
         return logins;
+    }
+
+    /// <summary>
+    /// Makes sure every login <see cref="Choose"/> chose exists on its broker as planned; logins of brokers no longer
+    /// used are revoked by <see cref="RevokeAsync"/>.
+    /// </summary>
+    public async Task GrantAsync(ResourceContext ctx, StreamJobArgs args, IReadOnlyList<BrokerLogin> logins, CancellationToken ct)
+    {
+        foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args))
+            if (Credentials(broker) is { } credentials && logins.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username) is { } login)
+                await credentials.GrantAsync(broker, access, login.Password, ct);
     }
 
     /// <summary>What differs on the brokers from <paramref name="logins"/>, as sentences for the user.</summary>

@@ -11,7 +11,7 @@ namespace Speck.Provider.Resources;
 /// job has stopped, every failure (the engine's cancellation included) is reported with a state
 /// (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
 /// The old inputs and outputs come from the engine with assets elided to their hash, so the previous version's jar
-/// is found on its site by hash (<see cref="JobArtifactSource.DeployedAsync"/>).
+/// is found on its site by hash (<see cref="StreamJobSites.DeployedArtifactAsync"/>).
 /// </summary>
 internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {
@@ -50,8 +50,10 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         if (new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, Redeploys: true).Effect == JobEffect.Adopt)
             return Adopt(current!);
 
-        _logins = await sites.Logins.GrantAsync(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation, ct);
+        // The new code first, so that code its engine cannot run changes nothing on the brokers.
+        _logins = sites.Logins.Choose(ctx, news, olds.BrokerLogins, rotate: olds.PasswordRotation != news.PasswordRotation);
         var artifact = await sites.ArtifactAsync(news, ctx, _logins, ct);
+        await sites.Logins.GrantAsync(ctx, news, _logins, ct);
         // A jar is compared by content, not by where it is; the logins travel in the job's arguments.
         var change = new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, StreamJobChange.RedeploysFor(olds, news, _ => false,
             codeDiffers: olds.ArtifactSha256 != artifact.Sha256,
@@ -67,7 +69,7 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
         // A Node-RED job that stays on its engine is redeployed over its flow (same flow id; only changed nodes restart).
-        _inPlace = live && wantRunning && StreamJobNodeRed.UpdatesInPlace(olds, news);
+        _inPlace = live && wantRunning && sites.UpdatesInPlace(olds, news);
         if (live && !_inPlace)
         {
             savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory) { Progress = StreamJob.Progress(ctx, olds) }, ct);
@@ -172,9 +174,10 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
             throw Failed(failed, [.. _reasons, $"the previous version was imported, so it cannot be started again; restart it from{Where(restoreFrom)}"]);
 
         // The previous version connects with its own logins again: their roles and passwords as they were.
-        var oldLogins = await sites.Logins.GrantAsync(ctx, olds, olds.BrokerLogins, rotate: false, ct);
-        await RevokeUnusedAsync(_logins, oldLogins, news, ct);
+        var oldLogins = sites.Logins.Choose(ctx, olds, olds.BrokerLogins, rotate: false);
         var previous = await sites.DeployedArtifactAsync(olds, ctx, oldLogins, ct);
+        await sites.Logins.GrantAsync(ctx, olds, oldLogins, ct);
+        await RevokeUnusedAsync(_logins, oldLogins, news, ct);
         var ready = (ctx.Timeout ?? StreamJob.DefaultTimeout) / 2;
         var generation = failedGeneration + 1;
         DeployedJob back;

@@ -15,8 +15,24 @@ public interface ISpeBinder
 {
     SpeKind Kind { get; }
 
+    /// <summary>What the engine can do, for a job's defaults and updates.</summary>
+    SpeTraits Traits => new() { KeepsSavepoints = true, UpdatesInPlace = false };
+
     /// <summary>Asks the engine who it is. Throws <see cref="EndpointUnreachableException"/> with a readable reason.</summary>
     Task<SpeProbe> ProbeAsync(SpeEndpoint endpoint, CancellationToken ct);
+
+    /// <summary>
+    /// Check failures of a job's description on this engine: its code in the form the engine runs it (a jar, or
+    /// processing given inline) and what the engine cannot do. Reads no site.
+    /// </summary>
+    IEnumerable<JobProblem> CheckJob(JobCheck check) => [];
+
+    /// <summary>
+    /// The job's code as this engine runs it: read and validated (a jar's content, a flow's wiring), with what the
+    /// engine keeps in the code itself (a flow's broker logins). Reads no site, so it can run before anything of the
+    /// job is created; code the engine cannot run is a <see cref="ProviderException"/>.
+    /// </summary>
+    Task<JobArtifact> PrepareAsync(JobSource job, CancellationToken ct) => throw NotSupported();
 
     /// <summary>
     /// Starts a job, or finds the one an interrupted earlier call with the same key and generation started: never two.

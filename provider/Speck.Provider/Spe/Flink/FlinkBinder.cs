@@ -27,6 +27,14 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
 
     public SpeKind Kind => SpeKind.Flink;
 
+    public SpeTraits Traits => new() { KeepsSavepoints = true, UpdatesInPlace = false };
+
+    public IEnumerable<JobProblem> CheckJob(JobCheck check) => FlinkJars.Problems(check);
+
+    /// <summary>The job's jar, read to its sha256 (uploaded by <see cref="DeployAsync"/>); a deployed job's may be on the site only.</summary>
+    public Task<JobArtifact> PrepareAsync(JobSource job, CancellationToken ct) =>
+        job.DeployedSha256 is { } sha ? FlinkJars.DeployedAsync(job, sha, ct) : FlinkJars.LoadAsync(job, ct);
+
     public FlinkClient Client(SpeEndpoint endpoint) =>
         new(http.For(endpoint.Url), endpoint.Token, endpoint.Username, endpoint.Password);
 

@@ -1,10 +1,12 @@
 using MQTTnet;
+using Speck.Host.Resources;
 using Speck.Host.Values;
 using Speck.Provider;
 using Speck.Provider.Brokers;
 using Speck.Provider.Brokers.Mqtt;
 using Speck.Provider.Brokers.Mqtt.Dynsec;
 using Speck.Provider.Model;
+using Speck.Testbed.Mosquitto;
 using Speck.Tests.Provider.Brokers.Mqtt;
 using static Speck.Tests.Provider.Resources.ResourceDriver;
 
@@ -126,4 +128,34 @@ public sealed class StreamJobLoginTests(DynsecBrokerFixture fx) : IClassFixture<
         await Assert.ThrowsAnyAsync<Exception>(() => w.CreateAsync("fails", w.Job(extra: [("sources", PropertyValue.Of([src])), ("sink", sink)])));
         Assert.Equal(before, (await fx.Dynsec.ListClientsAsync()).Count);
     }
+
+    [Fact]
+    public async Task A_jar_that_cannot_be_read_fails_the_create_before_any_login_is_made()
+    {
+        await using var w = await FlinkSites.StartAsync();
+        var prefix = MqttTest.Unique("lu");
+        var (src, _) = await TopicAsync($"{prefix}/in");
+        var (sink, _) = await TopicAsync($"{prefix}/out");
+        // The jar exists (Check passes) but cannot be read: another handle holds it exclusively (.NET takes an
+        // advisory lock for FileShare.None on Unix, and the provider opens the jar with FileShare.Read).
+        var jar = Path.Combine(Path.GetDirectoryName(w.Jar())!, $"{prefix.Replace('/', '-')}-locked.jar");
+        File.Copy(w.Jar(), jar);
+        var before = await DynsecWorldAsync();
+
+        ProviderException failure;
+        using (File.Open(jar, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            failure = await Assert.ThrowsAsync<ProviderException>(() => w.CreateAsync("unreadable", w.Job(extra: [("jarPath", S(jar)), ("sources", PropertyValue.Of([src])), ("sink", sink)])));
+
+        // Nothing exists, and the failure says so (not an unknown outcome) and names the jar.
+        Assert.Equal(FailureKind.PreconditionFailed, failure.Kind);
+        Assert.Contains($"the job's jar '{jar}' cannot be read", failure.Message);
+
+        Assert.Equal(before, await DynsecWorldAsync());
+        Assert.Empty(w.Sites[0].Jobs);
+    }
+
+    /// <summary>The dynsec clients and roles on the broker, as mosquitto_ctrl lists them.</summary>
+    private async Task<(int Clients, int Roles)> DynsecWorldAsync() => (
+        (await MosquittoCtrl.DynsecAsync(fx.Broker, ["listClients"])).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length,
+        (await MosquittoCtrl.ListRolesAsync(fx.Broker)).Count);
 }
