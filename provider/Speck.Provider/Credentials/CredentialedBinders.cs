@@ -16,6 +16,7 @@ internal sealed class CredentialedSpeBinder(ISpeBinder inner, Func<SiteCredentia
     public SpeTraits Traits => inner.Traits;
     public Task<SpeProbe> ProbeAsync(SpeEndpoint endpoint, CancellationToken ct) => inner.ProbeAsync(C(endpoint), ct);
     public IEnumerable<JobProblem> CheckJob(JobCheck check) => inner.CheckJob(check);
+    public string? CheckJobId(string jobId) => inner.CheckJobId(jobId);
     public Task<JobArtifact> PrepareAsync(JobSource job, CancellationToken ct) => inner.PrepareAsync(job, ct);
     public Task<DeployedJob> DeployAsync(JobDeployment deployment, CancellationToken ct) =>
         inner.DeployAsync(deployment with { Endpoint = C(deployment.Endpoint) }, ct);

@@ -10,7 +10,8 @@ namespace Speck.Provider.Resources;
 /// what the engine does not report, <c>source=&lt;topic&gt;</c> (repeated, in order), <c>sink=&lt;topic&gt;</c> (topics on the
 /// site's broker), <c>jarPath=&lt;the job's jar on this machine&gt;</c> and <c>entryClass=</c>. Flink reports none of its
 /// jar, entry class, program arguments or topics, so a Flink import takes the jar and topics from the ID and says so;
-/// a Node-RED flow keeps its MQTT nodes and processing, so those are read from the flow. The inputs pass Check as
+/// a Node-RED flow keeps its MQTT nodes and processing, so those are read from the flow: which of the two, the site's
+/// binder says (<see cref="ISpeBinder.LearnAsync"/>, <see cref="ISpeBinder.CheckJobId"/>, <see cref="ISpeBinder.Traits"/>). The inputs pass Check as
 /// they are: `pulumi import` Checks them (step.go:2174-2206 (pulumi v3.259.0)) and writes its program from them alone
 /// (hcl2.go:244-257), see docs/import.md §Import Check and §Import codegen. What neither the ID nor the engine gave is
 /// listed in <c>adoptedInputs</c>.
@@ -23,18 +24,17 @@ internal sealed class StreamJobImport(Binders binders)
     {
         var parsed = ImportId.Parse(id, "<Flink job ID or Node-RED flow ID>", Keys);
         var (site, jobId) = (parsed.Site, parsed.Object!);
-        var flink = site.Spe.Kind == SpeKind.Flink;
-        if (flink && (jobId.Length != 32 || !jobId.All(char.IsAsciiHexDigit)))
-            throw ProviderException.Invalid($"import ID '{id}': '{jobId}' is not a Flink job ID (32 hex digits)");
         var engine = binders.Spe(site.Spe.Kind);
+        if (engine.CheckJobId(jobId) is { } notAnId) throw ProviderException.Invalid($"import ID '{id}': {notAnId}");
         if (await engine.FindAsync(site.Spe, jobId, ct) is not { } job) return null;
-        var learned = flink ? null : await engine.LearnAsync(site.Spe, jobId, ct);
+        // An engine that shows a job's code and topics (a Node-RED flow) is read; one that does not (Flink) needs the ID to say them.
+        var learned = await engine.LearnAsync(site.Spe, jobId, ct);
 
         var stated = new List<string>();
         var sources = learned?.Sources is { Count: > 0 } ls ? ls.Select(t => Topic(site, t)).ToList() : parsed.All("source").Select(parsed.Topic).ToList();
         var sink = learned?.Sink is { } lk ? Topic(site, lk) : parsed.Single("sink", id) is { } s ? parsed.Topic(s) : null;
         if (sources.Count == 0 || sink is null)
-            throw ProviderException.Invalid($"import ID '{id}': {(flink ? "Flink does not report a job's topics" : "the flow has no single MQTT out node and MQTT in nodes")}: " +
+            throw ProviderException.Invalid($"import ID '{id}': {(learned is null ? $"the {site.Spe.Kind} engine does not report a job's topics" : "the job as its engine shows it has no single sink and sources")}: " +
                 "give them as `&source=<topic>&sink=<topic>` (topics on the site's broker; percent-encode '&', '?' and '%')");
         sources = [.. await Task.WhenAll(sources.Select(t => WithRolesAsync(t, ct)))];
         sink = await WithRolesAsync(sink, ct);
@@ -44,15 +44,15 @@ internal sealed class StreamJobImport(Binders binders)
             Site = site,
             Sources = sources,
             Sink = sink,
-            UpgradeMode = flink ? UpgradeMode.Savepoint : UpgradeMode.Stateless,
+            UpgradeMode = engine.Traits.KeepsSavepoints ? UpgradeMode.Savepoint : UpgradeMode.Stateless,
             DesiredState = job.Live ? DesiredState.Running : DesiredState.Suspended,
         };
-        if (flink)
+        if (learned is null)
         {
-            // Flink keeps the jar it ran from nowhere it reports: the ID names the file, and Check requires it to exist.
+            // The engine keeps the code it runs nowhere it reports: the ID names the file, and Check requires it to exist.
             var (jarPath, artifact) = (parsed.Single("jarPath", id), parsed.Single("artifact", id));
             if ((jarPath is null) == (artifact is null))
-                throw ProviderException.Invalid($"import ID '{id}': Flink does not report a job's jar: give the jar it runs as `&jarPath=<path>` or `&artifact=<path>` (a file asset), one of them");
+                throw ProviderException.Invalid($"import ID '{id}': the {site.Spe.Kind} engine does not report a job's jar: give the jar it runs as `&jarPath=<path>` or `&artifact=<path>` (a file asset), one of them");
             inputs = inputs with { JarPath = jarPath, Artifact = artifact is null ? null : await FileAssetAsync(id, artifact, ct), EntryClass = parsed.Single("entryClass", id) };
             stated.Add(jarPath is null ? "artifact" : "jarPath");
             if (inputs.EntryClass is not null) stated.Add("entryClass");
@@ -60,13 +60,13 @@ internal sealed class StreamJobImport(Binders binders)
         else
         {
             if (parsed.All("jarPath").Count > 0 || parsed.All("artifact").Count > 0 || parsed.All("entryClass").Count > 0)
-                throw ProviderException.Invalid($"import ID '{id}': a Node-RED job has no jar or entry class");
+                throw ProviderException.Invalid($"import ID '{id}': the {site.Spe.Kind} engine shows the job's code, so the ID gives no jar or entry class");
             inputs = inputs with
             {
                 NodeRed = new NodeRedProcessing
                 {
-                    Function = learned?.Function,
-                    Nodes = learned?.Function is null ? [.. (learned?.Nodes ?? []).Select(n => System.Text.Json.JsonDocument.Parse(n!.ToJsonString()).RootElement.Clone())] : null,
+                    Function = learned.Function,
+                    Nodes = learned.Function is null ? [.. (learned.Nodes ?? []).Select(n => System.Text.Json.JsonDocument.Parse(n!.ToJsonString()).RootElement.Clone())] : null,
                 },
             };
             stated.Add("nodeRed");

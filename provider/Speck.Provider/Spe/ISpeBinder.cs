@@ -50,6 +50,9 @@ public interface ISpeBinder
     /// </summary>
     Task<string?> StopAsync(SpeEndpoint endpoint, string jobId, JobStop stop, CancellationToken ct) => throw NotSupported();
 
+    /// <summary>Why <paramref name="jobId"/> cannot name a job on this engine (for an import ID), or null when it can.</summary>
+    string? CheckJobId(string jobId) => jobId.Length == 0 ? "the job ID is empty" : null;
+
     /// <summary>
     /// What the engine shows of a job's inputs, for an import; null when it shows nothing beyond
     /// <see cref="FindAsync"/> (Flink reports no jar, entry class or program arguments).

@@ -29,6 +29,9 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
 
     public SpeTraits Traits => new() { KeepsSavepoints = true, UpdatesInPlace = false };
 
+    public string? CheckJobId(string jobId) =>
+        jobId.Length == 32 && jobId.All(char.IsAsciiHexDigit) ? null : $"'{jobId}' is not a Flink job ID (32 hex digits)";
+
     public IEnumerable<JobProblem> CheckJob(JobCheck check) => FlinkJars.Problems(check);
 
     /// <summary>The job's jar, read to its sha256 (uploaded by <see cref="DeployAsync"/>); a deployed job's may be on the site only.</summary>

@@ -179,6 +179,7 @@ public sealed class StreamJobDriftAndImportTests
         Assert.Contains("source=", noTopics.Message);
         var notFlink = await Assert.ThrowsAsync<ProviderException>(() => Read(ImportId(w, "not-a-job")));
         Assert.Equal(FailureKind.InvalidInput, notFlink.Kind);
+        Assert.Contains("is not a Flink job ID (32 hex digits)", notFlink.Message);
         Assert.Null(await Read(ImportId(w, "0123456789abcdef0123456789abcdef")));
     }
 
