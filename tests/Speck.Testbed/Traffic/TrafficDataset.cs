@@ -11,7 +11,7 @@ public sealed record TrafficOptions
     /// <summary>Items to make, malformed ones included.</summary>
     public required int Count { get; init; }
 
-    /// <summary>Share of items that are malformed (0..1); which ones is drawn from the seed.</summary>
+    /// <summary>Share of items that are malformed (0..1); which ones is drawn from the random <see cref="Seed"/>.</summary>
     public double MalformedShare { get; init; }
 
     /// <summary>The sensor points of this edge, e.g. S01..S04.</summary>

@@ -26,7 +26,7 @@ public class TrafficGeneratorTests(AnonymousBrokerFixture fx) : IClassFixture<An
     {
         var items = TrafficDataset.Generate(new TrafficOptions { Count = 2000, MalformedShare = 0.25, Sensors = ["S07", "S12"], VehiclePrefix = "e1-" }).ToList();
         var malformed = items.Count(i => !i.WellFormed);
-        Assert.InRange(malformed, 400, 600); // 25 % of 2000, drawn from the seed
+        Assert.InRange(malformed, 400, 600); // 25 % of 2000, drawn from the random seed
         Assert.Equal(TrafficDataset.MalformedKinds.Order(), items.Where(i => !i.WellFormed).Select(i => i.MalformedKind!).Distinct().Order());
         foreach (var item in items)
             Assert.Equal(item.WellFormed, IsDetection(item.Payload, out var sensor, out var ts) && sensor == item.Sensor && ts - ts % 10_000 == item.Window);
