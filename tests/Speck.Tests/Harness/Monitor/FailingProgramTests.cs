@@ -35,4 +35,22 @@ public sealed class FailingProgramTests
         Assert.False(preview.Succeeded);
         Assert.Contains("Program exited with non-zero exit code: 3", preview.Errors);
     }
+
+    [Fact]
+    public async Task Two_resources_with_one_urn_fail_the_second_as_the_engine_does()
+    {
+        using var dir = new NodeProgramDir("dup", """
+            "use strict";
+            const pulumi = require("@pulumi/pulumi");
+            new pulumi.ComponentResource("test:index:Group", "g");
+            new pulumi.ComponentResource("test:index:Group", "g");
+            """, new Dictionary<string, string>());
+
+        var up = await dir.Stack.UpAsync(skipPreview: true);
+
+        Assert.False(up.Succeeded);
+        Assert.Equal("urn:pulumi:dev::dup::test:index:Group::g: Duplicate resource URN 'urn:pulumi:dev::dup::test:index:Group::g'; try giving it a unique name",
+            Assert.Single(up.Errors));
+        Assert.Equal([StepKind.Create, StepKind.Create, StepKind.Failed], up.Steps.Select(s => s.Kind));
+    }
 }
