@@ -40,9 +40,9 @@ public sealed class NodeProgramTests : IAsyncLifetime
         [$"{Project}:speUrl"] = _flink.BaseUrl, [$"{Project}:brokerUrl"] = _broker.Url, [$"{Project}:speToken"] = Token,
     };
 
-    private NodeProgramDir Node(string args = "[]", string extra = "")
+    private NodeProgramDir Node(string args = "[]", string extra = "", string jobOptions = "{}")
     {
-        var dir = new NodeProgramDir(Project, OneJobPrograms.JavaScript(_savepointDir, args, extra), Config());
+        var dir = new NodeProgramDir(Project, OneJobPrograms.JavaScript(_savepointDir, args, extra, jobOptions), Config());
         File.WriteAllBytes(Path.Combine(dir.Path, "filter.jar"), _jar);
         return dir;
     }
@@ -139,5 +139,26 @@ public sealed class NodeProgramTests : IAsyncLifetime
         Assert.Equal(StepKind.Same, steps["out"]);
         Assert.NotEqual(jobId, change.Outputs["jobId"]!.GetValue<string>());
         Ok(await node.Stack.DestroyAsync(), "destroy");
+    }
+
+    [Fact]
+    public async Task The_import_option_adopts_a_running_job_and_refresh_finds_it_unchanged()
+    {
+        using var owner = Node();
+        var made = await owner.Stack.UpAsync();
+        Ok(made, "owner up");
+        var jobId = made.Outputs["jobId"]!.GetValue<string>();
+        var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
+        using var adopter = Node(jobOptions: $"{{ import: {System.Text.Json.JsonSerializer.Serialize(id)} }}");
+
+        var imported = await adopter.Stack.UpAsync();
+
+        Ok(imported, "adopter up");
+        Assert.True(imported.Step("job").Imported || imported.Step("job").Kind == StepKind.Import, imported.Step("job").ToString());
+        Assert.Equal(jobId, imported.Outputs["jobId"]!.GetValue<string>());
+        Assert.Equal(Speck.FlinkStandIn.Jobs.JobStatus.RUNNING, Assert.Single(_flink.Jobs).State);
+        var refresh = await adopter.Stack.RefreshAsync();
+        Ok(refresh, "refresh");
+        Assert.DoesNotContain(refresh.Steps, s => s.Drift && s.Name == "job");
     }
 }

@@ -46,8 +46,9 @@ internal static class OneJobPrograms
           state: ${job.state}
         """;
 
-    /// <param name="extra">JavaScript run after the resources are declared (e.g. a throw, more exports).</param>
-    public static string JavaScript(string savepointDir, string args, string extra = "") => $$"""
+    /// <param name="extra">JavaScript run after the resources are declared (e.g. more exports).</param>
+    /// <param name="jobOptions">The job's resource options, a JavaScript object (e.g. <c>{ import: "…" }</c>).</param>
+    public static string JavaScript(string savepointDir, string args, string extra = "", string jobOptions = "{}") => $$"""
         "use strict";
         const pulumi = require("@pulumi/pulumi");
         const config = new pulumi.Config();
@@ -74,7 +75,7 @@ internal static class OneJobPrograms
             arguments: {{args}},
             jobId: undefined,
             state: undefined,
-        });
+        }, {{jobOptions}});
         exports.jobId = job.jobId;
         exports.state = job.state;
         {{extra}}
