@@ -1,6 +1,7 @@
 using Speck.Harness;
 
-// speck-engine: a stand-in for the `pulumi` CLI that runs a Pulumi YAML program against a provider binary.
+// speck-engine: a stand-in for the `pulumi` CLI that runs a program (Pulumi YAML, or Node.js / .NET through its resource
+// monitor) against a provider binary.
 // Usage: speck-engine <preview|up|refresh|destroy|output[:NAME]> [--cwd DIR] [--stack NAME] [--provider PATH] [--yes] [--skip-preview]
 //                     [--plan] [--grpc-log FILE] [--parallel N] [-v=N] [--clear-pending-creates] [--skip-pending-creates]
 // --parallel defaults as the CLI's does: PULUMI_PARALLEL if positive, else 4 × processors.

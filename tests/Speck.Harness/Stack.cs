@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Speck.Harness.Deployment;
 using Speck.Harness.Engine;
+using Speck.Harness.Monitor;
 using Speck.Harness.Program;
 using Speck.Harness.State;
 
@@ -60,7 +61,7 @@ public sealed record RefreshOptions
 }
 
 /// <summary>
-/// A stack of a Pulumi YAML program run by the harness engine: the operations of the CLI, each returning what
+/// A stack of a program (Pulumi YAML, or Node.js / .NET through the resource monitor) run by the harness engine: the operations of the CLI, each returning what
 /// happened per resource, the diffs, outputs, provider log messages and the provider calls in order.
 /// </summary>
 public sealed class Stack(StackOptions options)
@@ -135,11 +136,13 @@ public sealed class Stack(StackOptions options)
         FromStateAsync(Operation.Destroy, (state, calls, result, _) => DestroyRun.RunAsync(state, calls, options.Parallel, result), ct);
 
     private Task<DeploymentResult> UpdateAsync(bool preview, DeploymentPlan? plan, CancellationToken ct) =>
-        RunAsync(preview ? Operation.Preview : Operation.Update, async (program, config, state, session, result, redactor) =>
+        RunAsync(preview ? Operation.Preview : Operation.Update, async (project, program, config, state, session, result, redactor) =>
         {
             PendingOperationsAtStart.Apply(state, result.Operation, result);
+            var host = program is null ? LanguageHosts.For(project.Runtime)
+                ?? throw new HarnessException($"speck-engine runs programs with runtime yaml, nodejs or dotnet, not '{project.Runtime}'") : null;
             // pulumi-yaml type-checks the program against the schema before it registers anything.
-            var typeErrors = SchemaCheck.Errors(program, await session.GetSchemaAsync(ct));
+            var typeErrors = program is null ? [] : SchemaCheck.Errors(program, await session.GetSchemaAsync(ct));
             if (typeErrors.Count > 0) throw new HarnessException("the program does not type-check against the provider's schema:\n" + string.Join("\n", typeErrors));
             var oldProvider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
             var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, preview, ct);
@@ -148,12 +151,30 @@ public sealed class Stack(StackOptions options)
                 // The default provider is a resource too: unchanged, its same step writes no checkpoint.
                 if (oldProvider is null) state.Add(provider); else state.SwapSame(oldProvider, provider);
             }
-            var values = config.ProgramValues(program);
-            redactor.Learn(values);
             if (preview) result.Plan = new DeploymentPlan();
             var gate = preview ? new PlanGate(result.Plan!, checking: false) : plan is null ? null : new PlanGate(plan, checking: true);
-            await new UpdateRun(program, options, values, state, session, preview, result, redactor, gate, ct).RunAsync($"{provider.Urn}::{provider.Id}");
-            if (!preview && result.Succeeded)
+            var run = new UpdateRun(project.Name, options, state, session, $"{provider.Urn}::{provider.Id}", preview, result, redactor, gate, ct);
+            if (program is not null)
+            {
+                var values = config.ProgramValues(program);
+                redactor.Learn(values);
+                await run.FinishAsync(await new YamlEvaluator(program, values, run).RunAsync());
+            }
+            else
+            {
+                var (hostConfig, secretKeys) = config.ForLanguageHost();
+                var info = new ProgramRunInfo
+                {
+                    MonitorAddress = "", EngineAddress = session.Engine.Address, Project = project.Name, Stack = options.Stack,
+                    RootDirectory = project.Directory, ProgramDirectory = project.Directory, EntryPoint = project.Main,
+                    DryRun = preview, Parallel = options.Parallel, Config = hostConfig, ConfigSecretKeys = secretKeys,
+                    RuntimeOptions = project.RuntimeOptions,
+                };
+                await ProgramRun.RunAsync(host!, info, run, result, redactor, options.Out, ct);
+            }
+            // A program that logged an error (then bailed) failed: its stack outputs are not the stack's.
+            var programFailed = program is null && (result.Bailed || session.Engine.Entries.Any(e => e.Severity == LogSeverityLevel.Error));
+            if (!preview && result.Succeeded && !programFailed)
             {
                 state.Outputs = result.Outputs;
                 state.Save();
@@ -161,7 +182,7 @@ public sealed class Stack(StackOptions options)
         }, ct);
 
     private Task<DeploymentResult> FromStateAsync(Operation op, Func<StateFile, ResourceCalls, DeploymentResult, Redactor, Task> body, CancellationToken ct) =>
-        RunAsync(op, async (_, _, state, session, result, redactor) =>
+        RunAsync(op, async (_, _, _, state, session, result, redactor) =>
         {
             var provider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
             if (provider is null) return;
@@ -171,7 +192,7 @@ public sealed class Stack(StackOptions options)
         }, ct);
 
     private async Task<DeploymentResult> RunAsync(Operation op,
-        Func<YamlProgram, StackConfig, StateFile, ProviderSession, DeploymentResult, Redactor, Task> body, CancellationToken ct)
+        Func<ProjectFile, YamlProgram?, StackConfig, StateFile, ProviderSession, DeploymentResult, Redactor, Task> body, CancellationToken ct)
     {
         var result = new DeploymentResult(op, options.Stack);
         var redactor = new Redactor();
@@ -180,15 +201,16 @@ public sealed class Stack(StackOptions options)
         StateFile? state = null;
         try
         {
-            var program = YamlProgram.Load(options.ProgramDirectory);
-            var config = StackConfig.Load(program, options.Stack, options.Passphrase);
+            var project = ProjectFile.Load(options.ProgramDirectory);
+            var program = project.Runtime == "yaml" ? YamlProgram.Load(options.ProgramDirectory) : null;
+            var config = StackConfig.Load(project.Directory, project.Name, options.Stack, options.Passphrase);
             redactor.Learn(config.Provider);
             redactor.Learn(config.Program);
             state = StateFile.Load(options.ProgramDirectory, options.Stack);
             state.SkipCheckpoints = options.SkipCheckpoints;
             foreach (var r in state.Snapshot()) { redactor.Learn(r.Inputs); redactor.Learn(r.Outputs); }
-            session = await ProviderSession.StartAsync(options, program.Name, config.Provider, log, redactor, Interlocked.Increment(ref _processes), ct);
-            await body(program, config, state, session, result, redactor);
+            session = await ProviderSession.StartAsync(options, project.Name, config.Provider, log, redactor, Interlocked.Increment(ref _processes), ct);
+            await body(project, program, config, state, session, result, redactor);
         }
         catch (HarnessException e)
         {
@@ -215,6 +237,7 @@ public sealed class Stack(StackOptions options)
         }
         foreach (var e in result.Logs.Where(l => l.Severity == LogSeverityLevel.Error))
             result.Errors.Add($"{e.Urn}: {redactor.Redact(e.Message)}");
+        if (result.Bailed && result.Errors.Count == 0) result.Errors.Add("the program exited with code 32 (error already reported) but logged no error");
         return result;
     }
 }

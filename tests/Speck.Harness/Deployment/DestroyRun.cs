@@ -4,7 +4,7 @@ namespace Speck.Harness.Deployment;
 
 /// <summary>
 /// <c>destroy</c> (docs/pulumi-calls.md §Destroy): Delete every custom resource in reverse dependency order with its
-/// old outputs and inputs. A protected resource fails the destroy before anything is deleted. A preview calls nothing.
+/// old outputs and inputs, then drop the components (no provider call). A protected resource fails the destroy before anything is deleted. A preview calls nothing.
 /// As the engine does, deletes run in parallel antichains (docs/pulumi-engine.md §Deletes).
 /// </summary>
 internal static class DestroyRun
@@ -27,6 +27,12 @@ internal static class DestroyRun
         if (calls is null)
             foreach (var old in ordered) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
         else if (!await DeleteInParallelAsync(state, calls, ordered, parallel, result)) return;
+        // Components (the root stack of a program in another language) have no provider: their delete is the state's alone.
+        foreach (var component in DeleteSteps.ReverseDependencyOrder(state.Snapshot().Where(r => !r.Custom).ToList()))
+        {
+            state.Remove(component);
+            result.Steps.Add(new ResourceStep(component.Urn, component.Type, component.Name, StepKind.Delete));
+        }
         foreach (var provider in state.Snapshot().Where(r => r.Type == ProviderSession.ProviderType)) state.Remove(provider);
         state.Outputs = new();
         state.Save();

@@ -143,6 +143,16 @@ public static class Urns
 {
     public static string Of(string stack, string project, string type, string name) => $"urn:pulumi:{stack}::{project}::{type}::{name}";
 
+    /// <summary>The root stack resource's type (resource.RootStackType, sdk/go/common/resource/stack.go (pulumi v3.259.0)).</summary>
+    public const string RootStackType = "pulumi:pulumi:Stack";
+
+    /// <summary>A URN's qualified type: its parents' types and its own, joined by <c>$</c> (the third <c>::</c> part).</summary>
+    public static string QualifiedType(string urn)
+    {
+        var parts = urn.Split("::");
+        return parts.Length >= 4 ? parts[2] : throw new HarnessException($"invalid URN '{urn}'");
+    }
+
     public static string DefaultProvider(string stack, string project) => Of(stack, project, ProviderSession.ProviderType, "default");
 
     /// <summary>The package of a type token <c>pkg:module:Type</c>.</summary>

@@ -15,9 +15,11 @@ namespace Speck.Harness.Deployment;
 /// checks them against it (docs/pulumi-engine.md §Plans).
 /// </summary>
 internal sealed partial class ResourceSteps(
-    ResourceCalls calls, StateFile state, bool preview, ProgramResource r, string urn, JsonObject news,
-    IReadOnlyList<string> dependencies, string providerRef, ResourceState? old, PlanGate? plan)
+    ResourceCalls calls, StateFile state, bool preview, Registration r, string urn, JsonObject news,
+    string providerRef, ResourceState? old, PlanGate? plan)
 {
+    private readonly IReadOnlyList<string> dependencies = r.Dependencies;
+
     /// <summary>Set when this resource's old self was already deleted because a dependency was replaced delete-first.</summary>
     public bool DeletedAhead { get; init; }
 
@@ -72,6 +74,8 @@ internal sealed partial class ResourceSteps(
         Urn = urn, Type = r.Type, Id = id, Inputs = inputs, Outputs = outputs, Dependencies = dependencies,
         Protect = r.Options.Protect, Provider = providerRef, InitErrors = initErrors ?? [],
         IgnoreChanges = r.Options.IgnoreChanges, ReplaceOnChanges = r.Options.ReplaceOnChanges,
+        Parent = string.IsNullOrEmpty(r.Parent) ? null : r.Parent,
+        PropertyDependencies = Registration.Complete(inputs, dependencies, r.PropertyDependencies),
     };
 
     private PlanGoal ProgramGoal(JsonObject? oldInputs, JsonObject inputs) => new(PlanDiff.Of(oldInputs, inputs), r.Options.Protect, dependencies,
@@ -167,6 +171,8 @@ internal sealed partial class ResourceSteps(
                 {
                     Inputs = checkedInputs,
                     Dependencies = dependencies,
+                    PropertyDependencies = Registration.Complete(checkedInputs, dependencies, r.PropertyDependencies),
+                    Parent = string.IsNullOrEmpty(r.Parent) ? null : r.Parent,
                     Protect = r.Options.Protect,
                     Provider = providerRef,
                     IgnoreChanges = r.Options.IgnoreChanges,

@@ -53,6 +53,12 @@ public sealed record DeploymentResult(Operation Operation, string Stack)
     public List<GrpcCall> Calls { get; } = [];
     public string ProviderStderr { get; set; } = "";
 
+    /// <summary>What a program in another language printed (stdout and stderr), secrets redacted; "" for YAML.</summary>
+    public string ProgramOutput { get; set; } = "";
+
+    /// <summary>The program exited with 32: it reported its error itself (as an error log), the host adds none.</summary>
+    public bool Bailed { get; set; }
+
     /// <summary>The provider process's CPU time and peak memory, read just before it was stopped (for the bench).</summary>
     public ProcessUsage? ProviderUsage { get; set; }
 

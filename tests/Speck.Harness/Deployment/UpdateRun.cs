@@ -8,19 +8,18 @@ using Speck.Harness.State;
 namespace Speck.Harness.Deployment;
 
 /// <summary>
-/// A preview or an update of a program (docs/pulumi-calls.md §Preview to §Replace): resources run in parallel
-/// (bounded), each after the resources it refers to; then, in an update, resources dropped from the program and
-/// create-before-delete replacements are deleted in reverse dependency order. The first failure stops new steps from
-/// starting.
+/// The step planner of a preview or an update (docs/pulumi-calls.md §Preview to §Replace): whoever runs the program
+/// (the YAML evaluator, or the resource monitor for a program in another language) hands it one
+/// <see cref="Registration"/> at a time, each once the resources it refers to are done; it runs that resource's steps
+/// (at most <c>--parallel</c> at once) and answers with the outcome. When the program ends, <see cref="FinishAsync"/>
+/// deletes, in an update, the resources the program no longer registered and the old halves of create-before-delete
+/// replacements, in reverse dependency order. The first failure stops new steps from starting.
 /// </summary>
 internal sealed class UpdateRun(
-    YamlProgram program, StackOptions options, JsonObject config, StateFile state, ProviderSession session,
-    bool preview, DeploymentResult result, Engine.Redactor redactor, PlanGate? plan, CancellationToken ct) : IScope
+    string project, StackOptions options, StateFile state, ProviderSession session, string providerRef,
+    bool preview, DeploymentResult result, Engine.Redactor redactor, PlanGate? plan, CancellationToken ct)
 {
-    private sealed record Resolved(JsonObject Outputs, string Id, string Urn, bool Complete, bool Ok);
-
-    private readonly Dictionary<string, TaskCompletionSource<Resolved>> _results =
-        program.Resources.ToDictionary(r => r.Name, _ => new TaskCompletionSource<Resolved>(TaskCreationOptions.RunContinuationsAsynchronously));
+    private readonly ConcurrentDictionary<string, Registration> _registered = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _parallel = new(options.Parallel);
     private readonly ResourceCalls _calls = new(session, ct);
     private readonly IReadOnlyList<ResourceState> _old = state.Snapshot();
@@ -28,14 +27,134 @@ internal sealed class UpdateRun(
     private readonly ConcurrentDictionary<string, bool> _deletedAhead = new();
     private volatile bool _stopped;
 
-    private string Urn(ProgramResource r) => Urns.Of(options.Stack, program.Name, r.Type, r.Name);
+    public bool Preview => preview;
 
-    public async Task RunAsync(string providerRef)
+    /// <summary>True once a step failed: the engine cancels the deployment and starts no more steps.</summary>
+    public bool Stopped => _stopped;
+
+    public string RootStackUrn => Urns.Of(options.Stack, project, Urns.RootStackType, $"{project}-{options.Stack}");
+
+    /// <summary>
+    /// The URN of a resource: its parent's qualified type joins the type, unless the parent is the root stack
+    /// (Deployment.generateURN, pkg/resource/deploy/deployment.go:796-805 (pulumi v3.259.0)).
+    /// </summary>
+    public string UrnOf(string type, string name, string? parent) =>
+        Urns.Of(options.Stack, project, string.IsNullOrEmpty(parent) || Urns.QualifiedType(parent) == Urns.RootStackType
+            ? type : $"{Urns.QualifiedType(parent)}${type}", name);
+
+    /// <summary>One registration: its steps, or Skipped once the deployment stopped. Never throws for a step's failure.</summary>
+    public async Task<Registered> RegisterAsync(Registration r)
     {
-        await Task.WhenAll(program.Resources.Select(r => RunResourceAsync(r, providerRef)));
+        var urn = UrnOf(r.Type, r.Name, r.Parent);
+        // generateURN: a URN seen twice in one deployment is an error (step_generator.go:277-288 (pulumi v3.259.0)).
+        if (!_registered.TryAdd(urn, r)) return Failed(urn, r, $"Duplicate resource URN '{urn}'; try giving it a unique name");
+        if (!r.Custom) return Component(urn, r);
+        try
+        {
+            if (_stopped) return Skip(urn, r.Type, r.Name);
+            if (r.Version.Length > 0 && r.Version != session.Provider.Version)
+                throw new HarnessException($"the program asks for version {r.Version} of the provider; speck-engine runs {session.Provider.Version}");
+            redactor.Learn(r.Inputs);
+            await _parallel.WaitAsync(ct);
+            try
+            {
+                if (_stopped) return Skip(urn, r.Type, r.Name);
+                var step = new ResourceSteps(_calls, state, preview, r, urn, r.Inputs, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete), plan)
+                {
+                    DeletedAhead = _deletedAhead.ContainsKey(urn),
+                    DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(urn),
+                    Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
+                };
+                var (outcome, outputs, id) = await step.RunAsync();
+                Add(outcome);
+                if (outcome.Kind == StepKind.Failed) Fail(outcome.Error!);
+                redactor.Learn(outputs);
+                return new Registered(urn, id, outputs, outcome.Kind) { Complete = !preview || outcome.Kind is StepKind.Same };
+            }
+            finally
+            {
+                _parallel.Release();
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, the program gets an answer: the resource failed and the deployment stops.
+            return Failed(urn, r, e switch
+            {
+                RpcException rpc => $"{rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
+                HarnessException => e.Message,
+                _ => $"{e.GetType().Name}: {e.Message}",
+            });
+        }
+    }
+
+    /// <summary>A resource the program could not register (a bad reference, a failed dependency's dependent).</summary>
+    public Registered Failed(string urn, Registration r, string message)
+    {
+        message = $"{urn}: {message}";
+        Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Failed) { Error = message });
+        Fail(message);
+        return new Registered(urn, "", new JsonObject(), StepKind.Failed);
+    }
+
+    public Registered Skip(string urn, string type, string name)
+    {
+        Add(new ResourceStep(urn, type, name, StepKind.Skipped));
+        return new Registered(urn, "", new JsonObject(), StepKind.Skipped);
+    }
+
+    /// <summary>
+    /// A component (the root stack, or any non-custom resource) has no provider: the engine records it with no
+    /// inputs' steps, a create when new and a same when in the state (step_generator.go, GenerateSteps for
+    /// !goal.Custom (pulumi v3.259.0)); its outputs come later, from RegisterResourceOutputs.
+    /// </summary>
+    private Registered Component(string urn, Registration r)
+    {
+        var old = _old.FirstOrDefault(o => o.Urn == urn && !o.Custom);
+        var kind = old is null ? StepKind.Create : StepKind.Same;
+        Add(new ResourceStep(urn, r.Type, r.Name, kind));
+        var entry = new ResourceState
+        {
+            Urn = urn, Type = r.Type, Custom = false, Inputs = r.Inputs, Outputs = old?.Outputs ?? new JsonObject(),
+            Dependencies = r.Dependencies, Protect = r.Options.Protect, Parent = NullIfRoot(r.Parent, urn),
+            PropertyDependencies = Registration.Complete(r.Inputs, r.Dependencies, r.PropertyDependencies),
+        };
+        if (!preview)
+        {
+            if (old is null) state.Add(entry); else state.SwapSame(old, entry);
+        }
+        return new Registered(urn, "", new JsonObject(), kind);
+    }
+
+    private static string? NullIfRoot(string? parent, string urn) => string.IsNullOrEmpty(parent) || parent == urn ? null : parent;
+
+    /// <summary>RegisterResourceOutputs for a component: its outputs go to its state entry (the root stack's are the stack outputs).</summary>
+    public void ComponentOutputs(string urn, JsonObject outputs)
+    {
+        redactor.Learn(outputs);
+        if (preview || state.Find(urn) is not { Custom: false } entry) return;
+        state.Swap(entry, entry with { Outputs = outputs });
+    }
+
+    private void Add(ResourceStep step)
+    {
+        lock (_resultLock) result.Steps.Add(step);
+    }
+
+    public void Fail(string message)
+    {
+        _stopped = true;
+        lock (_resultLock) result.Errors.Add(message);
+    }
+
+    /// <summary>
+    /// The end of the program: deletes (an update) or their preview, then the stack outputs, checked against the plan.
+    /// </summary>
+    public async Task FinishAsync(JsonObject outputs)
+    {
         if (!preview && !_stopped) await DeleteLeftoversAsync();
         else if (preview) ReportPreviewDeletes();
-        if (result.Errors.Count == 0) result.Outputs = EvaluateOutputs();
+        if (result.Errors.Count == 0) result.Outputs = outputs;
         if (result.Errors.Count == 0 && plan is not null) PlanStackOutputs();
         if (result.Errors.Count == 0 && plan is { Checking: true })
             foreach (var unfinished in plan.Plan.Unfinished(_old)) Fail(unfinished);
@@ -50,104 +169,43 @@ internal sealed class UpdateRun(
         var planned = PlanDiff.Of(state.Outputs, result.Outputs);
         if (!plan!.Checking) { plan.Plan.OutputDiff = planned; return; }
         if (DeploymentPlan.CheckDiff(state.Outputs, result.Outputs, plan.Plan.OutputDiff ?? PlanDiff.Empty) is { } error)
-            Fail($"{Urns.Of(options.Stack, program.Name, "pulumi:pulumi:Stack", $"{program.Name}-{options.Stack}")}: resource violates plan: {error}");
-    }
-
-    private async Task RunResourceAsync(ProgramResource r, string providerRef)
-    {
-        var tcs = _results[r.Name];
-        var urn = Urn(r);
-        try
-        {
-            var dependsOn = r.Options.DependsOn.SelectMany(d => Expressions.Roots(JsonValue.Create(d))).ToList();
-            if (dependsOn.FirstOrDefault(d => !_results.ContainsKey(d)) is { } missing)
-                throw new HarnessException($"dependsOn: '{missing}' is not a resource of the program");
-            var deps = Expressions.Roots(r.Properties).Concat(dependsOn).Where(_results.ContainsKey).Distinct().ToList();
-            var resolved = await Task.WhenAll(deps.Select(d => _results[d].Task));
-            if (resolved.Any(d => !d.Ok) || _stopped)
-            {
-                Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Skipped));
-                tcs.SetResult(new Resolved(new JsonObject(), "", urn, false, false));
-                return;
-            }
-            var news = Expressions.Evaluate(r.Properties, this, program.Directory)!.AsObject();
-            redactor.Learn(news);
-            var depUrns = deps.Select(d => Urns.Of(options.Stack, program.Name, program.Resources.First(x => x.Name == d).Type, d)).ToList();
-
-            await _parallel.WaitAsync(ct);
-            try
-            {
-                if (_stopped) { Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Skipped)); tcs.SetResult(new Resolved(new(), "", urn, false, false)); return; }
-                var step = new ResourceSteps(_calls, state, preview, r, urn, news, depUrns, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete), plan)
-                {
-                    DeletedAhead = _deletedAhead.ContainsKey(urn),
-                    DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(r),
-                    Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
-                };
-                var (outcome, outputs, id) = await step.RunAsync();
-                Add(outcome);
-                if (outcome.Kind == StepKind.Failed) Fail(outcome.Error!);
-                redactor.Learn(outputs);
-                tcs.SetResult(new Resolved(outputs, id, urn, Complete: !preview || outcome.Kind is StepKind.Same, outcome.Kind != StepKind.Failed));
-            }
-            finally
-            {
-                _parallel.Release();
-            }
-        }
-        catch (Exception e)
-        {
-            // Whatever went wrong, dependents must not wait forever: the resource is failed and they are skipped.
-            var message = e switch
-            {
-                RpcException rpc => $"{urn}: {rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
-                HarnessException => $"{urn}: {e.Message}",
-                _ => $"{urn}: {e.GetType().Name}: {e.Message}",
-            };
-            Add(new ResourceStep(urn, r.Type, r.Name, StepKind.Failed) { Error = message });
-            Fail(message);
-            tcs.TrySetResult(new Resolved(new JsonObject(), "", urn, false, false));
-        }
-    }
-
-    private void Add(ResourceStep step)
-    {
-        lock (_resultLock) result.Steps.Add(step);
-    }
-
-    private void Fail(string message)
-    {
-        _stopped = true;
-        lock (_resultLock) result.Errors.Add(message);
+            Fail($"{RootStackUrn}: resource violates plan: {error}");
     }
 
     /// <summary>
-    /// Before <paramref name="replaced"/> is deleted to be replaced, the engine finds its dependents (in the old state)
-    /// that will be replaced too: it diffs each with the inputs that refer to the replaced resources unknown, and
-    /// deletes those whose diff says replace first, dependents before dependencies. They are created again when
-    /// the program reaches them (docs/pulumi-calls.md §Replace; the engine's calculateDependentReplacements).
+    /// Before <paramref name="replacedUrn"/> is deleted to be replaced, the engine finds its dependents (in the old
+    /// state) that will be replaced too: it diffs each custom one with the inputs whose recorded property dependencies
+    /// name a replaced resource unknown, and deletes those whose diff says replace first, dependents before
+    /// dependencies. They are created again when the program registers them (docs/pulumi-calls.md §Replace;
+    /// calculateDependentReplacements, step_generator.go:3268-3377 (pulumi v3.259.0)).
     /// </summary>
-    private async Task<string?> DeleteReplacedDependentsAsync(ProgramResource replaced)
+    private async Task<string?> DeleteReplacedDependentsAsync(string replacedUrn)
     {
-        var unknown = new HashSet<string> { replaced.Name };
+        var replaceSet = new HashSet<string>(StringComparer.Ordinal) { replacedUrn };
         var doomed = new List<ResourceState>();
-        var dependents = _old.Where(o => !o.Delete && o.Dependencies.Contains(Urn(replaced))).ToList();
+        var dependents = _old.Where(o => !o.Delete && o.Dependencies.Contains(replacedUrn)).ToList();
         while (dependents.Count > 0)
         {
             var next = new List<ResourceState>();
             foreach (var d in dependents)
             {
-                if (program.Resources.FirstOrDefault(p => Urn(p) == d.Urn) is not { } declared || doomed.Contains(d)) continue;
-                // As the engine does: the old inputs, with each property that depends on a replaced resource unknown,
-                // diffed with the ignoreChanges and replaceOnChanges the state holds (step_generator.go:3366-3377 (pulumi v3.259.0)).
+                // Neither components nor the provider are replaced this way (requiresReplacement, :3297-3300).
+                if (!d.Custom || d.Type == ProviderSession.ProviderType || doomed.Contains(d)) continue;
                 var news = d.Inputs.DeepClone().AsObject();
-                foreach (var (key, template) in declared.Properties)
-                    if (Expressions.Roots(template).Any(unknown.Contains)) news[key] = Sig.Unknown;
+                var hasDependencyInReplaceSet = false;
+                foreach (var (key, _) in d.Inputs)
+                    if (d.PropertyDependencies.TryGetValue(key, out var deps) && deps.Any(replaceSet.Contains))
+                    {
+                        news[key] = Sig.Unknown;
+                        hasDependencyInReplaceSet = true;
+                    }
+                if (!hasDependencyInReplaceSet) continue;
+                // Diffed with the ignoreChanges and replaceOnChanges the state holds (step_generator.go:3366-3377 (pulumi v3.259.0)).
                 var diff = await _calls.DiffAsync(d.Urn, d.Type, d.Id, d.Outputs, d.Inputs, news, d.IgnoreChanges);
                 var (_, replaces, changes) = ResourceCalls.Interpret(diff, d.Inputs, news, d.IgnoreChanges);
                 if (!replaces && !changes.Any(c => d.ReplaceOnChanges.Any(p => p == "*" || c.Path == p || c.Path.StartsWith(p + ".", StringComparison.Ordinal)))) continue;
                 doomed.Add(d);
-                unknown.Add(declared.Name);
+                replaceSet.Add(d.Urn);
                 next.AddRange(_old.Where(o => !o.Delete && o.Dependencies.Contains(d.Urn)));
             }
             dependents = next;
@@ -162,15 +220,17 @@ internal sealed class UpdateRun(
         return null;
     }
 
+    private bool Leftover(ResourceState r) => r.Type != ProviderSession.ProviderType && (r.Delete || !_registered.ContainsKey(r.Urn));
+
     /// <summary>
     /// Resources no longer in the program, and old halves of create-before-delete replacements: each checked against
-    /// the plan (step_generator.go:2470-2492 (pulumi v3.259.0)), then deleted in parallel antichains.
+    /// the plan (step_generator.go:2470-2492 (pulumi v3.259.0)), then deleted in parallel antichains; components
+    /// the program no longer registers leave the state with no provider call.
     /// </summary>
     private async Task DeleteLeftoversAsync()
     {
-        var inProgram = program.Resources.Select(Urn).ToHashSet();
         var current = state.Snapshot();
-        var doomed = current.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && (r.Delete || !inProgram.Contains(r.Urn))).ToList();
+        var doomed = current.Where(r => r.Custom && Leftover(r)).ToList();
         foreach (var d in doomed)
             if (plan?.Op(d.Urn, d.Delete ? Ops.DeleteReplaced : Ops.Delete) is { } planError)
             {
@@ -179,7 +239,7 @@ internal sealed class UpdateRun(
                 return;
             }
         await DeleteSteps.RunAsync(doomed, current, options.Parallel,
-            old => DeleteSteps.DeleteAsync(_calls, state, old, program.Resources.FirstOrDefault(p => Urn(p) == old.Urn)?.Options.Timeouts.Delete ?? 0),
+            old => DeleteSteps.DeleteAsync(_calls, state, old, _registered.TryGetValue(old.Urn, out var r) ? r.Options.Timeouts.Delete : 0),
             (old, error) =>
             {
                 if (error is null) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { OfReplacement = old.Delete });
@@ -189,44 +249,28 @@ internal sealed class UpdateRun(
                     Fail(error);
                 }
             });
+        if (_stopped) return;
+        foreach (var component in state.Snapshot().Where(r => !r.Custom && Leftover(r)))
+        {
+            state.Remove(component);
+            Add(new ResourceStep(component.Urn, component.Type, component.Name, StepKind.Delete));
+        }
     }
 
     /// <summary>What the update would delete: resources gone from the program, and the old halves of create-before-delete replacements.</summary>
     private void ReportPreviewDeletes()
     {
-        var inProgram = program.Resources.Select(Urn).ToHashSet();
         List<ResourceStep> replaced;
         lock (_resultLock) replaced = result.Steps.Where(s => s.Kind == StepKind.Replace && !s.DeleteBeforeReplace).ToList();
         foreach (var old in _old.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && !r.Delete && replaced.Any(s => s.Urn == r.Urn)))
             plan?.Op(old.Urn, Ops.DeleteReplaced);
-        var removed = _old.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && (r.Delete || !inProgram.Contains(r.Urn))).ToList();
+        var removed = _old.Where(r => r.Custom && Leftover(r)).ToList();
         foreach (var old in DeleteSteps.ReverseDependencyOrder(removed))
         {
             plan?.Op(old.Urn, old.Delete ? Ops.DeleteReplaced : Ops.Delete);
             if (!old.Delete) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
         }
-    }
-
-    private JsonObject EvaluateOutputs()
-    {
-        var outputs = new JsonObject();
-        foreach (var (k, v) in program.Outputs) outputs[k] = Expressions.Evaluate(v, this, program.Directory);
-        return outputs;
-    }
-
-    public bool TryResolve(string root, out JsonNode? value, out bool complete)
-    {
-        if (_results.TryGetValue(root, out var tcs) && tcs.Task.IsCompletedSuccessfully)
-        {
-            var r = tcs.Task.Result;
-            var o = r.Outputs.DeepClone().AsObject();
-            o["id"] = r.Id.Length > 0 ? r.Id : Sig.Unknown;
-            o["urn"] = r.Urn;
-            (value, complete) = (o, r.Complete);
-            return true;
-        }
-        if (config.TryGetPropertyValue(root, out value)) { complete = true; return true; }
-        (value, complete) = (null, true);
-        return false;
+        foreach (var component in _old.Where(r => !r.Custom && Leftover(r)))
+            Add(new ResourceStep(component.Urn, component.Type, component.Name, StepKind.Delete));
     }
 }

@@ -22,13 +22,21 @@ public enum LogSeverityLevel { Debug = 0, Info = 1, Warning = 2, Error = 3 }
 /// </summary>
 public sealed record EngineLogEntry(LogSeverityLevel Severity, string Message, string Urn, bool Ephemeral = false);
 
-/// <summary>The engine's side of <c>pulumirpc.Engine</c>: serves <c>Log</c> on 127.0.0.1 (h2c) for the provider's messages.</summary>
+/// <summary>
+/// The engine's side of <c>pulumirpc.Engine</c> on 127.0.0.1 (h2c): <c>Log</c> for the provider's and the program's
+/// messages, and the root resource a language SDK records (<c>SetRootResource</c>) and reads back
+/// (<c>GetRootResource</c>), as the engine's host server keeps it (pkg/host/host_server.go:117-135
+/// (pulumi v3.259.0): one URN, set and read back as given).
+/// </summary>
 public sealed class EngineLogServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     public ConcurrentQueue<EngineLogEntry> Entries { get; } = new();
     public int Port { get; }
     public string Address => $"127.0.0.1:{Port}";
+
+    /// <summary>The URN a program's SDK set as the root (stack) resource; "" until it does.</summary>
+    public string RootUrn { get; internal set; } = "";
 
     /// <summary>Called for each message as it arrives (the CLI prints them live).</summary>
     public Action<EngineLogEntry>? OnLog { get; set; }
@@ -80,6 +88,15 @@ public sealed class EngineLogServer : IAsyncDisposable
         {
             holder.Server?.Add(request);
             return Task.FromResult(new Empty());
+        }
+
+        public override Task<GetRootResourceResponse> GetRootResource(GetRootResourceRequest request, ServerCallContext context) =>
+            Task.FromResult(new GetRootResourceResponse { Urn = holder.Server?.RootUrn ?? "" });
+
+        public override Task<SetRootResourceResponse> SetRootResource(SetRootResourceRequest request, ServerCallContext context)
+        {
+            if (holder.Server is { } server) server.RootUrn = request.Urn;
+            return Task.FromResult(new SetRootResourceResponse());
         }
     }
 }

@@ -15,15 +15,40 @@ public sealed record StackConfig(JsonObject Program, JsonObject Provider)
     public const string Package = "speck";
 
     /// <param name="passphrase">The stack's passphrase; null reads it as the CLI does (<see cref="PassphraseSecrets.FromEnvironment"/>), and only when a value is secure.</param>
-    public static StackConfig Load(YamlProgram program, string stack, string? passphrase = null)
+    public static StackConfig Load(YamlProgram program, string stack, string? passphrase = null) => Load(program.Directory, program.Name, stack, passphrase);
+
+    /// <inheritdoc cref="Load(YamlProgram, string, string?)"/>
+    public static StackConfig Load(string directory, string project, string stack, string? passphrase = null)
     {
-        var (prog, prov) = (new JsonObject(), new JsonObject());
-        foreach (var (ns, name, value) in Read(Path.Combine(program.Directory, $"Pulumi.{stack}.yaml"), program.Name, passphrase))
+        var (prog, prov, all) = (new JsonObject(), new JsonObject(), new JsonObject());
+        foreach (var (ns, name, value) in Read(Path.Combine(directory, $"Pulumi.{stack}.yaml"), project, passphrase))
         {
             if (ns == Package) prov[name] = value;
-            else if (ns == program.Name) prog[name] = value;
+            else if (ns == project) prog[name] = value;
+            all[$"{ns}:{name}"] = value.DeepClone();
         }
-        return new StackConfig(prog, prov);
+        return new StackConfig(prog, prov) { All = all };
+    }
+
+    /// <summary>Every entry by full key (<c>ns:key</c>), secure ones as secrets: what the engine hands a language host.</summary>
+    public JsonObject All { get; init; } = new();
+
+    /// <summary>
+    /// The RunRequest's config and configSecretKeys (pkg/resource/deploy/source_eval.go forkRun (pulumi v3.259.0)):
+    /// every value as plain text, and the keys of the secure ones.
+    /// </summary>
+    public (IReadOnlyDictionary<string, string> Config, IReadOnlyList<string> SecretKeys) ForLanguageHost()
+    {
+        var config = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var secrets = new List<string>();
+        foreach (var (k, v) in All)
+        {
+            if (Sig.IsSecret(v)) secrets.Add(k);
+            var plain = Sig.Unwrap(v);
+            config[k] = plain is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : plain?.ToJsonString() ?? "";
+        }
+        secrets.Sort(StringComparer.Ordinal);
+        return (config, secrets);
     }
 
     /// <summary>Every config entry of a stack file as (namespace, key, value), secure values decrypted into secret wrappers.</summary>

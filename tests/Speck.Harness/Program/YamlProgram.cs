@@ -32,14 +32,9 @@ public sealed record YamlProgram(
     {
         var path = Path.Combine(directory, "Pulumi.yaml");
         var root = YamlTree.LoadMapping(path);
-        var name = YamlTree.Str(root, "name") ?? throw new FormatException($"{path}: 'name' is required");
-        var runtime = YamlTree.Get(root, "runtime") switch
-        {
-            YamlScalarNode s => s.Value,
-            YamlMappingNode m => YamlTree.Str(m, "name"),
-            _ => null,
-        };
-        if (runtime != "yaml") throw new FormatException($"{path}: only 'runtime: yaml' programs are supported, not '{runtime}'");
+        var project = ProjectFile.Load(directory);
+        var name = project.Name;
+        if (project.Runtime != "yaml") throw new FormatException($"{path}: not a YAML program: 'runtime: {project.Runtime}'");
 
         var config = new List<ConfigDecl>();
         if ((YamlTree.Get(root, "config") ?? YamlTree.Get(root, "configuration")) is YamlMappingNode cm)

@@ -18,6 +18,35 @@ public static class Assets
         n is JsonObject o && o["hash"] is JsonValue v && v.TryGetValue<string>(out var h) ? h : null;
 
     /// <summary>
+    /// The engine's <c>ComputeAssetHashes</c> on what a program registers (pkg/resource/deploy/source_eval.go:2358-2369
+    /// (pulumi v3.259.0)): a file asset sent without a hash gets the SHA-256 of its bytes, its path read relative to
+    /// the program directory; text assets hash their text. Other assets and archives are left as sent.
+    /// </summary>
+    public static void EnsureHashes(JsonNode? n, string programDirectory)
+    {
+        switch (n)
+        {
+            case JsonObject o when IsAsset(o):
+                if (Hash(o) is not null) return;
+                if (o["path"] is JsonValue p && p.TryGetValue<string>(out var path))
+                {
+                    var full = Path.GetFullPath(Path.Combine(programDirectory, path));
+                    if (!File.Exists(full)) throw new Program.HarnessException($"failed to compute asset hash: file '{path}' does not exist");
+                    o["hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(full)));
+                }
+                else if (o["text"] is JsonValue t && t.TryGetValue<string>(out var text))
+                    o["hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+                return;
+            case JsonObject o:
+                foreach (var (_, v) in o.ToList()) EnsureHashes(v, programDirectory);
+                return;
+            case JsonArray a:
+                foreach (var v in a) EnsureHashes(v, programDirectory);
+                return;
+        }
+    }
+
+    /// <summary>
     /// A copy with every asset and archive reduced to its signature and hash: MarshalAsset/MarshalArchive with
     /// ElideAssetContents (pkg/resource/plugin/rpc.go:721-726, 749-754 (pulumi v3.259.0)) serialize
     /// <c>asset.Asset{Hash: v.Hash}</c>, whose Serialize (sdk/go/common/resource/asset/asset.go:164-181) writes

@@ -14,6 +14,12 @@ public sealed record ResourceState
     public JsonObject Inputs { get; init; } = new();
     public JsonObject Outputs { get; init; } = new();
     public IReadOnlyList<string> Dependencies { get; init; } = [];
+
+    /// <summary>Per input property, the URNs its value came from (dependent replacement reads these back).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PropertyDependencies { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The parent's URN; null for a top-level resource (and for the root stack's children, as the harness records them).</summary>
+    public string? Parent { get; init; }
     public bool Protect { get; init; }
     public string? Provider { get; init; }
     public IReadOnlyList<string> InitErrors { get; init; } = [];
@@ -132,9 +138,9 @@ public sealed class StateFile
         }
     }
 
-    /// <summary>mustWrite: URN, type, provider, protect, inputs, outputs or (sorted) dependencies changed; init errors do not count.</summary>
+    /// <summary>mustWrite: URN, type, provider, parent, protect, inputs, outputs or (sorted) dependencies changed; init errors do not count.</summary>
     public static bool MustWrite(ResourceState old, ResourceState @new) =>
-        old.Urn != @new.Urn || old.Type != @new.Type || old.Custom != @new.Custom || old.Provider != @new.Provider || old.Protect != @new.Protect ||
+        old.Urn != @new.Urn || old.Type != @new.Type || old.Custom != @new.Custom || old.Provider != @new.Provider || old.Parent != @new.Parent || old.Protect != @new.Protect ||
         !JsonNode.DeepEquals(old.Inputs, @new.Inputs) || !JsonNode.DeepEquals(old.Outputs, @new.Outputs) ||
         !old.Dependencies.Order(StringComparer.Ordinal).SequenceEqual(@new.Dependencies.Order(StringComparer.Ordinal));
 
@@ -226,6 +232,10 @@ public sealed class StateFile
             ["outputs"] = _cipher.Encrypt(r.Outputs),
             ["dependencies"] = new JsonArray(r.Dependencies.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
         };
+        if (r.PropertyDependencies.Count > 0)
+            o["propertyDependencies"] = new JsonObject(r.PropertyDependencies.Select(kv =>
+                KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()))));
+        if (r.Parent is not null) o["parent"] = r.Parent;
         if (r.Protect) o["protect"] = true;
         if (r.Delete) o["delete"] = true;
         if (r.Provider is not null) o["provider"] = r.Provider;
@@ -244,6 +254,9 @@ public sealed class StateFile
         Inputs = _cipher.Decrypt(o["inputs"])?.AsObject() ?? new JsonObject(),
         Outputs = _cipher.Decrypt(o["outputs"])?.AsObject() ?? new JsonObject(),
         Dependencies = o["dependencies"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
+        PropertyDependencies = o["propertyDependencies"]?.AsObject().ToDictionary(kv => kv.Key,
+            kv => (IReadOnlyList<string>)kv.Value!.AsArray().Select(d => d!.GetValue<string>()).ToList()) ?? new Dictionary<string, IReadOnlyList<string>>(),
+        Parent = o["parent"]?.GetValue<string>(),
         Protect = o["protect"]?.GetValue<bool>() ?? false,
         Delete = o["delete"]?.GetValue<bool>() ?? false,
         Provider = o["provider"]?.GetValue<string>(),
