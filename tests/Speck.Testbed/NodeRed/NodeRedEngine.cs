@@ -26,7 +26,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
     }
 
     public int Port { get; private set; }
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url => $"http://{options.Host}:{Port}";
     public int Pid { get; private set; }
     public string Directory { get; }
     public string UserDirectory => Path.Combine(Directory, "userdir");
@@ -134,7 +134,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
         var logStart = File.Exists(LogFilePath) ? new FileInfo(LogFilePath).Length : 0;
         // exec keeps the PID, so Pid is Node-RED's own; the shell only redirects the log.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Directory };
-        foreach (var arg in new[] { "-c", "exec \"$0\" \"$1\" --settings \"$2\" --userDir \"$3\" </dev/null >>\"$4\" 2>&1",
+        foreach (var arg in new[] { "-c", $"exec {NetnsPrefix.Of(options.NetworkNamespace)}\"$0\" \"$1\" --settings \"$2\" --userDir \"$3\" </dev/null >>\"$4\" 2>&1",
                      nodePath, RedJs(installDirectory), SettingsPath, UserDirectory, LogFilePath })
             start.ArgumentList.Add(arg);
         if (options.AdminAuth is { } auth)
