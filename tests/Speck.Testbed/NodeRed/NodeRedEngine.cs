@@ -162,7 +162,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
 
             // Only our process logs that it listens on this port; another server that grabbed the port first would
             // also answer GET /settings, while Node-RED exits with "port in use".
-            if (ReadLogFrom(logStart).Contains($"Server now running at {Url}/", StringComparison.Ordinal) && await AnswersAsync(http, ct)) return;
+            if (ReadLogFrom(logStart).Contains($"Server now running at {ListenPath}", StringComparison.Ordinal) && await AnswersAsync(http, ct)) return;
             if (waited.Elapsed > options.StartTimeout)
             {
                 await StopAsync();
@@ -172,6 +172,9 @@ public sealed class NodeRedEngine : IAsyncDisposable
             await Task.Delay(50, ct);
         }
     }
+
+    // What Node-RED logs for its address (red.js getListenPath): 0.0.0.0 as 127.0.0.1.
+    private string ListenPath => $"http://{(options.BindAddress ?? options.Host) switch { "0.0.0.0" => "127.0.0.1", var h => h }}:{Port}/";
 
     private static async Task<bool> AnswersAsync(HttpClient http, CancellationToken ct)
     {
