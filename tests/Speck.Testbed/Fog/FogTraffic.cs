@@ -43,6 +43,11 @@ public sealed class FogTraffic : IAsyncDisposable
         }
     }
 
+    private int _sent;
+
+    /// <summary>Detections sent so far, over all edges.</summary>
+    public int Sent => Volatile.Read(ref _sent);
+
     /// <summary>Messages Job 3 wrote so far, over all edges (one per detection it processed).</summary>
     public int LocalStats => Edges.Sum(e => _watchers[e].Messages("traffic/stats/local"));
 
@@ -53,19 +58,35 @@ public sealed class FogTraffic : IAsyncDisposable
     /// Sends <paramref name="count"/> well-formed detections to each edge at <paramref name="rate"/> per second (all
     /// edges at once), timestamped from <paramref name="startTs"/>; returns what each edge's generator really sent.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, TrafficReport>> SendAsync(int count, double rate, long startTs, CancellationToken ct = default)
-    {
-        var sends = Edges.Select(async (edge, i) =>
+    public async Task<IReadOnlyDictionary<string, TrafficReport>> SendAsync(int count, double rate, long startTs, CancellationToken ct = default) =>
+        (await Task.WhenAll(Edges.Select(async (edge, i) => (edge, await SendToAsync(edge, i, count, rate, startTs, ct))))).ToDictionary(s => s.edge, s => s.Item2);
+
+    /// <summary>
+    /// As <see cref="SendAsync"/>, for a load test: an edge whose broker stops acknowledging (saturated) ends its
+    /// generator instead of failing the run, and is listed in <see cref="Overloaded"/>; <see cref="Sent"/> counts what went out.
+    /// </summary>
+    public async Task SendUntilOverloadedAsync(int count, double rate, long startTs, CancellationToken ct = default) =>
+        await Task.WhenAll(Edges.Select(async (edge, i) =>
         {
-            var options = new TrafficOptions
-            {
-                Count = count, Seed = (int)(startTs % 10_000) + i, VehiclePrefix = edge + "-", StartTs = startTs,
-                Sensors = [$"S{i + 1}1", $"S{i + 1}2"], MeanGapMs = Math.Max(1, (int)(1000 / rate)),
-            };
-            var login = _logins[edge];
-            return (edge, await TrafficGenerator.PublishAsync(new TrafficTarget(Broker(edge), "traffic/raw", login.Username, login.Password), options, rate, ct: ct));
-        });
-        return (await Task.WhenAll(sends)).ToDictionary(s => s.edge, s => s.Item2);
+            try { await SendToAsync(edge, i, count, rate, startTs, ct); }
+            catch (MQTTnet.Exceptions.MqttCommunicationException) when (!ct.IsCancellationRequested) { lock (_overloaded) _overloaded.Add(edge); }
+        }));
+
+    private readonly List<string> _overloaded = [];
+
+    /// <summary>Edges whose broker stopped acknowledging during <see cref="SendUntilOverloadedAsync"/>.</summary>
+    public IReadOnlyList<string> Overloaded { get { lock (_overloaded) return [.. _overloaded]; } }
+
+    private Task<TrafficReport> SendToAsync(string edge, int i, int count, double rate, long startTs, CancellationToken ct)
+    {
+        var options = new TrafficOptions
+        {
+            Count = count, Seed = (int)(startTs % 10_000) + i, VehiclePrefix = edge + "-", StartTs = startTs,
+            Sensors = [$"S{i + 1}1", $"S{i + 1}2"], MeanGapMs = Math.Max(1, (int)(1000 / rate)),
+        };
+        var login = _logins[edge];
+        return TrafficGenerator.PublishAsync(new TrafficTarget(Broker(edge), "traffic/raw", login.Username, login.Password), options, rate,
+            _ => Interlocked.Increment(ref _sent), ct);
     }
 
     /// <summary>Whether the statistics account exactly for <paramref name="sent"/> (the jobs publish running counts).</summary>
