@@ -7,7 +7,7 @@ namespace Speck.Bench.Fog;
 /// <summary>One run at one rate in one placement: what the jobs wrote within the window, and what was busy.</summary>
 public sealed record FogMeasurement(Placement Placement, int Rate, int Run, double Seconds, int Sent, int Job3, int Job4,
     IReadOnlyDictionary<string, double> EngineCpu, IReadOnlyDictionary<string, double> UplinkMbit, IReadOnlyDictionary<string, long> UplinkHeld,
-    IReadOnlyList<string> Overloaded, double MachineBusy)
+    IReadOnlyList<string> Overloaded, double MachineBusy, IReadOnlyDictionary<string, double> BrokerCpu, double GeneratorCpu)
 {
     /// <summary>
     /// Sends <paramref name="rate"/> detections a second to every edge for the window, and counts the messages Job 3
@@ -20,6 +20,8 @@ public sealed record FogMeasurement(Placement Placement, int Rate, int Run, doub
         await using var traffic = await FogTraffic.StartAsync(deployment.Sites, roles, ct);
         var sites = network.Options.Sites;
         var cpuBefore = sites.ToDictionary(s => s, s => Cpu(deployment, s));
+        var brokerBefore = sites.ToDictionary(s => s, s => BrokerCpuMs(deployment, s));
+        var selfBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
         var machineBefore = CpuTimes.Now();
         var upBefore = new Dictionary<string, (long Bytes, long Overlimits)>();
         foreach (var s in sites) upBefore[s] = await network.UplinkStatsAsync(s);
@@ -31,6 +33,8 @@ public sealed record FogMeasurement(Placement Placement, int Rate, int Run, doub
         var (job3, job4, sent, elapsed) = (traffic.LocalStats, traffic.GlobalStats, traffic.Sent, clock.Elapsed.TotalSeconds);
         var machine = CpuTimes.Now();
         var busy = (machine.MachineBusyMs - machineBefore.MachineBusyMs) / (machine.MachineAllMs - machineBefore.MachineAllMs);
+        var brokerCpu = sites.ToDictionary(s => s, s => (BrokerCpuMs(deployment, s) - brokerBefore[s]) / 10 / elapsed);
+        var selfCpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - selfBefore) / 10 / elapsed;
         var cpu = sites.ToDictionary(s => s, s => (Cpu(deployment, s) - cpuBefore[s]) / 10 / elapsed); // % of one core
         var mbit = new Dictionary<string, double>();
         var held = new Dictionary<string, long>();
@@ -45,11 +49,13 @@ public sealed record FogMeasurement(Placement Placement, int Rate, int Run, doub
         try { await sending; }
         catch (OperationCanceledException) { }
         await DrainAsync(traffic, ct);
-        return new FogMeasurement(deployment.Placement, rate, run, elapsed, sent, job3, job4, cpu, mbit, held, traffic.Overloaded, busy);
+        return new FogMeasurement(deployment.Placement, rate, run, elapsed, sent, job3, job4, cpu, mbit, held, traffic.Overloaded, busy, brokerCpu, selfCpu);
     }
 
     private static double Cpu(FogDeployment d, string site) =>
         d.Sites[site].Engine is NodeRedEngine e && ProcessUsage.Of(e.Pid) is { } u ? u.CpuMs : double.NaN;
+
+    private static double BrokerCpuMs(FogDeployment d, string site) => ProcessUsage.Of(d.Sites[site].Broker.Pid) is { } u ? u.CpuMs : double.NaN;
 
     private static async Task DrainAsync(FogTraffic traffic, CancellationToken ct)
     {

@@ -38,16 +38,26 @@ public static class FogReport
         md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var p in points)
             md.AppendLine($"| {p.Rate}/s | {p.F3:0} | {p.C3:0} | {p.D3:0.0} % | {p.F4:0} | {p.C4:0} | {p.D4:0.0} % |");
+        md.AppendLine().AppendLine("What was saturated, per placement and rate (over its runs): a WAN uplink carrying 90 % or more of its " +
+            $"{o.WanKbit / 1000.0:0.#} Mbit/s, and the machine at 95 % busy or more (all cores, every process).").AppendLine();
+        md.AppendLine("| placement | rate per edge | WAN uplinks at ≥ 90 % | machine busy | Job 3 wrote / sent |");
+        md.AppendLine("| --- | ---: | --- | ---: | ---: |");
+        foreach (var g in ms.GroupBy(m => (m.Placement, m.Rate)))
+        {
+            var full = g.SelectMany(m => m.UplinkMbit.Where(u => u.Value * 1000 >= 0.9 * o.WanKbit).Select(u => u.Key)).Distinct().ToList();
+            md.AppendLine($"| {g.Key.Placement.ToString().ToLowerInvariant()} | {g.Key.Rate}/s | {(full.Count == 0 ? "none" : string.Join(", ", full))} | " +
+                $"{string.Join(", ", g.Select(m => $"{m.MachineBusy:0%}"))} | {g.Sum(m => m.Job3) / (double)Math.Max(1, g.Sum(m => m.Sent)):0%} |");
+        }
         md.AppendLine().AppendLine($"![D against the input rate per edge, Job 3 and Job 4]({Path.GetFileNameWithoutExtension(path)}.png)").AppendLine();
         md.AppendLine("## Every run").AppendLine();
         md.AppendLine("Sent is over all edges within the window (the generators publish with QoS 1, each publish acknowledged); " +
-            "CPU is each site's Node-RED in % of one core; uplink is each site's WAN class (Mbit/s carried, times the class held packets back); machine busy is all cores, every process on the machine (other work included).").AppendLine();
-        md.AppendLine("| placement | rate | run | sent | Job 3 | Job 4 | Node-RED CPU e1 / e2 / e3 / cloud | uplink e1 / e2 / e3 / cloud | held back e1 / e2 / e3 / cloud | brokers that stopped acknowledging | machine busy |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | ---: |");
+            "CPU is in % of one core: each site's Node-RED, each site's Mosquitto, and this process (the generators, the WAN relays, the counters); uplink is each site's WAN class (Mbit/s carried, times the class held packets back); machine busy is all cores, every process on the machine (other work included).").AppendLine();
+        md.AppendLine("| placement | rate | run | sent | Job 3 | Job 4 | Node-RED CPU e1 / e2 / e3 / cloud | uplink e1 / e2 / e3 / cloud | held back e1 / e2 / e3 / cloud | Mosquitto CPU e1 / e2 / e3 / cloud | generators, relays, counters CPU | brokers that stopped acknowledging | machine busy |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | ---: | --- | ---: |");
         foreach (var m in ms)
             md.AppendLine($"| {m.Placement.ToString().ToLowerInvariant()} | {m.Rate}/s | {m.Run} | {m.Sent} | {m.Job3} | {m.Job4} | " +
                 $"{string.Join(" / ", m.EngineCpu.Values.Select(v => $"{v:0}"))} | {string.Join(" / ", m.UplinkMbit.Values.Select(v => $"{v:0.00}"))} | " +
-                $"{string.Join(" / ", m.UplinkHeld.Values)} | {(m.Overloaded.Count == 0 ? "none" : string.Join(", ", m.Overloaded))} | {m.MachineBusy:0%} |");
+                $"{string.Join(" / ", m.UplinkHeld.Values)} | {string.Join(" / ", m.BrokerCpu.Values.Select(v => $"{v:0}"))} | {m.GeneratorCpu:0} | {(m.Overloaded.Count == 0 ? "none" : string.Join(", ", m.Overloaded))} | {m.MachineBusy:0%} |");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, md.ToString());
         Plot(points, Path.ChangeExtension(path, ".png"));
