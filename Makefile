@@ -7,7 +7,7 @@ RID          := linux-x64
 PLUGIN_TGZ   := $(OUT)/pulumi-resource-speck-v$(VERSION)-linux-amd64.tar.gz
 PLUGIN_DIR   := $(or $(PULUMI_HOME),$(HOME)/.pulumi)/plugins/resource-speck-v$(VERSION)
 
-.PHONY: help build provider plugin schema sdk test unit fmtcheck fmt demo install clean bench bench-load system-deps fuzz
+.PHONY: help build provider plugin schema sdk test unit fmtcheck fmt demo install clean bench bench-load experiment system-deps fuzz
 
 help:
 	@echo "make demo      deploy the example pipeline on local sites and show data flowing"
@@ -21,6 +21,7 @@ help:
 	@echo "make fuzz      10,000 seeded malformed requests to every RPC (FUZZ_SEED=n; make test runs a few hundred)"
 	@echo "make install   install the plugin for a local pulumi CLI"
 	@echo "make bench     benchmarks into docs/benchmarks.md and docs/benchmarks.png (BENCH_FLAGS=--quick for a short run)"
+	@echo "make experiment fog against cloud placement on namespaced sites behind a limited WAN (root) into docs/fog-vs-cloud.md"
 	@echo "make bench-load the load section alone (100, 300, 1,000 jobs over 20 sites) into $(OUT)/benchmarks-load.md"
 
 build:
@@ -104,6 +105,11 @@ bench-load: provider
 	dotnet build tests/Speck.Bench -c $(CONFIG) --nologo -v q
 	dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll --aot $(PROVIDER_BIN) --load \
 		--out $(OUT)/benchmarks-load.md $(BENCH_FLAGS)
+
+# Never part of the tests: about 25 minutes at the defaults (EXPERIMENT_FLAGS=--quick for a 3-minute check). Needs root (ip netns, tc).
+experiment: provider system-deps tests/nodered/node_modules
+	dotnet build tests/Speck.Bench -c $(CONFIG) --nologo -v q
+	SPECK_PROVIDER=$(abspath $(PROVIDER_BIN)) dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll fog $(EXPERIMENT_FLAGS)
 
 clean:
 	rm -rf $(OUT)

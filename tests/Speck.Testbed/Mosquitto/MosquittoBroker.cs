@@ -29,7 +29,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         Directory = directory;
     }
 
-    public string Host => "127.0.0.1";
+    public string Host => options.Host;
     public int Port { get; private set; }
     public string Url => $"mqtt://{Host}:{Port}";
     public bool HasDynsec => options.Dynsec;
@@ -217,7 +217,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var lines = new List<string>
         {
             "per_listener_settings false",
-            $"listener {Port} {Host}",
+            $"listener {Port} {options.BindAddress ?? Host}",
             $"allow_anonymous {(anonymous ? "true" : "false")}",
             "persistence false",
             "log_dest stderr",
@@ -242,7 +242,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var logStart = File.Exists(LogFilePath) ? new FileInfo(LogFilePath).Length : 0;
         // exec keeps the PID, so Pid is mosquitto's own; the shell only sets up the log redirection.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        foreach (var arg in new[] { "-c", "exec \"$0\" -c \"$1\" </dev/null >>\"$2\" 2>&1", mosquittoPath, ConfigPath, LogFilePath })
+        foreach (var arg in new[] { "-c", $"exec {NetnsPrefix.Of(options.NetworkNamespace)}\"$0\" -c \"$1\" </dev/null >>\"$2\" 2>&1", mosquittoPath, ConfigPath, LogFilePath })
         {
             start.ArgumentList.Add(arg);
         }
@@ -326,7 +326,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(IPAddress.Loopback, Port, ct).ConfigureAwait(false);
+            await socket.ConnectAsync(IPAddress.Parse(Host), Port, ct).ConfigureAwait(false);
             return true;
         }
         catch (SocketException)

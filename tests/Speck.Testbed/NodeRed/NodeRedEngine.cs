@@ -26,7 +26,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
     }
 
     public int Port { get; private set; }
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url => $"http://{options.Host}:{Port}";
     public int Pid { get; private set; }
     public string Directory { get; }
     public string UserDirectory => Path.Combine(Directory, "userdir");
@@ -134,7 +134,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
         var logStart = File.Exists(LogFilePath) ? new FileInfo(LogFilePath).Length : 0;
         // exec keeps the PID, so Pid is Node-RED's own; the shell only redirects the log.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Directory };
-        foreach (var arg in new[] { "-c", "exec \"$0\" \"$1\" --settings \"$2\" --userDir \"$3\" </dev/null >>\"$4\" 2>&1",
+        foreach (var arg in new[] { "-c", $"exec {NetnsPrefix.Of(options.NetworkNamespace)}\"$0\" \"$1\" --settings \"$2\" --userDir \"$3\" </dev/null >>\"$4\" 2>&1",
                      nodePath, RedJs(installDirectory), SettingsPath, UserDirectory, LogFilePath })
             start.ArgumentList.Add(arg);
         if (options.AdminAuth is { } auth)
@@ -162,7 +162,7 @@ public sealed class NodeRedEngine : IAsyncDisposable
 
             // Only our process logs that it listens on this port; another server that grabbed the port first would
             // also answer GET /settings, while Node-RED exits with "port in use".
-            if (ReadLogFrom(logStart).Contains($"Server now running at {Url}/", StringComparison.Ordinal) && await AnswersAsync(http, ct)) return;
+            if (ReadLogFrom(logStart).Contains($"Server now running at {ListenPath}", StringComparison.Ordinal) && await AnswersAsync(http, ct)) return;
             if (waited.Elapsed > options.StartTimeout)
             {
                 await StopAsync();
@@ -172,6 +172,9 @@ public sealed class NodeRedEngine : IAsyncDisposable
             await Task.Delay(50, ct);
         }
     }
+
+    // What Node-RED logs for its address (red.js getListenPath): 0.0.0.0 as 127.0.0.1.
+    private string ListenPath => $"http://{(options.BindAddress ?? options.Host) switch { "0.0.0.0" => "127.0.0.1", var h => h }}:{Port}/";
 
     private static async Task<bool> AnswersAsync(HttpClient http, CancellationToken ct)
     {

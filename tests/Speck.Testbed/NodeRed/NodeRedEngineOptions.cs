@@ -18,6 +18,15 @@ public sealed record NodeRedEngineOptions
     /// <summary>Fixed port, or null for a free one picked on 127.0.0.1.</summary>
     public int? Port { get; init; }
 
+    /// <summary>The address clients (and the readiness check) use; the Admin API binds it unless <see cref="BindAddress"/> says otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The Admin API's address, e.g. <c>0.0.0.0</c> inside a network namespace; null binds <see cref="Host"/>.</summary>
+    public string? BindAddress { get; init; }
+
+    /// <summary>Run inside this network namespace (<c>ip netns exec</c>); null runs in the caller's.</summary>
+    public string? NetworkNamespace { get; init; }
+
     /// <summary>Directory for settings.js, the user dir and the log; null creates (and later deletes) a temp directory.</summary>
     public string? WorkDirectory { get; init; }
 

@@ -15,7 +15,7 @@ internal static class NodeRedSettingsFile
         sb.Append($"    userDir: {Js(userDir)},\n");
         sb.Append("    flowFile: 'flows.json',\n    flowFilePretty: true,\n");
         sb.Append($"    credentialSecret: {Js(options.CredentialSecret)},\n");
-        sb.Append($"    uiHost: '127.0.0.1',\n    uiPort: {port},\n");
+        sb.Append($"    uiHost: {Js(options.BindAddress ?? options.Host)},\n    uiPort: {port},\n");
         sb.Append("    disableEditor: true,\n    httpNodeRoot: false,\n");
         sb.Append("    diagnostics: { enabled: true, ui: false },\n    runtimeState: { enabled: true, ui: false },\n");
         sb.Append("    telemetry: { enabled: false, updateNotification: false },\n");

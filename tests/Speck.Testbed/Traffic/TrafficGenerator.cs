@@ -16,9 +16,10 @@ public sealed record TrafficTarget(Uri Broker, string Topic, string? Username = 
 public static class TrafficGenerator
 {
     /// <param name="rate">Items per second; 0 publishes as fast as the broker acknowledges.</param>
-    /// <param name="progress">Called after each item with the number sent so far.</param>
+    /// <param name="progress">Called after each item with the number sent (acknowledged) so far.</param>
+    /// <param name="inFlight">Publishes that may await their acknowledgement at once.</param>
     public static async Task<TrafficReport> PublishAsync(TrafficTarget target, TrafficOptions options, double rate,
-        Action<int>? progress = null, CancellationToken ct = default)
+        Action<int>? progress = null, CancellationToken ct = default, int inFlight = 1)
     {
         var items = TrafficDataset.Generate(options).ToList();
         using var client = new MqttClientFactory().CreateMqttClient();
@@ -32,20 +33,30 @@ public static class TrafficGenerator
 
         var clock = Stopwatch.StartNew();
         var sent = new List<TrafficItem>(items.Count);
-        foreach (var item in items)
+        // Up to `inFlight` publishes awaiting their acknowledgement at once (MQTT packet identifiers allow it): one at
+        // a time, a publish rate is bounded by the round trip, not by the broker.
+        var pending = new Queue<(Task<MqttClientPublishResult> Ack, TrafficItem Item)>();
+        async Task AckOldestAsync()
         {
-            if (rate > 0)
-            {
-                var due = TimeSpan.FromSeconds(sent.Count / rate);
-                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
-            }
-            var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(target.Topic).WithPayload(item.Payload)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+            var (ack, item) = pending.Dequeue();
+            var result = await ack;
             if (!result.IsSuccess)
                 throw new InvalidOperationException($"broker {target.Broker} refused a publish to '{target.Topic}': {result.ReasonCode}");
             sent.Add(item);
             progress?.Invoke(sent.Count);
         }
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (rate > 0)
+            {
+                var due = TimeSpan.FromSeconds(i / rate);
+                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
+            }
+            if (pending.Count >= Math.Max(1, inFlight)) await AckOldestAsync();
+            pending.Enqueue((client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(target.Topic).WithPayload(items[i].Payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct), items[i]));
+        }
+        while (pending.Count > 0) await AckOldestAsync();
         await client.DisconnectAsync(cancellationToken: ct);
         return TrafficReport.Of(sent);
     }
