@@ -8,43 +8,9 @@ namespace Speck.Tests.Harness.Monitor;
 /// </summary>
 internal static class OneJobPrograms
 {
-    public static string Yaml(string project, string savepointDir, string args) => $$"""
-        name: {{project}}
-        runtime: yaml
-        config:
-          speUrl: { type: string }
-          brokerUrl: { type: string }
-          speToken: { type: string, secret: true }
-        resources:
-          site:
-            type: speck:index:SpeSite
-            properties:
-              tier: fog
-              spe: { kind: flink, url: "${speUrl}", token: "${speToken}" }
-              broker: { kind: mqtt, url: "${brokerUrl}" }
-          in:
-            type: speck:index:Topic
-            properties: { site: "${site.connection}", name: sensors/in }
-          out:
-            type: speck:index:Topic
-            properties: { site: "${site.connection}", name: sensors/out }
-          job:
-            type: speck:index:StreamJob
-            properties:
-              site: ${site.connection}
-              artifact:
-                fn::fileAsset: filter.jar
-              entryClass: org.speck.jobs.Filter
-              sources: ["${in.endpoint}"]
-              sink: ${out.endpoint}
-              upgradeMode: stateless
-              savepointDirectory: {{savepointDir}}
-              readinessSeconds: 1
-              arguments: {{args}}
-        outputs:
-          jobId: ${job.jobId}
-          state: ${job.state}
-        """;
+    public static string Yaml(string project, string savepointDir, string args) => Provider.Resources.StreamJob.OneJobProgram.Yaml(project,
+        $"      upgradeMode: stateless\n      savepointDirectory: {savepointDir}\n      readinessSeconds: 1\n      arguments: {args}",
+        "  jobId: ${job.jobId}\n  state: ${job.state}", speToken: true);
 
     /// <param name="extra">JavaScript run after the resources are declared (e.g. more exports).</param>
     /// <param name="jobOptions">The job's resource options, a JavaScript object (e.g. <c>{ import: "…" }</c>).</param>

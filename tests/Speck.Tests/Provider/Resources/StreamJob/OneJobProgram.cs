@@ -7,18 +7,19 @@ namespace Speck.Tests.Provider.Resources.StreamJob;
 /// </summary>
 internal static class OneJobProgram
 {
-    public static string Yaml(string project, string jobLines, string outputLines) => $$"""
+    /// <param name="speToken">Give the engine a token, a secret from the stack config key <c>speToken</c>.</param>
+    public static string Yaml(string project, string jobLines, string outputLines, bool speToken = false) => $$"""
         name: {{project}}
         runtime: yaml
         config:
           speUrl: { type: string }
-          brokerUrl: { type: string }
+          brokerUrl: { type: string }{{(speToken ? "\n  speToken: { type: string, secret: true }" : "")}}
         resources:
           site:
             type: speck:index:SpeSite
             properties:
               tier: fog
-              spe: { kind: flink, url: "${speUrl}" }
+              spe: { kind: flink, url: "${speUrl}"{{(speToken ? ", token: \"${speToken}\"" : "")}} }
               broker: { kind: mqtt, url: "${brokerUrl}" }
           in:
             type: speck:index:Topic
