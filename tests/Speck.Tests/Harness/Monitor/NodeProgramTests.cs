@@ -3,7 +3,7 @@ using Speck.FlinkStandIn.Jars;
 using Speck.Harness.Deployment;
 using Speck.Harness.Protocol;
 using Speck.Harness.State;
-using Speck.Testbed.Mosquitto;
+using Speck.Tests.Provider.Resources.StreamJob;
 
 namespace Speck.Tests.Harness.Monitor;
 
@@ -16,33 +16,24 @@ public sealed class NodeProgramTests : IAsyncLifetime
 {
     private const string Project = "onejob";
     private const string Token = "flink-token-0f3c9a77";
-    private readonly string _savepointDir = Directory.CreateTempSubdirectory("speck-node-sp-").FullName;
-    private MosquittoBroker _broker = null!;
-    private Speck.FlinkStandIn.FlinkStandIn _flink = null!;
+    private OneFlinkSite _site = null!;
     private readonly byte[] _jar = TestJar.Build("org.speck.jobs.Filter");
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
-        _flink = new Speck.FlinkStandIn.FlinkStandIn();
-        await _flink.StartAsync();
+        _site = await OneFlinkSite.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _flink.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_savepointDir, recursive: true);
+        await _site.DisposeAsync();
     }
 
-    private Dictionary<string, string> Config() => new()
-    {
-        [$"{Project}:speUrl"] = _flink.BaseUrl, [$"{Project}:brokerUrl"] = _broker.Url, [$"{Project}:speToken"] = Token,
-    };
+    private Dictionary<string, string> Config() => new(_site.Config(Project)) { [$"{Project}:speToken"] = Token };
 
     private NodeProgramDir Node(string args = "[]", string extra = "", string jobOptions = "{}")
     {
-        var dir = new NodeProgramDir(Project, OneJobPrograms.JavaScript(_savepointDir, args, extra, jobOptions), Config());
+        var dir = new NodeProgramDir(Project, OneJobPrograms.JavaScript(_site.SavepointDir, args, extra, jobOptions), Config());
         File.WriteAllBytes(Path.Combine(dir.Path, "filter.jar"), _jar);
         return dir;
     }
@@ -71,7 +62,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
     public async Task The_javascript_program_gives_the_yaml_programs_urns_and_state_keeps_its_secret_and_destroy_empties_it()
     {
         List<JsonObject> yamlState;
-        using (var yaml = new ProgramDir(OneJobPrograms.Yaml(Project, _savepointDir, "[]"), Config(), "dev"))
+        using (var yaml = new ProgramDir(OneJobPrograms.Yaml(Project, _site.SavepointDir, "[]"), Config(), "dev"))
         {
             File.WriteAllBytes(Path.Combine(yaml.Path, "filter.jar"), _jar);
             Ok(await yaml.Stack.UpAsync(), "yaml up");
@@ -104,7 +95,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
 
         Ok(destroy, "node destroy");
         Assert.Empty(node.Stack.LoadState().Resources);
-        Assert.DoesNotContain(_flink.Jobs, j => j.State == Speck.FlinkStandIn.Jobs.JobStatus.RUNNING);
+        Assert.DoesNotContain(_site.Flink.Jobs, j => j.State == Speck.FlinkStandIn.Jobs.JobStatus.RUNNING);
     }
 
     [Fact]
@@ -119,7 +110,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
         // The site is to be created: its id and connection are unknown, so the program's apply never ran.
         Assert.True(Sig.IsUnknown(preview.Outputs["siteId"]), preview.Outputs.ToJsonString());
         Assert.True(Sig.IsUnknown(preview.Outputs["connectionSeen"]), preview.Outputs.ToJsonString());
-        Assert.Empty(_flink.Jobs);
+        Assert.Empty(_site.Flink.Jobs);
 
         var up = await node.Stack.UpAsync();
         Ok(up, "up");
@@ -127,7 +118,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
         Assert.Equal("known", Sig.Unwrap(up.Outputs["connectionSeen"])!.GetValue<string>());
         var jobId = up.Outputs["jobId"]!.GetValue<string>();
 
-        node.WriteProgram(OneJobPrograms.JavaScript(_savepointDir, "[\"--threshold=2\"]",
+        node.WriteProgram(OneJobPrograms.JavaScript(_site.SavepointDir, "[\"--threshold=2\"]",
             "exports.siteId = site.id;\nexports.connectionSeen = site.connection.apply(c => c.siteName ? \"known\" : \"empty\");"));
         var change = await node.Stack.UpAsync();
 
@@ -148,7 +139,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
         var made = await owner.Stack.UpAsync();
         Ok(made, "owner up");
         var jobId = made.Outputs["jobId"]!.GetValue<string>();
-        var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
+        var id = $"site/{jobId}?tier=fog&spe=flink:{_site.Flink.BaseUrl}&broker={_site.Broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
         using var adopter = Node(jobOptions: $"{{ import: {System.Text.Json.JsonSerializer.Serialize(id)} }}");
 
         var imported = await adopter.Stack.UpAsync();
@@ -156,7 +147,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
         Ok(imported, "adopter up");
         Assert.True(imported.Step("job").Imported || imported.Step("job").Kind == StepKind.Import, imported.Step("job").ToString());
         Assert.Equal(jobId, imported.Outputs["jobId"]!.GetValue<string>());
-        Assert.Equal(Speck.FlinkStandIn.Jobs.JobStatus.RUNNING, Assert.Single(_flink.Jobs).State);
+        Assert.Equal(Speck.FlinkStandIn.Jobs.JobStatus.RUNNING, Assert.Single(_site.Flink.Jobs).State);
         var refresh = await adopter.Stack.RefreshAsync();
         Ok(refresh, "refresh");
         Assert.DoesNotContain(refresh.Steps, s => s.Drift && s.Name == "job");

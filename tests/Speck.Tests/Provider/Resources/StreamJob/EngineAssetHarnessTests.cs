@@ -2,7 +2,6 @@ using Speck.FlinkStandIn.Jars;
 using Speck.FlinkStandIn.Jobs;
 using Speck.Harness.Deployment;
 using Speck.Harness.Protocol;
-using Speck.Testbed.Mosquitto;
 using Speck.Tests.Harness;
 
 namespace Speck.Tests.Provider.Resources.StreamJob;
@@ -15,36 +14,27 @@ namespace Speck.Tests.Provider.Resources.StreamJob;
 public sealed class EngineAssetHarnessTests : IAsyncLifetime
 {
     private const string Project = "onejob";
-    private readonly string _savepointDir = Directory.CreateTempSubdirectory("speck-harness-sp-").FullName;
-    private MosquittoBroker _broker = null!;
-    private Speck.FlinkStandIn.FlinkStandIn _flink = null!;
+    private OneFlinkSite _site = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
-        _flink = new Speck.FlinkStandIn.FlinkStandIn();
-        await _flink.StartAsync();
+        _site = await OneFlinkSite.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _flink.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_savepointDir, recursive: true);
+        await _site.DisposeAsync();
     }
 
     // The stack outputs leave out jobId and state: the provider's preview of an update reports their old values,
     // which an up held to its preview would refuse (an open provider issue, not what these tests are about).
     private string Program(string jobLines = "") => OneJobProgram.Yaml(Project,
-        $"      upgradeMode: stateless\n      savepointDirectory: {_savepointDir}\n      readinessSeconds: 1\n{jobLines}",
+        $"      upgradeMode: stateless\n      savepointDirectory: {_site.SavepointDir}\n      readinessSeconds: 1\n{jobLines}",
         "  site: ${job.siteName}");
 
     private ProgramDir Dir(string program, string stack, byte[] jar)
     {
-        var dir = new ProgramDir(program, new Dictionary<string, string>
-        {
-            [$"{Project}:speUrl"] = _flink.BaseUrl, [$"{Project}:brokerUrl"] = _broker.Url,
-        }, stack);
+        var dir = new ProgramDir(program, _site.Config(Project), stack);
         File.WriteAllBytes(Path.Combine(dir.Path, "filter.jar"), jar);
         return dir;
     }
@@ -97,7 +87,7 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
         var made = await owner.Stack.UpAsync();
         Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
         var jobId = owner.Stack.LoadState().Resources.Single(r => r.Name == "job").Outputs["jobId"]!.GetValue<string>();
-        var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar";
+        var id = $"site/{jobId}?tier=fog&spe=flink:{_site.Flink.BaseUrl}&broker={_site.Broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar";
         using var adopter = Dir(Program($"      desiredState: suspended\n    options:\n      import: \"{id}\""), "adopter", jar);
 
         var imported = await adopter.Stack.UpAsync();
@@ -108,7 +98,7 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
         var calls = imported.Calls.Where(c => c.Urn?.EndsWith("::job", StringComparison.Ordinal) == true).Select(c => c.Method);
         Assert.Equal(["Read", "Check", "Diff", "Update"], calls);
         Assert.Equal("SUSPENDED", adopter.Stack.LoadState().Resources.Single(r => r.Name == "job").Outputs["state"]!.GetValue<string>());
-        Assert.DoesNotContain(_flink.Jobs, j => j.State == JobStatus.RUNNING);
+        Assert.DoesNotContain(_site.Flink.Jobs, j => j.State == JobStatus.RUNNING);
     }
 
     [Fact]
@@ -116,7 +106,7 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
     {
         // The init failure carries the job's whole state in the status details (a trailer): 300 KB of arguments is far
         // past the 64 KB that Node's and .NET's HTTP/2 clients take by default, within the 16 MiB grpc-go's engine takes.
-        _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        _site.Flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
         var big = string.Join(", ", Enumerable.Range(0, 3000).Select(i => $"\"--opt{i}={new string('x', 90)}\""));
         using var dir = Dir(Program($"      arguments: [\"--broken\", {big}]"), "large", TestJar.Build("org.speck.jobs.Filter"));
         try
@@ -139,7 +129,7 @@ public sealed class EngineAssetHarnessTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_keeps_only_the_init_errors_read_reports_so_a_healthy_read_clears_them()
     {
-        _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        _site.Flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
         using var dir = Dir(Program("      arguments: [\"--broken\"]"), "sick", TestJar.Build("org.speck.jobs.Filter"));
         try
         {

@@ -1,7 +1,6 @@
 using Speck.FlinkStandIn.Jars;
 using Speck.FlinkStandIn.Jobs;
 using Speck.Harness.Deployment;
-using Speck.Testbed.Mosquitto;
 using Speck.Tests.Harness;
 
 namespace Speck.Tests.Provider.Resources.StreamJob;
@@ -10,34 +9,25 @@ namespace Speck.Tests.Provider.Resources.StreamJob;
 public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
 {
     private const string Project = "onejob";
-    private readonly string _savepointDir = Directory.CreateTempSubdirectory("speck-harness-sp-").FullName;
-    private MosquittoBroker _broker = null!;
-    private Speck.FlinkStandIn.FlinkStandIn _flink = null!;
+    private OneFlinkSite _site = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
-        _flink = new Speck.FlinkStandIn.FlinkStandIn();
-        await _flink.StartAsync();
+        _site = await OneFlinkSite.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _flink.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_savepointDir, recursive: true);
+        await _site.DisposeAsync();
     }
 
     private string Program(string jobOptions = "", string mode = "stateless", string args = "[]") => OneJobProgram.Yaml(Project,
-        $"      upgradeMode: {mode}\n      savepointDirectory: {_savepointDir}\n      readinessSeconds: 1\n      arguments: {args}\n{jobOptions}",
+        $"      upgradeMode: {mode}\n      savepointDirectory: {_site.SavepointDir}\n      readinessSeconds: 1\n      arguments: {args}\n{jobOptions}",
         "  jobId: ${job.jobId}\n  state: ${job.state}");
 
     private ProgramDir Dir(string program, string stack, byte[] jar)
     {
-        var dir = new ProgramDir(program, new Dictionary<string, string>
-        {
-            [$"{Project}:speUrl"] = _flink.BaseUrl, [$"{Project}:brokerUrl"] = _broker.Url,
-        }, stack);
+        var dir = new ProgramDir(program, _site.Config(Project), stack);
         File.WriteAllBytes(Path.Combine(dir.Path, "filter.jar"), jar);
         return dir;
     }
@@ -49,9 +39,9 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         var up = await dir.Stack.UpAsync();
         Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
         var jobId = up.Outputs["jobId"]!.GetValue<string>();
-        using (var http = new HttpClient { BaseAddress = new Uri(_flink.BaseUrl) })
+        using (var http = new HttpClient { BaseAddress = new Uri(_site.Flink.BaseUrl) })
             (await http.PatchAsync($"/jobs/{jobId}?mode=cancel", null)).EnsureSuccessStatusCode();
-        for (var i = 0; i < 200 && _flink.Job(jobId)!.State != JobStatus.CANCELED; i++) await Task.Delay(25);
+        for (var i = 0; i < 200 && _site.Flink.Job(jobId)!.State != JobStatus.CANCELED; i++) await Task.Delay(25);
 
         var refresh = await dir.Stack.RefreshAsync();
 
@@ -63,7 +53,7 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         Assert.True(again.Succeeded, string.Join("\n", again.Errors));
         Assert.Equal("RUNNING", again.Outputs["state"]!.GetValue<string>());
         Assert.NotEqual(jobId, again.Outputs["jobId"]!.GetValue<string>());
-        Assert.Single(_flink.Jobs, j => j.State == JobStatus.RUNNING);
+        Assert.Single(_site.Flink.Jobs, j => j.State == JobStatus.RUNNING);
     }
 
     [Fact]
@@ -75,7 +65,7 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         Assert.True(made.Succeeded, string.Join("\n", made.Errors) + made.ProviderStderr);
         var jobId = made.Outputs["jobId"]!.GetValue<string>();
         // What Flink does not report, the ID states: the topics and the jar (as the program names them).
-        var id = $"site/{jobId}?tier=fog&spe=flink:{_flink.BaseUrl}&broker={_broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
+        var id = $"site/{jobId}?tier=fog&spe=flink:{_site.Flink.BaseUrl}&broker={_site.Broker.Url}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
         using var adopter = Dir(Program($"    options:\n      import: \"{id}\"", mode: "savepoint"), "adopter", jar);
 
         // The engine imports (Read), then diffs the program against Read's inputs: what Read could not learn is an
@@ -84,8 +74,8 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
 
         Assert.True(imported.Succeeded, string.Join("\n", imported.Errors) + imported.ProviderStderr);
         Assert.Equal(jobId, imported.Outputs["jobId"]!.GetValue<string>());
-        Assert.Equal(JobStatus.RUNNING, Assert.Single(_flink.Jobs).State);
-        Assert.Empty(_flink.Job(jobId)!.Savepoints); // not restarted
+        Assert.Equal(JobStatus.RUNNING, Assert.Single(_site.Flink.Jobs).State);
+        Assert.Empty(_site.Flink.Job(jobId)!.Savepoints); // not restarted
         adopter.WriteProgram(Program(mode: "savepoint"));
         var preview = await adopter.Stack.PreviewAsync();
         Assert.True(preview.Succeeded, string.Join("\n", preview.Errors));
@@ -94,15 +84,15 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         adopter.WriteProgram(Program(mode: "savepoint", args: "[\"--faster\"]"));
         var changed = await adopter.Stack.UpAsync();
         Assert.True(changed.Succeeded, string.Join("\n", changed.Errors) + changed.ProviderStderr);
-        var running = _flink.Jobs.Single(j => j.State == JobStatus.RUNNING);
+        var running = _site.Flink.Jobs.Single(j => j.State == JobStatus.RUNNING);
         Assert.Equal("--faster", running.ProgramArgs[^1]);
-        Assert.Equal(Assert.Single(_flink.Job(jobId)!.Savepoints), running.RestoredFrom);
+        Assert.Equal(Assert.Single(_site.Flink.Job(jobId)!.Savepoints), running.RestoredFrom);
     }
 
     [Fact]
     public async Task A_failed_upgrade_is_rolled_back_and_the_state_names_the_job_that_runs()
     {
-        _flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
+        _site.Flink.FailJobs(new Speck.FlinkStandIn.Control.JobFailureRule(null, "--broken", TimeSpan.Zero));
         using var dir = Dir(Program(mode: "savepoint"), "rollback", TestJar.Build("org.speck.jobs.Filter"));
         var up = await dir.Stack.UpAsync();
         Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
@@ -114,10 +104,10 @@ public sealed class RefreshAndImportHarnessTests : IAsyncLifetime
         Assert.False(broken.Succeeded);
         Assert.Contains(broken.Step("job").InitErrors, e => e.Contains("rolled back"));
         var recorded = dir.Stack.LoadState().Resources.Single(r => r.Name == "job");
-        var running = _flink.Jobs.Single(j => j.State == JobStatus.RUNNING);
+        var running = _site.Flink.Jobs.Single(j => j.State == JobStatus.RUNNING);
         Assert.Equal(running.JobId, recorded.Outputs["jobId"]!.GetValue<string>());
         Assert.DoesNotContain("--broken", running.ProgramArgs);
-        Assert.Equal(Assert.Single(_flink.Job(first)!.Savepoints), running.RestoredFrom);
+        Assert.Equal(Assert.Single(_site.Flink.Job(first)!.Savepoints), running.RestoredFrom);
         var preview = await dir.Stack.PreviewAsync();
         Assert.Equal(StepKind.Update, preview.Step("job").Kind);
     }

@@ -1,6 +1,5 @@
 using Speck.FlinkStandIn.Jars;
 using Speck.Harness.Deployment;
-using Speck.Testbed.Mosquitto;
 using Speck.Tests.Harness;
 
 namespace Speck.Tests.Provider.Resources.StreamJob;
@@ -12,20 +11,16 @@ namespace Speck.Tests.Provider.Resources.StreamJob;
 public sealed class SiteChangePreviewHarnessTests : IAsyncLifetime
 {
     private const string Project = "sitechange";
-    private MosquittoBroker _broker = null!;
-    private Speck.FlinkStandIn.FlinkStandIn _flink = null!;
+    private OneFlinkSite _site = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
-        _flink = new Speck.FlinkStandIn.FlinkStandIn();
-        await _flink.StartAsync();
+        _site = await OneFlinkSite.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _flink.DisposeAsync();
-        await _broker.DisposeAsync();
+        await _site.DisposeAsync();
     }
 
     private const string Program = """
@@ -72,9 +67,8 @@ public sealed class SiteChangePreviewHarnessTests : IAsyncLifetime
         return dir;
     }
 
-    private Dictionary<string, string> Config(string tier, string owner) => new()
+    private Dictionary<string, string> Config(string tier, string owner) => new(_site.Config(Project))
     {
-        [$"{Project}:speUrl"] = _flink.BaseUrl, [$"{Project}:brokerUrl"] = _broker.Url,
         [$"{Project}:tier"] = tier, [$"{Project}:owner"] = owner,
     };
 
