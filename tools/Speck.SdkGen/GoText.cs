@@ -8,30 +8,22 @@ namespace Speck.SdkGen;
 public static class GoText
 {
     /// <summary>Go's <c>%q</c> for the strings a schema holds: a double-quoted literal with Go escapes.</summary>
-    public static string Quote(string s)
+    public static string Quote(string s) => Quoted(s, (b, c) =>
     {
-        var b = new StringBuilder("\"");
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': b.Append("\\\""); break;
-                case '\\': b.Append("\\\\"); break;
-                case '\n': b.Append("\\n"); break;
-                case '\r': b.Append("\\r"); break;
-                case '\t': b.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c) || char.IsSurrogate(c) || c > '\u007e')
-                        throw new UnsupportedSchemaException("string", $"non-ASCII or control character in {s}");
-                    b.Append(c);
-                    break;
-            }
-        }
-        return b.Append('"').ToString();
-    }
+        if (char.IsControl(c) || char.IsSurrogate(c) || c > '\u007e')
+            throw new UnsupportedSchemaException("string", $"non-ASCII or control character in {s}");
+        b.Append(c);
+    });
 
     /// <summary>A JSON string as Go's encoding/json writes it (HTML-safe: &lt;, &gt;, &amp; escaped).</summary>
-    public static string JsonString(string s)
+    public static string JsonString(string s) => Quoted(s, (b, c) =>
+    {
+        if (c < ' ' || c is '<' or '>' or '&' or '\u2028' or '\u2029') b.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+        else b.Append(c);
+    });
+
+    // The escapes %q and encoding/json share; every other character as `other` writes it.
+    private static string Quoted(string s, Action<StringBuilder, char> other)
     {
         var b = new StringBuilder("\"");
         foreach (var c in s)
@@ -43,13 +35,7 @@ public static class GoText
                 case '\n': b.Append("\\n"); break;
                 case '\r': b.Append("\\r"); break;
                 case '\t': b.Append("\\t"); break;
-                case '<' or '>' or '&' or '\u2028' or '\u2029':
-                    b.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    break;
-                default:
-                    if (c < ' ') b.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    else b.Append(c);
-                    break;
+                default: other(b, c); break;
             }
         }
         return b.Append('"').ToString();
