@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Speck.Testbed.Fog;
 
 /// <summary>Runs <c>ip</c>, <c>tc</c> and <c>sysctl</c> and fails with the command's own words.</summary>
-internal static class NetCommands
+public static class NetCommands
 {
     public static async Task<string> RunAsync(string file, params string[] args)
     {

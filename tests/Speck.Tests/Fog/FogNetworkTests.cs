@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Speck.Testbed.Fog;
@@ -54,7 +53,7 @@ public sealed class FogNetworkTests
             namespaces = [.. Options.Sites.Append(FogNetwork.ControlSite).Select(network.Namespace)];
             Assert.All(namespaces, ns => Assert.True(Directory.Exists($"/etc/netns/{ns}")));
         }
-        var left = await Run("ip", "netns", "list");
+        var left = await NetCommands.Ip("netns", "list");
         Assert.All(namespaces, ns => Assert.DoesNotContain(ns, left));
         Assert.All(namespaces, ns => Assert.False(Directory.Exists($"/etc/netns/{ns}")));
     }
@@ -64,7 +63,7 @@ public sealed class FogNetworkTests
         Port = 1883, Host = n.SiteAddress(site), BindAddress = "0.0.0.0", NetworkNamespace = n.Namespace(site), AllowAnonymous = true,
     };
 
-    private static async Task<string> Resolve(FogNetwork n, string site, string name) => await Run("ip", "netns", "exec", n.Namespace(site), "getent", "hosts", name);
+    private static async Task<string> Resolve(FogNetwork n, string site, string name) => await NetCommands.InNamespace(n.Namespace(site), "getent", "hosts", name);
 
     private static async Task Publish(FogNetwork n, string site, string host, string topic, int bytes)
     {
@@ -72,7 +71,7 @@ public sealed class FogNetworkTests
         try
         {
             await File.WriteAllBytesAsync(file, new byte[bytes]);
-            await Run("ip", "netns", "exec", n.Namespace(site), "mosquitto_pub", "-h", host, "-p", "1883", "-t", topic, "-q", "1", "-f", file);
+            await NetCommands.InNamespace(n.Namespace(site), "mosquitto_pub", "-h", host, "-p", "1883", "-t", topic, "-q", "1", "-f", file);
         }
         finally { File.Delete(file); }
     }
@@ -99,17 +98,5 @@ public sealed class FogNetworkTests
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).Build());
         await client.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce);
         return counter;
-    }
-
-    private static async Task<string> Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error}");
-        return output;
     }
 }
