@@ -3,7 +3,7 @@ namespace Speck.Tests;
 /// <summary>Where the repository and ../shared are, found from the test assembly's folder.</summary>
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = Speck.Testbed.RepoRoot.Find();
     public static string Examples => Path.Combine(Root, "examples");
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
@@ -16,12 +16,5 @@ public static class RepoPaths
             // The test project references the provider project, so its binary sits beside the tests.
             return Path.Combine(AppContext.BaseDirectory, "pulumi-resource-speck");
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "pulumi-speck.sln"))) return d.FullName;
-        throw new InvalidOperationException("pulumi-speck.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -19,7 +19,7 @@ public static class FogExperiment
         }, ct);
         log.WriteLine($"network {network.Tag}: 10.{network.Octet}.0.0/16, uplinks {o.WanKbit} kbit/s, {o.WanDelayMs} ms each way");
         await using var sites = await FogSites.StartAsync(network, ct);
-        var example = Path.Combine(RepoRoot(), "examples", "road-traffic", "Pulumi.yaml");
+        var example = Path.Combine(Speck.Testbed.RepoRoot.Find(), "examples", "road-traffic", "Pulumi.yaml");
         using var deployment = await FogDeployment.CreateAsync(sites, example, Path.Combine(AppContext.BaseDirectory, "speck-engine"), o.Provider);
         try
         {
@@ -52,12 +52,5 @@ public static class FogExperiment
             catch (Exception e) when (e is InvalidOperationException or TimeoutException) { log.WriteLine($"destroy failed (the sites go anyway): {e.Message}"); }
         }
         return results;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "pulumi-speck.sln"))) return d.FullName;
-        throw new InvalidOperationException("pulumi-speck.sln not found above " + AppContext.BaseDirectory);
     }
 }
