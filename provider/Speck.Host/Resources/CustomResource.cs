@@ -102,8 +102,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     public async Task<CheckOutcome> CheckAsync(ResourceContext ctx, PropertyMap olds, PropertyMap news)
     {
-        var inputs = ApplyDefaults(news, ctx);
-        var failures = ShapeValidator.Validate(Inputs, inputs);
+        var wired = new List<string>();
+        var failures = new List<CheckFailureInfo>();
+        var inputs = ApplyDefaults(WiredStrings.Expand(Inputs, news, wired, failures), ctx);
+        failures.AddRange(ShapeValidator.Validate(Inputs, inputs).Where(f => !failures.Any(w => w.Property == f.Property)));
         // The resource's own rules still judge the well-formed properties, so one Check names every bad one.
         var malformed = failures.Select(f => f.Property.Split('.', '[')[0]).ToHashSet();
         var wellFormed = new PropertyMap(inputs.Where(kv => !malformed.Contains(kv.Key)));
@@ -119,18 +121,23 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
             if (failures.Count == 0) check.Fail(e.Path, e.Reason);
         }
         foreach (var warning in check.Warnings) await ctx.WarnAsync(warning);
-        return new CheckOutcome(inputs, check.Failures);
+        // The checked inputs keep each wired string as the program gave it.
+        var top = wired.Select(p => p.Split('.', '[')[0]).ToHashSet();
+        return new CheckOutcome(new PropertyMap(inputs.Select(kv => top.Contains(kv.Key) ? KeyValuePair.Create(kv.Key, news[kv.Key]) : kv)), check.Failures);
     }
 
     public Task<DiffOutcome> DiffAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, IReadOnlyList<string> ignoreChanges)
     {
+        // Keys are folded where the inputs compared hold strings: the engine lays them over the inputs.
+        var wired = new List<string>();
+        (oldOutputs, oldInputs, news) = (WiredStrings.Expand(Outputs, oldOutputs, oldInputs.Count == 0 ? wired : null), WiredStrings.Expand(Inputs, oldInputs, wired), WiredStrings.Expand(Inputs, news, wired));
         // Old engines send no old inputs; the outputs hold them too.
         var olds = oldInputs.Count > 0 ? oldInputs : new PropertyMap(oldOutputs.Where(kv => Inputs.Find(kv.Key) is not null));
-        var detailed = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges, absentIsDefault: true);
+        var compared = PropertyDiffer.Compare(Inputs, olds, news, ignoreChanges, absentIsDefault: true);
         var recorded = Recorded(oldOutputs, oldInputs);
         var oldState = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState) : null;
         var newArgs = ShapeValidator.Validate(Inputs, news).Count == 0 ? TryDecode(news, _lenientArgs) : null;
-        var diff = new DiffContext<TArgs, TState>(ctx, oldState, newArgs, news, detailed) { OldInputs = olds };
+        var diff = new DiffContext<TArgs, TState>(ctx, oldState, newArgs, news, compared) { OldInputs = olds };
         try
         {
             CustomizeDiff(diff);
@@ -139,16 +146,19 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         {
             throw ProviderException.Precondition($"{missing}; refresh, or remove it from the state (`pulumi state delete`) and import it again");
         }
-        var changed = diff.Detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
+        var detailed = WiredStrings.FoldDiff(diff.Detailed, wired);
+        var changed = detailed.Keys.Select(DiffOutcome.TopLevel).ToHashSet();
         var stables = Inputs.Properties.Select(p => p.Name).Where(n => !changed.Contains(n)).ToList();
-        return Task.FromResult(new DiffOutcome(diff.Detailed.Count > 0, diff.Detailed, stables, diff.DeleteBeforeReplace));
+        return Task.FromResult(new DiffOutcome(detailed.Count > 0, detailed, stables, diff.DeleteBeforeReplace));
     }
 
     public async Task<CreateOutcome> CreateAsync(ResourceContext ctx, PropertyMap inputs)
     {
         // Computed outputs left out: the engine shows them as unknown.
+        var given = inputs;
+        inputs = WiredStrings.Expand(Inputs, inputs);
         RequireValid(inputs);
-        if (ctx.Preview) return new CreateOutcome("", inputs);
+        if (ctx.Preview) return new CreateOutcome("", given);
         var secrets = new HashSet<string>();
         var args = TypedBridge.Decode(inputs, _args, secrets);
         var (id, state) = await Guard(() => CreateAsync(args, ctx), secrets, args);
@@ -158,6 +168,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     public async Task<ReadOutcome?> ReadAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
         var secrets = new HashSet<string>();
+        (oldOutputs, oldInputs) = (WiredStrings.Expand(Outputs, oldOutputs), WiredStrings.Expand(Inputs, oldInputs));
         var importing = oldOutputs.Count == 0 && oldInputs.Count == 0;
         var olds = importing ? null : RecordedState(Recorded(oldOutputs, oldInputs), secrets);
         var oldArgs = importing ? null : RecordedState(oldInputs.Count > 0 ? oldInputs : oldOutputs, secrets, _lenientArgs);
@@ -165,13 +176,15 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
             oldInputs.Count > 0 ? oldInputs : oldOutputs);
         if (found is not { } r) return null;
         var id = importing ? ImportedId(ctx.Id, r.State) : ctx.Id;
-        return new ReadOutcome(id, EncodeOutputs(r.State, secrets), TypedBridge.Encode(r.Inputs, _args, Inputs, secrets));
+        return new ReadOutcome(id, EncodeOutputs(r.State, secrets), WiredStrings.Collapse(Inputs, TypedBridge.Encode(r.Inputs, _args, Inputs, secrets)));
     }
 
     public async Task<PropertyMap> UpdateAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
     {
+        var given = news;
+        (oldOutputs, oldInputs, news) = (WiredStrings.Expand(Outputs, oldOutputs), WiredStrings.Expand(Inputs, oldInputs), WiredStrings.Expand(Inputs, news));
         RequireValid(news);
-        if (ctx.Preview) return Preview(oldOutputs, oldInputs, news);
+        if (ctx.Preview) return Preview(oldOutputs, oldInputs, news, given);
         var secrets = new HashSet<string>();
         var recorded = Recorded(oldOutputs, oldInputs);
         var olds = RecordedState(recorded, secrets);
@@ -182,6 +195,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     public async Task DeleteAsync(ResourceContext ctx, PropertyMap oldOutputs, PropertyMap oldInputs)
     {
+        (oldOutputs, oldInputs) = (WiredStrings.Expand(Outputs, oldOutputs), WiredStrings.Expand(Inputs, oldInputs));
         var secrets = new HashSet<string>();
         var recorded = Recorded(oldOutputs, oldInputs);
         var olds = RecordedState(recorded, secrets);
@@ -189,14 +203,15 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     }
 
     /// <summary>The preview of an Update: the new inputs, and the learned outputs as <see cref="PreviewUpdate"/> says.</summary>
-    private PropertyMap Preview(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news)
+    /// <param name="given">The new inputs as the engine sent them (wired strings unparsed): the outputs repeat them.</param>
+    private PropertyMap Preview(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, PropertyMap given)
     {
         var secrets = new HashSet<string>();
         var recorded = Recorded(oldOutputs, oldInputs);
         var olds = RecordedProblem(recorded) is null ? TryDecode(recorded, _lenientState, secrets) : null;
         var args = TryDecode(news, _lenientArgs, secrets);
         var learned = Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToList();
-        if (olds is null || args is null) return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
+        if (olds is null || args is null) return new PropertyMap(given.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
         PreviewOutputs<TState> preview;
         try
         {
@@ -205,10 +220,10 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         catch (NullReferenceException) when (Missing(recorded) is not null)
         {
             // Partial recorded state: what the update will learn is unknown, which a preview may say.
-            return new PropertyMap(news.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
+            return new PropertyMap(given.Concat(learned.Select(n => KeyValuePair.Create(n, PropertyValue.Unknown))));
         }
-        var computed = TypedBridge.Encode(preview.State, _state, Outputs, secrets);
-        return new PropertyMap(news.Concat(learned.Select(n =>
+        var computed = WiredStrings.Collapse(Outputs, TypedBridge.Encode(preview.State, _state, Outputs, secrets));
+        return new PropertyMap(given.Concat(learned.Select(n =>
             KeyValuePair.Create(n, preview.Unknown.Contains(n) ? PropertyValue.Unknown : computed.Get(n) ?? PropertyValue.Null))
             .Where(kv => !kv.Value.IsNull)));
     }
@@ -308,7 +323,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     }
 
     private PropertyMap EncodeOutputs(TState state, HashSet<string> secrets) =>
-        TypedBridge.Encode(state, _state, Outputs, secrets);
+        WiredStrings.Collapse(Outputs, TypedBridge.Encode(state, _state, Outputs, secrets));
 
     /// <summary>Runs a CRUD operation; an unhealthy resource's state is recorded with its error; a failure names the resource's <see cref="Place"/>.</summary>
     private async Task<T> Guard<T>(Func<Task<T>> op, HashSet<string> secrets, TArgs? at)

@@ -32,3 +32,12 @@ public sealed class SchemaRangeAttribute(double minimum, double maximum) : Attri
     public double Minimum { get; } = minimum;
     public double Maximum { get; } = maximum;
 }
+
+/// <summary>
+/// The record travels between resources as one JSON string, not as an object: a typed SDK can then pass one
+/// resource's output straight into another's input (<c>Site = edge1.Connection</c> in C#; an output object of a
+/// generated SDK is no input object), and a secret inside makes only that one string secret, as every Pulumi SDK
+/// lifts a nested secret to the whole value anyway. Inputs still accept the object (state written before).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class WiredAsStringAttribute : Attribute;

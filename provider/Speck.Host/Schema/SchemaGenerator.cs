@@ -94,6 +94,7 @@ public static class SchemaGenerator
         ShapeKind.Boolean => new JsonObject { ["type"] = "boolean" },
         ShapeKind.Array => new JsonObject { ["type"] = "array", ["items"] = TypeRef(t.Item!) },
         ShapeKind.Map => new JsonObject { ["type"] = "object", ["additionalProperties"] = TypeRef(t.Item!) },
+        ShapeKind.Object when t.Object!.WiredAsString => new JsonObject { ["type"] = "string" },
         ShapeKind.Object => new JsonObject { ["$ref"] = $"#/types/{t.Object!.Token}" },
         ShapeKind.Enum => new JsonObject { ["$ref"] = $"#/types/{t.EnumToken}" },
         ShapeKind.Asset => new JsonObject { ["$ref"] = "pulumi.json#/Asset" },

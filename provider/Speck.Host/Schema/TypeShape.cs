@@ -39,6 +39,8 @@ public sealed class ObjectShape
     public required string Token { get; init; }
     public string? Description { get; init; }
     public required IReadOnlyList<PropertyShape> Properties { get; init; }
+    /// <summary>Values of this type are JSON strings on the wire (<see cref="WiredAsStringAttribute"/>).</summary>
+    public bool WiredAsString { get; init; }
 
     private Dictionary<string, PropertyShape>? _byName;
     public PropertyShape? Find(string name) =>
@@ -64,6 +66,7 @@ public sealed class ShapeBuilder(JsonSerializerOptions options, string package)
             Token = token ?? TokenOf(type),
             Description = type.GetCustomAttribute<DescriptionAttribute>()?.Description,
             Properties = props,
+            WiredAsString = type.IsDefined(typeof(WiredAsStringAttribute), false),
         };
         _objects[type] = shape; // before recursing, so self-references terminate
         foreach (var p in info.Properties)
@@ -112,7 +115,8 @@ public sealed class ShapeBuilder(JsonSerializerOptions options, string package)
 
     private TypeShape Named(TypeShape shape)
     {
-        NamedTypes[shape.Object!.Token] = shape;
+        // A record wired as a string is a string in the schema: no type of its own.
+        if (!shape.Object!.WiredAsString) NamedTypes[shape.Object.Token] = shape;
         return shape;
     }
 

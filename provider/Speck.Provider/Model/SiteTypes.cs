@@ -91,7 +91,8 @@ public sealed record BrokerEndpoint
 }
 
 [SchemaToken("speck:index:SiteConnection")]
-[Description("Everything a topic or job needs to reach its site; an output of `SpeSite` (`${site.connection}`).")]
+[WiredAsString]
+[Description("Everything a topic or job needs to reach its site: an output of `SpeSite`, one JSON string to pass on as it is.")]
 public sealed record SiteConnection
 {
     [Description("The site's name.")]
@@ -108,7 +109,8 @@ public sealed record SiteConnection
 }
 
 [SchemaToken("speck:index:TopicEndpoint")]
-[Description("Where a topic is: an output of `Topic` (`${topic.endpoint}`) that jobs take as a source or sink.")]
+[WiredAsString]
+[Description("Where a topic is: an output of `Topic`, one JSON string that jobs take as a source or sink.")]
 public sealed record TopicEndpoint
 {
     [Description("The site whose broker carries the topic.")]

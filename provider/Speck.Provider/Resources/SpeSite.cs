@@ -42,7 +42,7 @@ public sealed record SpeSiteState : SpeSiteArgs
     [Description("Whether topics on this site get access-control roles (Mosquitto dynamic security).")]
     public required bool AccessControl { get; init; }
 
-    [Description("What topics and jobs need to reach this site; pass it as their `site`.")]
+    [Description("What topics and jobs need to reach this site, as one JSON string: pass it as their `site` (`${mySite.connection}`; `Site = mySite.Connection` in C#). It holds the credentials the site was given, so it is secret when they are; with credentials from `speck:credentials` it is not.")]
     public required SiteConnection Connection { get; init; }
 }
 

@@ -10,7 +10,7 @@ namespace Speck.Provider.Resources;
 
 public record TopicArgs
 {
-    [Description("The site whose broker carries the topic: `${mySite.connection}`.")]
+    [Description("The site whose broker carries the topic: its `connection` output (`${mySite.connection}`).")]
     public required SiteConnection Site { get; init; }
 
     [ReplaceOnChanges]
@@ -50,7 +50,7 @@ public sealed record TopicState : TopicArgs
     [Description("False when the topic's roles (MQTT) or settings (Kafka) were changed outside Pulumi; the next update restores them.")]
     public required bool InSync { get; init; }
 
-    [Description("Where the topic is, for jobs' `sources` and `sink`.")]
+    [Description("Where the topic is, as one JSON string: pass it as jobs' `sources` and `sink` (`${myTopic.endpoint}`).")]
     public required TopicEndpoint Endpoint { get; init; }
 }
 

@@ -136,7 +136,7 @@ public class EngineFidelityTests(SitesFixture sites)
     public async Task A_program_is_type_checked_against_the_schema_before_anything_runs()
     {
         const string project = "fidelity-types";
-        var program = Program(project, "    options:\n      protect: false", "  broker: ${site.connection.brokr}\n  nope: ${t.endpoinz}")
+        var program = Program(project, "    options:\n      protect: false", "  broker: ${site.broker.urll}\n  nope: ${t.endpoinz}")
             .Replace("      name: ${topicName}", "      name: ${topicName}\n      nmae: typo");
         using var dir = new ProgramDir(program, Config(project, Programs.Unique("fid/types")));
 
@@ -145,7 +145,7 @@ public class EngineFidelityTests(SitesFixture sites)
         Assert.False(preview.Succeeded);
         var error = string.Join("\n", preview.Errors);
         Assert.Contains("Property nmae does not exist on 'speck:index:Topic'", error);
-        Assert.Contains("brokr does not exist on site.connection", error);
+        Assert.Contains("urll does not exist on site.broker", error);
         Assert.Contains("endpoinz does not exist on t", error);
         Assert.DoesNotContain(preview.Calls, c => c.Method is "Check" or "CheckConfig");
     }

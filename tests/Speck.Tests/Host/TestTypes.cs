@@ -30,6 +30,20 @@ public sealed record ThingState : ThingArgs
     public required string Computed { get; init; }
 }
 
+/// <summary>A record passed between resources as one JSON string.</summary>
+[WiredAsString]
+public sealed record Link
+{
+    public required string Name { get; init; }
+    public required Endpoint Endpoint { get; init; }
+}
+
+public sealed record LinkArgs
+{
+    public required Link Target { get; init; }
+    public List<Link>? Others { get; init; }
+}
+
 public sealed record TestConfig
 {
     [SchemaRange(1, 3600)] public int? TimeoutSeconds { get; init; }
@@ -40,6 +54,7 @@ public sealed record TestConfig
 [JsonSerializable(typeof(ThingArgs))]
 [JsonSerializable(typeof(ThingState))]
 [JsonSerializable(typeof(TestConfig))]
+[JsonSerializable(typeof(LinkArgs))]
 public sealed partial class TestJsonContext : JsonSerializerContext;
 
 public static class TestContracts

@@ -37,6 +37,22 @@ public class DotnetSdkShapeTests
         Assert.True(Trees.Count > 5);
     }
 
+    /// <summary>
+    /// The wiring compiles as the YAML reads: an output a resource hands on is of the very type the taking input
+    /// wants (<c>Site = edge1.Connection</c>, <c>Sources = { raw.Endpoint }</c>); C# has no conversion from a
+    /// generated output class to its <c>…Args</c> input class, so objects here would need an <c>Apply</c> per wire.
+    /// </summary>
+    [Theory]
+    [InlineData("SpeSite", "Connection", "TopicArgs", "Site", "Input<string>")]
+    [InlineData("SpeSite", "Connection", "StreamJobArgs", "Site", "Input<string>")]
+    [InlineData("Topic", "Endpoint", "StreamJobArgs", "Sink", "Input<string>")]
+    [InlineData("Topic", "Endpoint", "StreamJobArgs", "Sources", "InputList<string>")]
+    public void An_output_that_wires_resources_is_what_the_taking_input_takes(string from, string output, string args, string input, string taking)
+    {
+        Assert.Equal("Output<string>", Property(Class(from), output, $"{from}.{output}").Type.ToString());
+        Assert.Equal(taking, Property(Class(args), input, $"{args}.{input}").Type.ToString());
+    }
+
     [Fact]
     public void Every_resource_has_its_type_token_outputs_args_secrets_and_replace_on_changes()
     {

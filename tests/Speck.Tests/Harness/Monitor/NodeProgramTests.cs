@@ -102,7 +102,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
     public async Task Preview_unknowns_reach_the_program_and_an_update_of_one_job_touches_only_it()
     {
         using var node = Node("[\"--threshold=1\"]",
-            "exports.siteId = site.id;\nexports.connectionSeen = site.connection.apply(c => c.siteName ? \"known\" : \"empty\");");
+            "exports.siteId = site.id;\nexports.connectionSeen = site.connection.apply(c => JSON.parse(c).siteName ? \"known\" : \"empty\");");
 
         var preview = await node.Stack.PreviewAsync();
 
@@ -119,7 +119,7 @@ public sealed class NodeProgramTests : IAsyncLifetime
         var jobId = up.Outputs["jobId"]!.GetValue<string>();
 
         node.WriteProgram(OneJobPrograms.JavaScript(_site.SavepointDir, "[\"--threshold=2\"]",
-            "exports.siteId = site.id;\nexports.connectionSeen = site.connection.apply(c => c.siteName ? \"known\" : \"empty\");"));
+            "exports.siteId = site.id;\nexports.connectionSeen = site.connection.apply(c => JSON.parse(c).siteName ? \"known\" : \"empty\");"));
         var change = await node.Stack.UpAsync();
 
         Ok(change, "second up");

@@ -67,6 +67,10 @@ public sealed class ResourceDriver
     }
 
     public static PropertyValue S(string s) => PropertyValue.Of(s);
+
+    /// <summary>The object a wired output or input holds (a site's `connection`, a topic's `endpoint`; secret or not).</summary>
+    public static System.Collections.Immutable.ImmutableSortedDictionary<string, PropertyValue> Unwired(PropertyValue v) =>
+        (WiredStrings.ParseObject(v.Unwrapped.AsString) ?? throw new Xunit.Sdk.XunitException($"not a wired JSON object: {v}")).AsObject;
     public static PropertyValue Obj(params (string Key, PropertyValue Value)[] f) => PropertyValue.Of(f.Select(x => KeyValuePair.Create(x.Key, x.Value)));
     public static PropertyMap Map(params (string Key, PropertyValue Value)[] f) => new(f.Select(x => KeyValuePair.Create(x.Key, x.Value)));
 }

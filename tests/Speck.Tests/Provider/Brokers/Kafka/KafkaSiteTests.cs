@@ -46,7 +46,7 @@ public class KafkaSiteTests(KafkaMockCluster mock) : IClassFixture<KafkaMockClus
         Assert.Equal("kafka-site", created.Id);
         Assert.True(created.Outputs["brokerReachable"].AsBool);
         Assert.False(created.Outputs["accessControl"].AsBool);
-        Assert.Equal("kafka", created.Outputs["connection"].AsObject["broker"].AsObject["kind"].AsString);
+        Assert.Equal("kafka", Unwired(created.Outputs["connection"])["broker"].AsObject["kind"].AsString);
     }
 
     [Fact]

@@ -219,7 +219,7 @@ public class KafkaTopicTests
             _k.Context("legacy", $"{SiteName}/legacy?tier=fog&spe=flink:http://127.0.0.1:8081&broker=kafka://127.0.0.1:9092"), PropertyMap.Empty, PropertyMap.Empty);
 
         Assert.NotNull(imported);
-        Assert.Equal("kafka", imported.Inputs["site"].AsObject["broker"].AsObject["kind"].AsString);
+        Assert.Equal("kafka", Unwired(imported.Inputs["site"])["broker"].AsObject["kind"].AsString);
         Assert.Equal(5, imported.Inputs["partitions"].AsNumber);
         Assert.Equal(3, imported.Inputs["replicationFactor"].AsNumber);
         Assert.Equal("compact", imported.Inputs["config"].AsObject["cleanup.policy"].AsString);

@@ -57,7 +57,7 @@ public sealed class SiteChangePreviewHarnessTests : IAsyncLifetime
               sink: ${out.endpoint}
         outputs:
           jobId: ${job.jobId}
-          sinkSite: ${job.sink.siteName}
+          sinkSite: ${job.siteName}
         """;
 
     private ProgramDir Dir(string tier, string owner)

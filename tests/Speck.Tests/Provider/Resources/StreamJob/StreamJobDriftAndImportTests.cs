@@ -111,7 +111,8 @@ public sealed class StreamJobDriftAndImportTests
         Assert.Equal(original.JobId, read.Outputs["jobId"].AsString);
         Assert.Equal("RUNNING", read.Outputs["state"].AsString);
         Assert.Equal(w.Jar(), read.Inputs["jarPath"].AsString);
-        Assert.Equal("out", read.Inputs["sink"].AsObject["name"].AsString);
+        // Read's inputs wire the topic as the program would: the JSON string a Topic's `endpoint` output is.
+        Assert.Equal("out", System.Text.Json.Nodes.JsonNode.Parse(read.Inputs["sink"].AsString)!["name"]!.GetValue<string>());
         var adoptedInputs = read.Outputs["adoptedInputs"].AsArray.Select(v => v.AsString).ToList();
         Assert.Contains("arguments", adoptedInputs);
         Assert.DoesNotContain("jarPath", adoptedInputs);
