@@ -40,10 +40,10 @@ namespace Pulumi.Speck
         public Output<string?> BrokerVersion { get; private set; } = null!;
 
         /// <summary>
-        /// What topics and jobs need to reach this site; pass it as their `site`.
+        /// What topics and jobs need to reach this site, as one JSON string: pass it as their `site` (`${mySite.connection}`; `Site = mySite.Connection` in C#). It holds the credentials the site was given, so it is secret when they are; with credentials from `speck:credentials` it is not.
         /// </summary>
         [Output("connection")]
-        public Output<Outputs.SiteConnection> Connection { get; private set; } = null!;
+        public Output<string> Connection { get; private set; } = null!;
 
         /// <summary>
         /// Free labels, e.g. region or owner.

@@ -148,16 +148,16 @@ namespace Pulumi.Speck
         public Output<bool?> SavepointOnDelete { get; private set; } = null!;
 
         /// <summary>
-        /// The topic the job writes: `${topic.endpoint}` of a `Topic`.
+        /// The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
         /// </summary>
         [Output("sink")]
-        public Output<Outputs.TopicEndpoint> Sink { get; private set; } = null!;
+        public Output<string> Sink { get; private set; } = null!;
 
         /// <summary>
         /// The site whose engine runs the job: `${mySite.connection}`. Changing it migrates the job (with its state in `savepoint` mode: the savepoint directory must be reachable from both sites' engines).
         /// </summary>
         [Output("site")]
-        public Output<Outputs.SiteConnection> Site { get; private set; } = null!;
+        public Output<string> Site { get; private set; } = null!;
 
         /// <summary>
         /// The site the job runs on now (the resource ID keeps the site it was created on).
@@ -166,10 +166,10 @@ namespace Pulumi.Speck
         public Output<string> SiteName { get; private set; } = null!;
 
         /// <summary>
-        /// Topics the job reads: `${topic.endpoint}` of one or more `Topic`s.
+        /// Topics the job reads: the `endpoint` output of one or more `Topic`s (`${topic.endpoint}`).
         /// </summary>
         [Output("sources")]
-        public Output<ImmutableArray<Outputs.TopicEndpoint>> Sources { get; private set; } = null!;
+        public Output<ImmutableArray<string>> Sources { get; private set; } = null!;
 
         /// <summary>
         /// When the job started (epoch milliseconds).
@@ -184,7 +184,7 @@ namespace Pulumi.Speck
         public Output<string> State { get; private set; } = null!;
 
         /// <summary>
-        /// How updates and moves stop and restart the job: `savepoint` (default) keeps its state, `stateless` does not. Changing it alone restarts nothing.
+        /// How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
         /// </summary>
         [Output("upgradeMode")]
         public Output<Pulumi.Speck.UpgradeMode?> UpgradeMode { get; private set; } = null!;
@@ -325,31 +325,31 @@ namespace Pulumi.Speck
         public Input<bool>? SavepointOnDelete { get; set; }
 
         /// <summary>
-        /// The topic the job writes: `${topic.endpoint}` of a `Topic`.
+        /// The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
         /// </summary>
         [Input("sink", required: true)]
-        public Input<Inputs.TopicEndpointArgs> Sink { get; set; } = null!;
+        public Input<string> Sink { get; set; } = null!;
 
         /// <summary>
         /// The site whose engine runs the job: `${mySite.connection}`. Changing it migrates the job (with its state in `savepoint` mode: the savepoint directory must be reachable from both sites' engines).
         /// </summary>
         [Input("site", required: true)]
-        public Input<Inputs.SiteConnectionArgs> Site { get; set; } = null!;
+        public Input<string> Site { get; set; } = null!;
 
         [Input("sources", required: true)]
-        private InputList<Inputs.TopicEndpointArgs>? _sources;
+        private InputList<string>? _sources;
 
         /// <summary>
-        /// Topics the job reads: `${topic.endpoint}` of one or more `Topic`s.
+        /// Topics the job reads: the `endpoint` output of one or more `Topic`s (`${topic.endpoint}`).
         /// </summary>
-        public InputList<Inputs.TopicEndpointArgs> Sources
+        public InputList<string> Sources
         {
-            get => _sources ?? (_sources = new InputList<Inputs.TopicEndpointArgs>());
+            get => _sources ?? (_sources = new InputList<string>());
             set => _sources = value;
         }
 
         /// <summary>
-        /// How updates and moves stop and restart the job: `savepoint` (default) keeps its state, `stateless` does not. Changing it alone restarts nothing.
+        /// How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
         /// </summary>
         [Input("upgradeMode")]
         public Input<Pulumi.Speck.UpgradeMode>? UpgradeMode { get; set; }
@@ -357,7 +357,6 @@ namespace Pulumi.Speck
         public StreamJobArgs()
         {
             DesiredState = Pulumi.Speck.DesiredState.Running;
-            UpgradeMode = Pulumi.Speck.UpgradeMode.Savepoint;
         }
         public static new StreamJobArgs Empty => new StreamJobArgs();
     }

@@ -34,10 +34,10 @@ namespace Pulumi.Speck
         public Output<ImmutableDictionary<string, string>?> Config { get; private set; } = null!;
 
         /// <summary>
-        /// Where the topic is, for jobs' `sources` and `sink`.
+        /// Where the topic is, as one JSON string: pass it as jobs' `sources` and `sink` (`${myTopic.endpoint}`).
         /// </summary>
         [Output("endpoint")]
-        public Output<Outputs.TopicEndpoint> Endpoint { get; private set; } = null!;
+        public Output<string> Endpoint { get; private set; } = null!;
 
         /// <summary>
         /// False when the topic's roles (MQTT) or settings (Kafka) were changed outside Pulumi; the next update restores them.
@@ -82,10 +82,10 @@ namespace Pulumi.Speck
         public Output<int?> ReplicationFactor { get; private set; } = null!;
 
         /// <summary>
-        /// The site whose broker carries the topic: `${mySite.connection}`.
+        /// The site whose broker carries the topic: its `connection` output (`${mySite.connection}`).
         /// </summary>
         [Output("site")]
-        public Output<Outputs.SiteConnection> Site { get; private set; } = null!;
+        public Output<string> Site { get; private set; } = null!;
 
         /// <summary>
         /// Dynamic-security role allowed to subscribe to the topic (null without access control).
@@ -179,10 +179,10 @@ namespace Pulumi.Speck
         public Input<int>? ReplicationFactor { get; set; }
 
         /// <summary>
-        /// The site whose broker carries the topic: `${mySite.connection}`.
+        /// The site whose broker carries the topic: its `connection` output (`${mySite.connection}`).
         /// </summary>
         [Input("site", required: true)]
-        public Input<Inputs.SiteConnectionArgs> Site { get; set; } = null!;
+        public Input<string> Site { get; set; } = null!;
 
         public TopicArgs()
         {

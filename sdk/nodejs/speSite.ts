@@ -54,9 +54,9 @@ export class SpeSite extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly brokerVersion: pulumi.Output<string | undefined>;
     /**
-     * What topics and jobs need to reach this site; pass it as their `site`.
+     * What topics and jobs need to reach this site, as one JSON string: pass it as their `site` (`${mySite.connection}`; `Site = mySite.Connection` in C#). It holds the credentials the site was given, so it is secret when they are; with credentials from `speck:credentials` it is not.
      */
-    declare public /*out*/ readonly connection: pulumi.Output<outputs.SiteConnection>;
+    declare public /*out*/ readonly connection: pulumi.Output<string>;
     /**
      * Free labels, e.g. region or owner.
      */

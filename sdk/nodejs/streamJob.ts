@@ -126,21 +126,21 @@ export class StreamJob extends pulumi.CustomResource {
      */
     declare public readonly savepointOnDelete: pulumi.Output<boolean | undefined>;
     /**
-     * The topic the job writes: `${topic.endpoint}` of a `Topic`.
+     * The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
      */
-    declare public readonly sink: pulumi.Output<outputs.TopicEndpoint>;
+    declare public readonly sink: pulumi.Output<string>;
     /**
      * The site whose engine runs the job: `${mySite.connection}`. Changing it migrates the job (with its state in `savepoint` mode: the savepoint directory must be reachable from both sites' engines).
      */
-    declare public readonly site: pulumi.Output<outputs.SiteConnection>;
+    declare public readonly site: pulumi.Output<string>;
     /**
      * The site the job runs on now (the resource ID keeps the site it was created on).
      */
     declare public /*out*/ readonly siteName: pulumi.Output<string>;
     /**
-     * Topics the job reads: `${topic.endpoint}` of one or more `Topic`s.
+     * Topics the job reads: the `endpoint` output of one or more `Topic`s (`${topic.endpoint}`).
      */
-    declare public readonly sources: pulumi.Output<outputs.TopicEndpoint[]>;
+    declare public readonly sources: pulumi.Output<string[]>;
     /**
      * When the job started (epoch milliseconds).
      */
@@ -150,7 +150,7 @@ export class StreamJob extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly state: pulumi.Output<string>;
     /**
-     * How updates and moves stop and restart the job: `savepoint` (default) keeps its state, `stateless` does not. Changing it alone restarts nothing.
+     * How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
      */
     declare public readonly upgradeMode: pulumi.Output<enums.UpgradeMode | undefined>;
 
@@ -190,7 +190,7 @@ export class StreamJob extends pulumi.CustomResource {
             resourceInputs["sink"] = args?.sink;
             resourceInputs["site"] = args?.site;
             resourceInputs["sources"] = args?.sources;
-            resourceInputs["upgradeMode"] = (args?.upgradeMode) ?? "savepoint";
+            resourceInputs["upgradeMode"] = args?.upgradeMode;
             resourceInputs["adoptedInputs"] = undefined /*out*/;
             resourceInputs["artifactSha256"] = undefined /*out*/;
             resourceInputs["brokerLogins"] = undefined /*out*/;
@@ -296,19 +296,19 @@ export interface StreamJobArgs {
      */
     savepointOnDelete?: pulumi.Input<boolean | undefined>;
     /**
-     * The topic the job writes: `${topic.endpoint}` of a `Topic`.
+     * The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
      */
-    sink: pulumi.Input<inputs.TopicEndpointArgs>;
+    sink: pulumi.Input<string>;
     /**
      * The site whose engine runs the job: `${mySite.connection}`. Changing it migrates the job (with its state in `savepoint` mode: the savepoint directory must be reachable from both sites' engines).
      */
-    site: pulumi.Input<inputs.SiteConnectionArgs>;
+    site: pulumi.Input<string>;
     /**
-     * Topics the job reads: `${topic.endpoint}` of one or more `Topic`s.
+     * Topics the job reads: the `endpoint` output of one or more `Topic`s (`${topic.endpoint}`).
      */
-    sources: pulumi.Input<pulumi.Input<inputs.TopicEndpointArgs>[]>;
+    sources: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * How updates and moves stop and restart the job: `savepoint` (default) keeps its state, `stateless` does not. Changing it alone restarts nothing.
+     * How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
      */
     upgradeMode?: pulumi.Input<enums.UpgradeMode | undefined>;
 }

@@ -2,9 +2,6 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "./types/input";
-import * as outputs from "./types/output";
-import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
@@ -50,9 +47,9 @@ export class Topic extends pulumi.CustomResource {
      */
     declare public readonly config: pulumi.Output<{[key: string]: string} | undefined>;
     /**
-     * Where the topic is, for jobs' `sources` and `sink`.
+     * Where the topic is, as one JSON string: pass it as jobs' `sources` and `sink` (`${myTopic.endpoint}`).
      */
-    declare public /*out*/ readonly endpoint: pulumi.Output<outputs.TopicEndpoint>;
+    declare public /*out*/ readonly endpoint: pulumi.Output<string>;
     /**
      * False when the topic's roles (MQTT) or settings (Kafka) were changed outside Pulumi; the next update restores them.
      */
@@ -82,9 +79,9 @@ export class Topic extends pulumi.CustomResource {
      */
     declare public readonly replicationFactor: pulumi.Output<number | undefined>;
     /**
-     * The site whose broker carries the topic: `${mySite.connection}`.
+     * The site whose broker carries the topic: its `connection` output (`${mySite.connection}`).
      */
-    declare public readonly site: pulumi.Output<outputs.SiteConnection>;
+    declare public readonly site: pulumi.Output<string>;
     /**
      * Dynamic-security role allowed to subscribe to the topic (null without access control).
      */
@@ -167,7 +164,7 @@ export interface TopicArgs {
      */
     replicationFactor?: pulumi.Input<number | undefined>;
     /**
-     * The site whose broker carries the topic: `${mySite.connection}`.
+     * The site whose broker carries the topic: its `connection` output (`${mySite.connection}`).
      */
-    site: pulumi.Input<inputs.SiteConnectionArgs>;
+    site: pulumi.Input<string>;
 }

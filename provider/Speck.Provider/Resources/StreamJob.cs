@@ -82,7 +82,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     protected override void CustomizeDiff(DiffContext<StreamJobArgs, StreamJobState> diff)
     {
         CredentialDiff.DropUnchanged(diff.Detailed, binders.Credentials, p => (Endpoint(diff.OldState, p), Endpoint(diff.NewArgs, p)));
-        StreamJobDiff.Customize(diff);
+        StreamJobDiff.Customize(diff, site => binders.Spe(site.Spe.Kind).Traits.KeepsSavepoints ? UpgradeMode.Savepoint : UpgradeMode.Stateless);
     }
 
     /// <summary>The engine or broker a credential path of the job's inputs is under.</summary>

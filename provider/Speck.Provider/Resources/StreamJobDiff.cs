@@ -22,10 +22,15 @@ public static class StreamJobDiff
         ["artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink",
          "upgradeMode", "savepointDirectory", "allowNonRestoredState", "savepointOnDelete", "readinessSeconds", "nodeRed"];
 
-    public static void Customize(DiffContext<StreamJobArgs, StreamJobState> diff)
+    /// <param name="defaultMode">The upgrade mode a job on a site gets when it gives none (its engine's).</param>
+    public static void Customize(DiffContext<StreamJobArgs, StreamJobState> diff, Func<SiteConnection, UpgradeMode> defaultMode)
     {
         if (diff.Detailed.TryGetValue("site.spe.kind", out var kind)) diff.Detailed["site.spe.kind"] = kind.AsReplace();
         if (diff.OldState is not { } old) return;
+        // Spelling out the engine's default mode, or leaving it out again, is no change (the schema has no default).
+        if (diff.NewArgs is { } n && diff.Detailed.ContainsKey("upgradeMode") && !diff.IsUnknown("upgradeMode")
+            && (old.UpgradeMode ?? defaultMode(old.Site)) == (n.UpgradeMode ?? defaultMode(n.Site)))
+            diff.Detailed.Remove("upgradeMode");
         // Right after an import the old inputs are Read's, which lack what the engine does not report: the update that
         // follows records the program's without touching the job (see StreamJob). It is asked for even when the
         // program says just what Read did: said "no change", the engine would keep Read's inputs and outputs for good

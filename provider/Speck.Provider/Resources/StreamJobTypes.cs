@@ -48,14 +48,15 @@ public record StreamJobArgs
     [Description("The job's parallelism; the cluster's `parallelism.default` when absent.")]
     public int? Parallelism { get; init; }
 
-    [Description("Topics the job reads: `${topic.endpoint}` of one or more `Topic`s.")]
+    [Description("Topics the job reads: the `endpoint` output of one or more `Topic`s (`${topic.endpoint}`).")]
     public required List<TopicEndpoint> Sources { get; init; }
 
-    [Description("The topic the job writes: `${topic.endpoint}` of a `Topic`.")]
+    [Description("The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).")]
     public required TopicEndpoint Sink { get; init; }
 
-    [Description("How updates and moves stop and restart the job: `savepoint` (default) keeps its state, `stateless` does not. Changing it alone restarts nothing.")]
-    [SchemaDefault("savepoint")]
+    // No schema default: the default is the engine's (its binder's), and generated SDKs write a schema default into
+    // every registration, which would ask Node-RED for savepoints it does not keep.
+    [Description("How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.")]
     public UpgradeMode? UpgradeMode { get; init; }
 
     [Description("Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.")]

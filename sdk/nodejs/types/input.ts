@@ -55,28 +55,6 @@ export interface NodeRedProcessingArgs {
 }
 
 /**
- * Everything a topic or job needs to reach its site; an output of `SpeSite` (`${site.connection}`).
- */
-export interface SiteConnectionArgs {
-    /**
-     * The site's broker.
-     */
-    broker: pulumi.Input<inputs.BrokerEndpointArgs>;
-    /**
-     * The site's name.
-     */
-    siteName: pulumi.Input<string>;
-    /**
-     * The site's engine.
-     */
-    spe: pulumi.Input<inputs.SpeEndpointArgs>;
-    /**
-     * The site's tier.
-     */
-    tier: pulumi.Input<enums.Tier>;
-}
-
-/**
  * How to reach a site's stream processing engine.
  */
 export interface SpeEndpointArgs {
@@ -100,30 +78,4 @@ export interface SpeEndpointArgs {
      * User name for the engine's API (Node-RED adminAuth); needs `password`.
      */
     username?: pulumi.Input<string | undefined>;
-}
-
-/**
- * Where a topic is: an output of `Topic` (`${topic.endpoint}`) that jobs take as a source or sink.
- */
-export interface TopicEndpointArgs {
-    /**
-     * The broker carrying the topic.
-     */
-    broker: pulumi.Input<inputs.BrokerEndpointArgs>;
-    /**
-     * The topic name.
-     */
-    name: pulumi.Input<string>;
-    /**
-     * Dynamic-security role allowed to publish to the topic, if the broker has access control.
-     */
-    publishRole?: pulumi.Input<string | undefined>;
-    /**
-     * The site whose broker carries the topic.
-     */
-    siteName: pulumi.Input<string>;
-    /**
-     * Dynamic-security role allowed to subscribe to the topic, if the broker has access control.
-     */
-    subscribeRole?: pulumi.Input<string | undefined>;
 }

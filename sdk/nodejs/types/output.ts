@@ -73,28 +73,6 @@ export interface NodeRedProcessing {
 }
 
 /**
- * Everything a topic or job needs to reach its site; an output of `SpeSite` (`${site.connection}`).
- */
-export interface SiteConnection {
-    /**
-     * The site's broker.
-     */
-    broker: outputs.BrokerEndpoint;
-    /**
-     * The site's name.
-     */
-    siteName: string;
-    /**
-     * The site's engine.
-     */
-    spe: outputs.SpeEndpoint;
-    /**
-     * The site's tier.
-     */
-    tier: enums.Tier;
-}
-
-/**
  * How to reach a site's stream processing engine.
  */
 export interface SpeEndpoint {
@@ -118,31 +96,5 @@ export interface SpeEndpoint {
      * User name for the engine's API (Node-RED adminAuth); needs `password`.
      */
     username?: string;
-}
-
-/**
- * Where a topic is: an output of `Topic` (`${topic.endpoint}`) that jobs take as a source or sink.
- */
-export interface TopicEndpoint {
-    /**
-     * The broker carrying the topic.
-     */
-    broker: outputs.BrokerEndpoint;
-    /**
-     * The topic name.
-     */
-    name: string;
-    /**
-     * Dynamic-security role allowed to publish to the topic, if the broker has access control.
-     */
-    publishRole?: string;
-    /**
-     * The site whose broker carries the topic.
-     */
-    siteName: string;
-    /**
-     * Dynamic-security role allowed to subscribe to the topic, if the broker has access control.
-     */
-    subscribeRole?: string;
 }
 
