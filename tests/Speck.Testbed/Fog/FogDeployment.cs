@@ -34,6 +34,7 @@ public sealed class FogDeployment : IDisposable
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("speck-fog-").FullName;
         File.Copy(example, Path.Combine(dir, "Pulumi.yaml"));
+        Demo.ExampleFunctions.CopyInto(Path.GetDirectoryName(example)!, dir);
         var deployment = new FogDeployment(sites, engine, provider, dir);
         await StackConfigFile.WriteAsync(Path.Combine(dir, $"Pulumi.{Stack}.yaml"), Project, [], sites.Config(), deployment._passphrase);
         return deployment;
