@@ -82,7 +82,7 @@ FUZZ_COUNT ?= 10000
 fuzz: provider tests/wire/node_modules
 	cd tests/wire && node --stack-size=6000 fuzz.js ../../$(PROVIDER_BIN) $(FUZZ_SEED) $(FUZZ_COUNT)
 
-demo: system-deps provider tests/nodered/node_modules
+demo: system-deps provider tests/nodered/node_modules tests/wire/node_modules
 	bash examples/demo.sh
 
 install: plugin

@@ -2,8 +2,8 @@
 # The road-traffic demo (issue 4): four local sites (edge1..edge3, cloud: real Mosquitto with dynamic security and real
 # Node-RED each), the SpecK paper's pipeline (docs/speck-paper.md §Fig. 7: road traffic) deployed by the engine harness
 # (or a real `pulumi` CLI when one is on PATH), traffic driven into every edge with the statistics checked and shown,
-# the adaptation applied (a job added, one moved: only those are touched), then everything destroyed and the sites
-# stopped. Loopback only.
+# the adaptation applied (a job added, one moved: only those are touched), everything destroyed, the same pipeline
+# deployed again from its TypeScript program (traffic checked), destroyed, and the sites stopped. Loopback only.
 # Knobs: DEMO_SECONDS (traffic per phase, default 15), DEMO_RATE (detections per second per edge, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +13,7 @@ program="$work/road-traffic"   # a working copy: the adaptation replaces its Pul
 stack=local
 seconds=${DEMO_SECONDS:-15}
 rate=${DEMO_RATE:-10}
-mkdir -p "$program" && cp examples/road-traffic/Pulumi.yaml "$program/"
+mkdir -p "$program" && cp -r examples/road-traffic/Pulumi.yaml examples/road-traffic/functions "$program/"
 source examples/demo-lib.sh
 
 echo "== starting sites edge1, edge2, edge3 and cloud"
@@ -38,6 +38,18 @@ echo; echo "== traffic through the adapted pipeline (the nine edge flows kept th
   --seconds "$seconds" --rate "$((rate * 2))" --malformed 0.1 --title "Messages per job, adapted"
 
 echo; echo "== destroy"
+engine destroy --yes
+
+echo; echo "== the same pipeline as a TypeScript program (examples/road-traffic/typescript, the generated sdk/nodejs):"
+echo "   sites wired by \`site: edge.connection\`, endpoints only, logins from the provider's speck:credentials"
+program="$work/road-traffic-ts"
+"$testbed" typescript-program --source examples/road-traffic/typescript --into "$program"
+cp -r examples/road-traffic/functions "$work/road-traffic/Pulumi.$stack.yaml" "$program/"
+if command -v pulumi >/dev/null; then (cd "$program" && pulumi stack select --create "$stack" >/dev/null); fi
+engine up --yes
+ts_jobs=$(engine output:jobs); ts_roles=$(engine output:rawPublishRoles)
+"$testbed" road-traffic --program "$program" --stack "$stack" --roles "$ts_roles" --jobs "$ts_jobs" \
+  --seconds "$seconds" --rate "$rate" --malformed 0.1 --title "Messages per job, TypeScript program"
 engine destroy --yes
 
 echo; echo "== stopping sites"

@@ -17,6 +17,8 @@ using Speck.Testbed.Demo;
 //   speck-testbed road-traffic --program DIR [--stack NAME] --roles JSON --jobs JSON [--previous-jobs JSON]
 //       [--seconds S] [--rate R] [--malformed 0.1] [--title T]
 //       drives traffic into examples/road-traffic's edges and prints what every job did, with statistics.
+//   speck-testbed typescript-program --source DIR --into DIR
+//       a working copy of a TypeScript program with node_modules as `npm install` leaves it (sdk/nodejs built).
 var opts = Options.Parse(args.Skip(1).TakeWhile(a => a != "--"));
 try
 {
@@ -30,6 +32,7 @@ try
             opts.Get("previous-jobs") is { } p ? Json(p) : null, Num(opts, "seconds", 15), Num(opts, "rate", 10), Num(opts, "malformed", 0.1),
             opts.Get("title") ?? "road-traffic"), Spectre.Console.AnsiConsole.Console),
         "traffic" => await Speck.Testbed.Traffic.TrafficCommand.RunAsync(await TrafficArgsAsync(opts), Console.Out),
+        "typescript-program" => await TypeScriptProgramAsync(opts.Required("source"), opts.Required("into")),
         _ => Usage(),
     };
 }
@@ -37,6 +40,12 @@ catch (ArgumentException e)
 {
     Console.Error.WriteLine($"speck-testbed: {e.Message}");
     return Usage();
+}
+
+static async Task<int> TypeScriptProgramAsync(string source, string into)
+{
+    await Speck.Testbed.Demo.TypeScriptProgram.CreateAsync(source, into);
+    return 0;
 }
 
 static async Task<int> RunSitesAsync(Options opts)

@@ -11,15 +11,21 @@ namespace Speck.Testbed;
 /// </summary>
 public static class StackConfigFile
 {
-    /// <summary>Which of a site's config keys are secrets: its broker admin's password and its engine's token.</summary>
-    public static bool IsSecret(string key) => key.EndsWith("Password", StringComparison.Ordinal) || key.EndsWith("Token", StringComparison.Ordinal);
+    /// <summary>The provider's configuration key for credentials by URL (the provider's ProviderConfig.Credentials).</summary>
+    public const string CredentialsKey = "speck:credentials";
+
+    /// <summary>Which config keys are secrets: a broker admin's password, an engine's token, the provider's credentials.</summary>
+    public static bool IsSecret(string key) =>
+        key.EndsWith("Password", StringComparison.Ordinal) || key.EndsWith("Token", StringComparison.Ordinal) || key == CredentialsKey;
 
     /// <param name="passphrase">The stack's passphrase; null reads it as the CLI does (PULUMI_CONFIG_PASSPHRASE, …_FILE).</param>
     public static async Task WriteAsync(string path, string project, IEnumerable<LocalSite> sites,
         IEnumerable<KeyValuePair<string, string>>? extra = null, string? passphrase = null)
     {
         var secrets = PassphraseSecrets.Create(passphrase ?? PassphraseSecrets.FromEnvironment());
-        var entries = sites.SelectMany(s => s.Config()).Concat(extra ?? []).Select(e => KeyValuePair.Create($"{project}:{e.Key}", e.Value));
+        var list = sites.ToList();
+        var entries = list.SelectMany(s => s.Config()).Concat(extra ?? []).Select(e => KeyValuePair.Create($"{project}:{e.Key}", e.Value))
+            .Concat(list.Any(s => s.Broker.AdminUser is not null) ? [KeyValuePair.Create(CredentialsKey, CredentialsDocument(list.Select(s => s.Broker)))] : []);
         var text = "# Written by speck-testbed for local sites on loopback; not for committing.\n" + Yaml(entries, secrets);
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -40,6 +46,18 @@ public static class StackConfigFile
         foreach (var (k, v) in config)
             sb.Append(IsSecret(k) && v.Length > 0 ? $"  {k}:\n    secure: {secrets.Encrypt(v)}\n" : $"  {k}: \"{Quote(v)}\"\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The sites' broker admin logins by URL, as the provider's `speck:credentials` takes them: a program may then give
+    /// its sites endpoints only (as the TypeScript road-traffic program does), so nothing but this value is secret.
+    /// </summary>
+    public static string CredentialsDocument(IEnumerable<Mosquitto.MosquittoBroker> brokers)
+    {
+        var byUrl = new System.Text.Json.Nodes.JsonObject();
+        foreach (var b in brokers.Where(b => b.AdminUser is not null))
+            byUrl[b.Url] = new System.Text.Json.Nodes.JsonObject { ["adminUsername"] = b.AdminUser, ["adminPassword"] = b.AdminPassword };
+        return new System.Text.Json.Nodes.JsonObject { ["brokers"] = byUrl }.ToJsonString();
     }
 
     // YAML double-quoted escapes: a raw line break would fold into a space.

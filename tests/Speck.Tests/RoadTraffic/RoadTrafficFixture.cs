@@ -54,12 +54,29 @@ public sealed class RoadTrafficProgram : IDisposable
     {
         var program = new RoadTrafficProgram();
         program.Use("Pulumi.yaml");
+        Speck.Testbed.Demo.ExampleFunctions.CopyInto(System.IO.Path.Combine(RepoPaths.Examples, "road-traffic"), program.Path);
+        await StackConfigFile.WriteAsync(System.IO.Path.Combine(program.Path, "Pulumi.test.yaml"), Project, sites.Sites.Sites, passphrase: Harness.TestStackSecrets.Passphrase);
+        return program;
+    }
+
+    /// <summary>
+    /// A working copy of examples/road-traffic/typescript, laid out as `npm install` leaves it (the SDK built from
+    /// sdk/nodejs), with the same stack config: its sites take their logins from `speck:credentials` in it.
+    /// </summary>
+    public static async Task<RoadTrafficProgram> CreateTypeScriptAsync(RoadTrafficSites sites)
+    {
+        var program = new RoadTrafficProgram();
+        var example = System.IO.Path.Combine(RepoPaths.Examples, "road-traffic");
+        await Speck.Testbed.Demo.TypeScriptProgram.CreateAsync(System.IO.Path.Combine(example, "typescript"), program.Path);
+        Speck.Testbed.Demo.ExampleFunctions.CopyInto(example, program.Path);
         await StackConfigFile.WriteAsync(System.IO.Path.Combine(program.Path, "Pulumi.test.yaml"), Project, sites.Sites.Sites, passphrase: Harness.TestStackSecrets.Passphrase);
         return program;
     }
 
     /// <summary>Puts a version of the example in place: <c>Pulumi.yaml</c> or <c>adapt/Pulumi.yaml</c>.</summary>
     public void Use(string example) => Write(File.ReadAllText(System.IO.Path.Combine(RepoPaths.Examples, "road-traffic", example)));
+
+    public string StateText => File.ReadAllText(Stack.StatePath);
 
     public void Write(string yaml) => File.WriteAllText(System.IO.Path.Combine(Path, "Pulumi.yaml"), yaml);
 

@@ -13,6 +13,7 @@ public class RoadTrafficPipelineTests(RoadTrafficSites sites) : IClassFixture<Ro
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
     private const long FirstBatch = 1_764_028_800_000;  // the two batches' detections fall in different windows
     private const long SecondBatch = 1_764_032_400_000;
+    private const long ThirdBatch = 1_764_036_000_000;
 
     private static readonly Dictionary<string, string[]> Sensors = new()
     {
@@ -159,6 +160,50 @@ public class RoadTrafficPipelineTests(RoadTrafficSites sites) : IClassFixture<Ro
     /// Publishes a batch to every edge while listening to the pipeline's topics, then waits (bounded) until each edge's
     /// local statistics and the global statistics count exactly the well-formed detections sent.
     /// </summary>
+    [Fact]
+    public async Task The_typescript_program_deploys_the_yaml_programs_resources_with_nothing_but_the_credentials_secret()
+    {
+        using var yaml = await RoadTrafficProgram.CreateAsync(sites);
+        var planned = await yaml.Stack.PreviewAsync();
+        Assert.True(planned.Succeeded, string.Join("\n", planned.Errors));
+        using var program = await RoadTrafficProgram.CreateTypeScriptAsync(sites);
+        try
+        {
+            var up = await program.Stack.UpAsync();
+            Assert.True(up.Succeeded, string.Join("\n", up.Errors));
+            // The Node.js runtime registers the stack's root resource too (as pulumi-yaml does; the harness's YAML
+            // evaluator does not); the program's own resources are the YAML program's, URN for URN.
+            Assert.Equal(planned.Steps.Where(s => s.Kind == StepKind.Create).Select(s => s.Urn).Order(),
+                up.Steps.Where(s => s.Kind == StepKind.Create && s.Type != "pulumi:pulumi:Stack").Select(s => s.Urn).Order());
+            Assert.Equal(10, Jobs(up.Outputs).Count);
+
+            // Sites wired by `site: edge.connection` with endpoints only: the site, topic and job wiring is plain; the
+            // secrets are the provider's credentials (speck:credentials) and each job's own broker passwords.
+            var state = JsonNode.Parse(program.StateText)!;
+            var resources = state["checkpoint"]?["latest"]?["resources"]?.AsArray() ?? state["resources"]!.AsArray();
+            var secretPaths = resources.SelectMany(r => SecretPaths(r!["outputs"], "").Concat(SecretPaths(r["inputs"], ""))
+                .Select(p => $"{r["type"]!.GetValue<string>()}:{System.Text.RegularExpressions.Regex.Replace(p, @"\[\d+\]", "[]")}")).ToHashSet();
+            Assert.Equal(["pulumi:providers:speck:credentials", "speck:index:StreamJob:brokerLogins[].password"], secretPaths.Order());
+
+            await DriveAsync(up.Outputs, ThirdBatch, count: 150, meanGapMs: 10, null);
+        }
+        finally
+        {
+            var down = await program.Stack.DestroyAsync();
+            Assert.True(down.Succeeded, string.Join("\n", down.Errors));
+        }
+        foreach (var site in RoadTrafficSites.Names) Assert.Empty(await sites.FlowsAsync(site));
+    }
+
+    /// <summary>The paths of the secret values in a state's property bag (Pulumi's secret signature marks them).</summary>
+    private static IEnumerable<string> SecretPaths(JsonNode? node, string path) => node switch
+    {
+        JsonObject o when o[Speck.Host.Values.Sentinels.SigKey]?.GetValue<string>() == Speck.Host.Values.Sentinels.SecretSig => [path],
+        JsonObject o => o.SelectMany(kv => SecretPaths(kv.Value, path.Length == 0 ? kv.Key : $"{path}.{kv.Key}")),
+        JsonArray a => a.SelectMany((item, i) => SecretPaths(item, $"{path}[{i}]")),
+        _ => [],
+    };
+
     private async Task<Dictionary<string, TrafficReport>> DriveAsync(JsonObject outputs, long startTs, int count, int meanGapMs,
         Func<Dictionary<string, StatsListener>, StatsListener, Dictionary<string, TrafficReport>, Task>? more)
     {
