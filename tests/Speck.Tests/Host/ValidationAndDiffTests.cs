@@ -1,5 +1,6 @@
 using Speck.Host.Resources;
 using Speck.Host.Values;
+using static Speck.Tests.Host.PropertyBags;
 
 namespace Speck.Tests.Host;
 
@@ -9,9 +10,6 @@ public class ValidationAndDiffTests
     private static readonly TypeContracts Contracts = TestContracts.Create();
     private static readonly Speck.Host.Schema.ObjectShape Shape = Contracts.Shapes.Object(typeof(ThingArgs), "test:index:Thing");
 
-    private static PropertyValue S(string s) => PropertyValue.Of(s);
-    private static PropertyValue Obj(params (string, PropertyValue)[] f) => PropertyValue.Of(f.Select(x => KeyValuePair.Create(x.Item1, x.Item2)));
-    private static PropertyMap Map(params (string, PropertyValue)[] f) => new(f.Select(x => KeyValuePair.Create(x.Item1, x.Item2)));
 
     private static PropertyMap Valid(string url = "http://a", string pw = "pw") =>
         Map(("name", S("n")), ("endpoint", Obj(("url", S(url)), ("password", PropertyValue.MakeSecret(S(pw))))));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Speck.Host.Resources;
 using Speck.Host.Values;
+using static Speck.Tests.Host.PropertyBags;
 
 namespace Speck.Tests.Host;
 
@@ -11,9 +12,6 @@ public class WiredStringTests
     private static readonly TypeContracts Contracts = TestContracts.Create();
     private static readonly Speck.Host.Schema.ObjectShape Shape = Contracts.Shapes.Object(typeof(LinkArgs), "test:index:Linked");
 
-    private static PropertyValue S(string s) => PropertyValue.Of(s);
-    private static PropertyValue Obj(params (string, PropertyValue)[] f) => PropertyValue.Of(f.Select(x => KeyValuePair.Create(x.Item1, x.Item2)));
-    private static PropertyMap Map(params (string, PropertyValue)[] f) => new(f.Select(x => KeyValuePair.Create(x.Item1, x.Item2)));
     private static PropertyValue Link(string name, PropertyValue? password = null) => Obj(("name", S(name)),
         ("endpoint", password is null ? Obj(("url", S("http://a"))) : Obj(("url", S("http://a")), ("password", password))));
 
