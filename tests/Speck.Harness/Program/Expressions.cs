@@ -75,14 +75,21 @@ public static partial class Expressions
         return secret ? Sig.MakeSecret(text) : text;
     }
 
-    /// <summary>Walks <c>root.a.b[0]</c>; through a secret the result is secret, into an unknown it is unknown.</summary>
+    /// <summary>
+    /// Walks <c>root.a.b[0]</c>; through a secret the result is secret, into an unknown it is unknown. A resource's
+    /// property (or a config value) holding a secret anywhere is secret as a whole, its inner values plain: pulumi-yaml
+    /// reads each output as one Go SDK output, whose unmarshalling ORs the secrecy of everything inside
+    /// (sdk/go/pulumi/rpc.go unmarshalOutput, line 795 on (pulumi v3.259.0)).
+    /// </summary>
     public static JsonNode? Lookup(string expr, IScope scope)
     {
         var root = RootOf(expr);
         if (!scope.TryResolve(root, out var current, out var complete))
             throw new HarnessException($"'${{{expr}}}': '{root}' is neither a resource nor a config value of the program");
         var secret = false;
-        foreach (var segment in Segments(expr[root.Length..]))
+        var segments = Segments(expr[root.Length..]).ToList();
+        if (segments.Count == 0 && Sig.ContainsSecret(current)) (secret, current) = (true, Sig.Unwrap(current));
+        foreach (var (segment, depth) in segments.Select((seg, d) => (seg, d)))
         {
             if (Sig.IsSecret(current)) { secret = true; current = Sig.SecretValue(current!); }
             if (Sig.IsUnknown(current)) return JsonValue.Create(Sig.Unknown);
@@ -99,6 +106,7 @@ public static partial class Expressions
             }
             current = next;
             complete = true;
+            if (depth == 0 && Sig.ContainsSecret(current)) (secret, current) = (true, Sig.Unwrap(current));
         }
         var result = current?.DeepClone();
         return secret ? Sig.MakeSecret(result) : result;

@@ -38,11 +38,13 @@ public class ProgramEvaluationTests
     private static JsonNode? Eval(string yamlValue) => Expressions.Evaluate(JsonValue.Create(yamlValue), Values, Path.GetTempPath());
 
     [Fact]
-    public void A_whole_reference_keeps_the_value_and_nested_secrets_and_a_path_through_a_secret_stays_secret()
+    public void An_output_holding_a_secret_is_secret_as_a_whole_as_the_go_sdk_reads_it_for_pulumi_yaml()
     {
         var connection = Eval("${site.connection}")!;
-        Assert.Equal("edge", connection["siteName"]!.GetValue<string>());
-        Assert.True(Sig.IsSecret(connection["broker"]!["password"]));
+        Assert.True(Sig.IsSecret(connection));
+        Assert.Equal("edge", Sig.SecretValue(connection)!["siteName"]!.GetValue<string>());
+        Assert.Equal("pw-123", Sig.SecretValue(connection)!["broker"]!["password"]!.GetValue<string>());
+        Assert.True(Sig.IsSecret(Eval("${site.connection.siteName}")));
         Assert.Equal("b", Eval("${site.tags[1]}")!.GetValue<string>());
         var password = Eval("${site.connection.broker.password}");
         Assert.True(Sig.IsSecret(password));
@@ -52,7 +54,8 @@ public class ProgramEvaluationTests
     [Fact]
     public void Interpolation_makes_text_secret_when_a_part_is_secret_and_unknown_when_a_part_is_unknown()
     {
-        Assert.Equal("sensors/edge/raw", Eval("${prefix}/${site.connection.siteName}/raw")!.GetValue<string>());
+        Assert.Equal("sensors/b/raw", Eval("${prefix}/${site.tags[1]}/raw")!.GetValue<string>());
+        Assert.True(Sig.IsSecret(Eval("${prefix}/${site.connection.siteName}/raw")));
         var secret = Eval("Bearer ${token}");
         Assert.True(Sig.IsSecret(secret));
         Assert.Equal("Bearer tok-456", Sig.SecretValue(secret!)!.GetValue<string>());
