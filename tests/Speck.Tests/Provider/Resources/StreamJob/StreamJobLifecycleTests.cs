@@ -26,8 +26,11 @@ public sealed class StreamJobLifecycleTests
         Assert.Equal(FlinkSites.V1, job.EntryClass);
         Assert.Equal(["mqtt://127.0.0.1:1883", "in", "mqtt://127.0.0.1:1883", "out", "--window", "10"], job.ProgramArgs);
         Assert.StartsWith("speck-", job.JarId[(job.JarId.IndexOf('_') + 1)..]);
-        // The outputs repeat the inputs (what runs) and add what the provider learned.
-        foreach (var input in d.Inputs) Assert.Equal(input.Value, d.Outputs[input.Key]);
+        // The outputs repeat the inputs (what runs; site, sources and sink as the strings they are wired as) and add
+        // what the provider learned.
+        var outputs = WiredStrings.Expand(w.Handler.Outputs, d.Outputs);
+        Assert.Equal(PropertyKind.String, d.Outputs["sink"].Kind);
+        foreach (var input in d.Inputs) Assert.Equal(input.Value, outputs[input.Key]);
         Assert.Equal(["artifactSha256", "generation", "jobId", "siteName", "startTime", "state"], d.Outputs.Keys.Except(d.Inputs.Keys).Order());
     }
 
