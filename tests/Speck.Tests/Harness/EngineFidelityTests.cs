@@ -31,7 +31,7 @@ public class EngineFidelityTests(SitesFixture sites)
               name: ${topicName}
         {{topicOptions}}
         outputs:
-          endpoint: ${t.endpoint.name}
+          endpoint: ${t.name}
         {{outputs}}
         """;
 

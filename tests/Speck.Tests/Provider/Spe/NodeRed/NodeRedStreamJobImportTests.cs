@@ -61,12 +61,12 @@ public sealed class NodeRedStreamJobImportTests(NodeRedSiteFixture site) : IClas
         Assert.DoesNotContain("sink", adopted);
         // What Read learned: the site (from the import ID); the sources, sink and function (from the flow's MQTT and
         // function nodes); Node-RED's only upgrade mode. The code `pulumi import` writes from them passes Check.
-        Assert.Equal("edge", imported.Inputs["site"].AsObject["siteName"].AsString);
-        Assert.Equal(site.Engine.Url, imported.Inputs["site"].AsObject["spe"].AsObject["url"].AsString);
+        Assert.Equal("edge", Unwired(imported.Inputs["site"])["siteName"].AsString);
+        Assert.Equal(site.Engine.Url, Unwired(imported.Inputs["site"])["spe"].AsObject["url"].AsString);
         Assert.Equal("stateless", imported.Inputs["upgradeMode"].AsString);
-        Assert.Equal(inTopic, Assert.Single(imported.Inputs["sources"].AsArray).AsObject["name"].AsString);
-        Assert.Equal(outTopic, imported.Inputs["sink"].AsObject["name"].AsString);
-        Assert.Equal(site.Broker.Url, imported.Inputs["sink"].AsObject["broker"].AsObject["url"].AsString);
+        Assert.Equal(inTopic, Unwired(Assert.Single(imported.Inputs["sources"].AsArray))["name"].AsString);
+        Assert.Equal(outTopic, Unwired(imported.Inputs["sink"])["name"].AsString);
+        Assert.Equal(site.Broker.Url, Unwired(imported.Inputs["sink"])["broker"].AsObject["url"].AsString);
         Assert.Equal(Upper, imported.Inputs["nodeRed"].AsObject["function"].AsString);
         Assert.Empty((await adopter.Handler(Type).CheckAsync(Ctx(adopter, "adopted"), imported.Inputs, imported.Inputs)).Failures);
         Assert.Empty((await adopter.Handler(Type).CheckAsync(Ctx(adopter, "adopted"), PropertyMap.Empty, imported.Inputs)).Failures);
