@@ -47,9 +47,10 @@ internal sealed record StreamJobPlan(JobAction Action, UpgradeMode Mode, bool Ta
     /// <summary>What happens to the running job, for the preview (and the same words in Update's log).</summary>
     public string Describe(StreamJobState olds, StreamJobArgs news)
     {
-        var job = olds.JobId is { } id ? $"job {id} on site '{olds.Site.SiteName}'" : "the job";
+        var job = olds.JobId is { } id ? $"job {id} on site '{olds.Site?.SiteName}'" : "the job";
         var savepointFirst = TakesSavepoint && Action != JobAction.SavepointOnly ? "a savepoint is taken while it runs, then " : "";
-        var where = Moves ? $" on site '{news.Site.SiteName}'" : "";
+        // A preview may not know the new site yet.
+        var where = !Moves ? "" : news.Site?.SiteName is { } site ? $" on site '{site}'" : " on the new site";
         return Action switch
         {
             JobAction.Keep => $"{job}: nothing happens to it (it {(olds.State == JobStates.Running ? "keeps running" : "stays as it is")})",
