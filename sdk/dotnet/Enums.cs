@@ -153,6 +153,10 @@ namespace Pulumi.Speck
         /// Stop the job with a savepoint and start the new version from it; roll back to the previous version from the same savepoint if the new one does not run.
         /// </summary>
         public static UpgradeMode Savepoint { get; } = new UpgradeMode("savepoint");
+        /// <summary>
+        /// Cancel the job and start the new version from its latest retained checkpoint (faster than a savepoint for big state); roll back from the same checkpoint. Needs periodic checkpoints retained on cancellation (Flink: `execution.checkpointing.interval` and `execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION`); a preview refuses the update when the job has none.
+        /// </summary>
+        public static UpgradeMode LastState { get; } = new UpgradeMode("last-state");
 
         public static bool operator ==(UpgradeMode left, UpgradeMode right) => left.Equals(right);
         public static bool operator !=(UpgradeMode left, UpgradeMode right) => !left.Equals(right);

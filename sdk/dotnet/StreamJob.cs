@@ -70,10 +70,22 @@ namespace Pulumi.Speck
         public Output<string?> EntryClass { get; private set; } = null!;
 
         /// <summary>
+        /// Flink configuration for this job alone (e.g. `execution.checkpointing.interval`), sent with its run request over the cluster's; a change restarts the job as `upgradeMode` says. Flink sites only.
+        /// </summary>
+        [Output("flinkConfiguration")]
+        public Output<ImmutableDictionary<string, string>?> FlinkConfiguration { get; private set; } = null!;
+
+        /// <summary>
         /// Counts the job's submissions; each gets a fresh job ID derived from the resource and this number.
         /// </summary>
         [Output("generation")]
         public Output<int> Generation { get; private set; } = null!;
+
+        /// <summary>
+        /// A savepoint (or retained checkpoint) the job's first deployment starts from; later deployments start from the job's own savepoints. Changing it restarts nothing. Flink sites only.
+        /// </summary>
+        [Output("initialSavepointPath")]
+        public Output<string?> InitialSavepointPath { get; private set; } = null!;
 
         /// <summary>
         /// Path of the job's jar on the machine running Pulumi. Give this or `artifact`.
@@ -88,7 +100,7 @@ namespace Pulumi.Speck
         public Output<string?> JobId { get; private set; } = null!;
 
         /// <summary>
-        /// The last savepoint taken by an update, suspension, move or delete; restarts resume from it.
+        /// The last savepoint taken by an update, suspension, move or on demand (or the retained checkpoint a `last-state` restart resumed from); restarts resume from it.
         /// </summary>
         [Output("lastSavepoint")]
         public Output<string?> LastSavepoint { get; private set; } = null!;
@@ -130,13 +142,19 @@ namespace Pulumi.Speck
         public Output<int?> ReadinessSeconds { get; private set; } = null!;
 
         /// <summary>
+        /// Any text; a new value restarts the job (through a savepoint in `savepoint` mode, a retained checkpoint in `last-state` mode) with nothing else changed. Removing it does nothing.
+        /// </summary>
+        [Output("restartNonce")]
+        public Output<string?> RestartNonce { get; private set; } = null!;
+
+        /// <summary>
         /// Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.
         /// </summary>
         [Output("savepointDirectory")]
         public Output<string?> SavepointDirectory { get; private set; } = null!;
 
         /// <summary>
-        /// The savepoints updates, suspensions and moves took, oldest first (at most 10). The provider never disposes of them.
+        /// The savepoints updates, suspensions, moves and `savepointTriggerNonce` took, oldest first (at most 10, or `savepointRetention.maxCount`). Without `savepointRetention` the provider never disposes of them.
         /// </summary>
         [Output("savepointHistory")]
         public Output<ImmutableArray<string>> SavepointHistory { get; private set; } = null!;
@@ -146,6 +164,24 @@ namespace Pulumi.Speck
         /// </summary>
         [Output("savepointOnDelete")]
         public Output<bool?> SavepointOnDelete { get; private set; } = null!;
+
+        /// <summary>
+        /// Disposes of the job's older savepoints (through the engine) beyond a count or an age; without it none is disposed. Never the one a restart or rollback resumes from (`lastSavepoint`). Flink sites only.
+        /// </summary>
+        [Output("savepointRetention")]
+        public Output<Outputs.SavepointRetention?> SavepointRetention { get; private set; } = null!;
+
+        /// <summary>
+        /// When each savepoint of `savepointHistory` was taken (epoch milliseconds), by its path; `savepointRetention.maxAge` reads it.
+        /// </summary>
+        [Output("savepointTimes")]
+        public Output<ImmutableDictionary<string, int>?> SavepointTimes { get; private set; } = null!;
+
+        /// <summary>
+        /// Any text; a new value takes a savepoint of the running job without stopping it, recorded in `savepointHistory` and as `lastSavepoint`. Nothing else happens; removing it does nothing. Flink sites only.
+        /// </summary>
+        [Output("savepointTriggerNonce")]
+        public Output<string?> SavepointTriggerNonce { get; private set; } = null!;
 
         /// <summary>
         /// The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
@@ -184,7 +220,7 @@ namespace Pulumi.Speck
         public Output<string> State { get; private set; } = null!;
 
         /// <summary>
-        /// How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
+        /// How updates and moves stop and restart the job: `savepoint` and `last-state` keep its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
         /// </summary>
         [Output("upgradeMode")]
         public Output<Pulumi.Speck.UpgradeMode?> UpgradeMode { get; private set; } = null!;
@@ -282,6 +318,24 @@ namespace Pulumi.Speck
         [Input("entryClass")]
         public Input<string>? EntryClass { get; set; }
 
+        [Input("flinkConfiguration")]
+        private InputMap<string>? _flinkConfiguration;
+
+        /// <summary>
+        /// Flink configuration for this job alone (e.g. `execution.checkpointing.interval`), sent with its run request over the cluster's; a change restarts the job as `upgradeMode` says. Flink sites only.
+        /// </summary>
+        public InputMap<string> FlinkConfiguration
+        {
+            get => _flinkConfiguration ?? (_flinkConfiguration = new InputMap<string>());
+            set => _flinkConfiguration = value;
+        }
+
+        /// <summary>
+        /// A savepoint (or retained checkpoint) the job's first deployment starts from; later deployments start from the job's own savepoints. Changing it restarts nothing. Flink sites only.
+        /// </summary>
+        [Input("initialSavepointPath")]
+        public Input<string>? InitialSavepointPath { get; set; }
+
         /// <summary>
         /// Path of the job's jar on the machine running Pulumi. Give this or `artifact`.
         /// </summary>
@@ -313,6 +367,12 @@ namespace Pulumi.Speck
         public Input<int>? ReadinessSeconds { get; set; }
 
         /// <summary>
+        /// Any text; a new value restarts the job (through a savepoint in `savepoint` mode, a retained checkpoint in `last-state` mode) with nothing else changed. Removing it does nothing.
+        /// </summary>
+        [Input("restartNonce")]
+        public Input<string>? RestartNonce { get; set; }
+
+        /// <summary>
         /// Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.
         /// </summary>
         [Input("savepointDirectory")]
@@ -323,6 +383,18 @@ namespace Pulumi.Speck
         /// </summary>
         [Input("savepointOnDelete")]
         public Input<bool>? SavepointOnDelete { get; set; }
+
+        /// <summary>
+        /// Disposes of the job's older savepoints (through the engine) beyond a count or an age; without it none is disposed. Never the one a restart or rollback resumes from (`lastSavepoint`). Flink sites only.
+        /// </summary>
+        [Input("savepointRetention")]
+        public Input<Inputs.SavepointRetentionArgs>? SavepointRetention { get; set; }
+
+        /// <summary>
+        /// Any text; a new value takes a savepoint of the running job without stopping it, recorded in `savepointHistory` and as `lastSavepoint`. Nothing else happens; removing it does nothing. Flink sites only.
+        /// </summary>
+        [Input("savepointTriggerNonce")]
+        public Input<string>? SavepointTriggerNonce { get; set; }
 
         /// <summary>
         /// The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
@@ -349,7 +421,7 @@ namespace Pulumi.Speck
         }
 
         /// <summary>
-        /// How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
+        /// How updates and moves stop and restart the job: `savepoint` and `last-state` keep its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
         /// </summary>
         [Input("upgradeMode")]
         public Input<Pulumi.Speck.UpgradeMode>? UpgradeMode { get; set; }

@@ -74,9 +74,17 @@ export class StreamJob extends pulumi.CustomResource {
      */
     declare public readonly entryClass: pulumi.Output<string | undefined>;
     /**
+     * Flink configuration for this job alone (e.g. `execution.checkpointing.interval`), sent with its run request over the cluster's; a change restarts the job as `upgradeMode` says. Flink sites only.
+     */
+    declare public readonly flinkConfiguration: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
      * Counts the job's submissions; each gets a fresh job ID derived from the resource and this number.
      */
     declare public /*out*/ readonly generation: pulumi.Output<number>;
+    /**
+     * A savepoint (or retained checkpoint) the job's first deployment starts from; later deployments start from the job's own savepoints. Changing it restarts nothing. Flink sites only.
+     */
+    declare public readonly initialSavepointPath: pulumi.Output<string | undefined>;
     /**
      * Path of the job's jar on the machine running Pulumi. Give this or `artifact`.
      */
@@ -86,7 +94,7 @@ export class StreamJob extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly jobId: pulumi.Output<string | undefined>;
     /**
-     * The last savepoint taken by an update, suspension, move or delete; restarts resume from it.
+     * The last savepoint taken by an update, suspension, move or on demand (or the retained checkpoint a `last-state` restart resumed from); restarts resume from it.
      */
     declare public /*out*/ readonly lastSavepoint: pulumi.Output<string | undefined>;
     /**
@@ -114,17 +122,33 @@ export class StreamJob extends pulumi.CustomResource {
      */
     declare public readonly readinessSeconds: pulumi.Output<number | undefined>;
     /**
+     * Any text; a new value restarts the job (through a savepoint in `savepoint` mode, a retained checkpoint in `last-state` mode) with nothing else changed. Removing it does nothing.
+     */
+    declare public readonly restartNonce: pulumi.Output<string | undefined>;
+    /**
      * Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.
      */
     declare public readonly savepointDirectory: pulumi.Output<string | undefined>;
     /**
-     * The savepoints updates, suspensions and moves took, oldest first (at most 10). The provider never disposes of them.
+     * The savepoints updates, suspensions, moves and `savepointTriggerNonce` took, oldest first (at most 10, or `savepointRetention.maxCount`). Without `savepointRetention` the provider never disposes of them.
      */
     declare public /*out*/ readonly savepointHistory: pulumi.Output<string[] | undefined>;
     /**
      * On delete, stop the job with a final savepoint (its location is logged and kept in the engine's log) instead of cancelling it.
      */
     declare public readonly savepointOnDelete: pulumi.Output<boolean | undefined>;
+    /**
+     * Disposes of the job's older savepoints (through the engine) beyond a count or an age; without it none is disposed. Never the one a restart or rollback resumes from (`lastSavepoint`). Flink sites only.
+     */
+    declare public readonly savepointRetention: pulumi.Output<outputs.SavepointRetention | undefined>;
+    /**
+     * When each savepoint of `savepointHistory` was taken (epoch milliseconds), by its path; `savepointRetention.maxAge` reads it.
+     */
+    declare public /*out*/ readonly savepointTimes: pulumi.Output<{[key: string]: number} | undefined>;
+    /**
+     * Any text; a new value takes a savepoint of the running job without stopping it, recorded in `savepointHistory` and as `lastSavepoint`. Nothing else happens; removing it does nothing. Flink sites only.
+     */
+    declare public readonly savepointTriggerNonce: pulumi.Output<string | undefined>;
     /**
      * The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
      */
@@ -150,7 +174,7 @@ export class StreamJob extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly state: pulumi.Output<string>;
     /**
-     * How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
+     * How updates and moves stop and restart the job: `savepoint` and `last-state` keep its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
      */
     declare public readonly upgradeMode: pulumi.Output<enums.UpgradeMode | undefined>;
 
@@ -180,13 +204,18 @@ export class StreamJob extends pulumi.CustomResource {
             resourceInputs["artifact"] = args?.artifact;
             resourceInputs["desiredState"] = (args?.desiredState) ?? "running";
             resourceInputs["entryClass"] = args?.entryClass;
+            resourceInputs["flinkConfiguration"] = args?.flinkConfiguration;
+            resourceInputs["initialSavepointPath"] = args?.initialSavepointPath;
             resourceInputs["jarPath"] = args?.jarPath;
             resourceInputs["nodeRed"] = args?.nodeRed;
             resourceInputs["parallelism"] = args?.parallelism;
             resourceInputs["passwordRotation"] = args?.passwordRotation;
             resourceInputs["readinessSeconds"] = args?.readinessSeconds;
+            resourceInputs["restartNonce"] = args?.restartNonce;
             resourceInputs["savepointDirectory"] = args?.savepointDirectory;
             resourceInputs["savepointOnDelete"] = args?.savepointOnDelete;
+            resourceInputs["savepointRetention"] = args?.savepointRetention;
+            resourceInputs["savepointTriggerNonce"] = args?.savepointTriggerNonce;
             resourceInputs["sink"] = args?.sink;
             resourceInputs["site"] = args?.site;
             resourceInputs["sources"] = args?.sources;
@@ -200,6 +229,7 @@ export class StreamJob extends pulumi.CustomResource {
             resourceInputs["loginsInSync"] = undefined /*out*/;
             resourceInputs["problem"] = undefined /*out*/;
             resourceInputs["savepointHistory"] = undefined /*out*/;
+            resourceInputs["savepointTimes"] = undefined /*out*/;
             resourceInputs["siteName"] = undefined /*out*/;
             resourceInputs["startTime"] = undefined /*out*/;
             resourceInputs["state"] = undefined /*out*/;
@@ -213,7 +243,9 @@ export class StreamJob extends pulumi.CustomResource {
             resourceInputs["brokerLogins"] = undefined /*out*/;
             resourceInputs["desiredState"] = undefined /*out*/;
             resourceInputs["entryClass"] = undefined /*out*/;
+            resourceInputs["flinkConfiguration"] = undefined /*out*/;
             resourceInputs["generation"] = undefined /*out*/;
+            resourceInputs["initialSavepointPath"] = undefined /*out*/;
             resourceInputs["jarPath"] = undefined /*out*/;
             resourceInputs["jobId"] = undefined /*out*/;
             resourceInputs["lastSavepoint"] = undefined /*out*/;
@@ -223,9 +255,13 @@ export class StreamJob extends pulumi.CustomResource {
             resourceInputs["passwordRotation"] = undefined /*out*/;
             resourceInputs["problem"] = undefined /*out*/;
             resourceInputs["readinessSeconds"] = undefined /*out*/;
+            resourceInputs["restartNonce"] = undefined /*out*/;
             resourceInputs["savepointDirectory"] = undefined /*out*/;
             resourceInputs["savepointHistory"] = undefined /*out*/;
             resourceInputs["savepointOnDelete"] = undefined /*out*/;
+            resourceInputs["savepointRetention"] = undefined /*out*/;
+            resourceInputs["savepointTimes"] = undefined /*out*/;
+            resourceInputs["savepointTriggerNonce"] = undefined /*out*/;
             resourceInputs["sink"] = undefined /*out*/;
             resourceInputs["site"] = undefined /*out*/;
             resourceInputs["siteName"] = undefined /*out*/;
@@ -268,6 +304,14 @@ export interface StreamJobArgs {
      */
     entryClass?: pulumi.Input<string | undefined>;
     /**
+     * Flink configuration for this job alone (e.g. `execution.checkpointing.interval`), sent with its run request over the cluster's; a change restarts the job as `upgradeMode` says. Flink sites only.
+     */
+    flinkConfiguration?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * A savepoint (or retained checkpoint) the job's first deployment starts from; later deployments start from the job's own savepoints. Changing it restarts nothing. Flink sites only.
+     */
+    initialSavepointPath?: pulumi.Input<string | undefined>;
+    /**
      * Path of the job's jar on the machine running Pulumi. Give this or `artifact`.
      */
     jarPath?: pulumi.Input<string | undefined>;
@@ -288,6 +332,10 @@ export interface StreamJobArgs {
      */
     readinessSeconds?: pulumi.Input<number | undefined>;
     /**
+     * Any text; a new value restarts the job (through a savepoint in `savepoint` mode, a retained checkpoint in `last-state` mode) with nothing else changed. Removing it does nothing.
+     */
+    restartNonce?: pulumi.Input<string | undefined>;
+    /**
      * Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.
      */
     savepointDirectory?: pulumi.Input<string | undefined>;
@@ -295,6 +343,14 @@ export interface StreamJobArgs {
      * On delete, stop the job with a final savepoint (its location is logged and kept in the engine's log) instead of cancelling it.
      */
     savepointOnDelete?: pulumi.Input<boolean | undefined>;
+    /**
+     * Disposes of the job's older savepoints (through the engine) beyond a count or an age; without it none is disposed. Never the one a restart or rollback resumes from (`lastSavepoint`). Flink sites only.
+     */
+    savepointRetention?: pulumi.Input<inputs.SavepointRetentionArgs | undefined>;
+    /**
+     * Any text; a new value takes a savepoint of the running job without stopping it, recorded in `savepointHistory` and as `lastSavepoint`. Nothing else happens; removing it does nothing. Flink sites only.
+     */
+    savepointTriggerNonce?: pulumi.Input<string | undefined>;
     /**
      * The topic the job writes: the `endpoint` output of a `Topic` (`${topic.endpoint}`).
      */
@@ -308,7 +364,7 @@ export interface StreamJobArgs {
      */
     sources: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
+     * How updates and moves stop and restart the job: `savepoint` and `last-state` keep its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.
      */
     upgradeMode?: pulumi.Input<enums.UpgradeMode | undefined>;
 }

@@ -4,7 +4,10 @@ using Speck.FlinkStandIn.Jobs;
 
 namespace Speck.FlinkStandIn;
 
-/// <summary><c>GET /config</c> (DashboardConfiguration) and <c>GET /overview</c> (ClusterOverviewWithVersion).</summary>
+/// <summary>
+/// <c>GET /config</c> (DashboardConfiguration), <c>GET /overview</c> (ClusterOverviewWithVersion) and
+/// <c>GET /jobmanager/config</c> (the configured entries as <c>{key, value}</c>).
+/// </summary>
 internal static class ClusterRoutes
 {
     public static void Map(Router router, FlinkStandInOptions options, JobStore jobs)
@@ -18,6 +21,9 @@ internal static class ClusterRoutes
                 ["web-submit"] = options.WebSubmit, ["web-cancel"] = true, ["web-rescale"] = false, ["web-history"] = false,
             },
         }));
+
+        router.Add("GET", "/jobmanager/config", _ => FlinkResponse.Ok(new JsonArray(options.ConfiguredEntries().OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => (JsonNode)new JsonObject { ["key"] = e.Key, ["value"] = e.Value }).ToArray())));
 
         // taskmanagers-blocked and slots-free-and-blocked are omitted when 0 (@JsonInclude NON_DEFAULT,
         // docs/flink-rest.md §Cluster info).

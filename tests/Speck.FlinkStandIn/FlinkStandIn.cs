@@ -43,6 +43,7 @@ public sealed class FlinkStandIn : IAsyncDisposable
         ClusterRoutes.Map(_router, Options, _jobs);
         if (Options.WebSubmit) JarRoutes.Map(_router, _jars, new JarRun(_jars, _jobs, Options), () => BaseUrl.TrimEnd('/'));
         JobRoutes.Map(_router, _jobs);
+        ResourceRequirementRoutes.Map(_router, _jobs, Options);
         SavepointRoutes.Map(_router, _savepoints, _disposals, Options);
     }
 

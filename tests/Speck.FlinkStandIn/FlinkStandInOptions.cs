@@ -35,11 +35,30 @@ public sealed record FlinkStandInOptions
     public TimeSpan AsyncStoreDuration { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary><c>jobstore.expiration-time</c>: terminal jobs vanish from the REST API after this (their ids stay burned).</summary>
     public TimeSpan JobStoreExpiration { get; init; } = TimeSpan.FromHours(1);
+    /// <summary><c>jobmanager.scheduler</c> (<c>default</c> or <c>adaptive</c>); null = not configured (the default scheduler).</summary>
+    public string? Scheduler { get; init; }
+    /// <summary><c>execution.checkpointing.dir</c>; null = not configured (checkpoints are not externally addressable).</summary>
+    public string? CheckpointDir { get; init; }
+    /// <summary>Further entries of the cluster's configuration (e.g. <c>execution.checkpointing.interval</c>); a job's own <c>flinkConfiguration</c> wins.</summary>
+    public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
     /// <summary>Added to every request before it is answered.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 
     /// <summary>1.20 renamed <c>state.savepoints.dir</c> (FLINK-34482); error messages name the key of the served version.</summary>
     internal string SavepointDirKey => VersionAtLeast(1, 20) ? "execution.checkpointing.savepoint-dir" : "state.savepoints.dir";
+
+    /// <summary>Whether the cluster runs the adaptive scheduler (enum values are read in any case, as Flink's config does).</summary>
+    internal bool AdaptiveScheduler => string.Equals(Scheduler, "adaptive", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What <c>GET /jobmanager/config</c> lists: the entries this cluster was configured with.</summary>
+    internal IReadOnlyDictionary<string, string> ConfiguredEntries()
+    {
+        var entries = new Dictionary<string, string>(Configuration) { ["parallelism.default"] = DefaultParallelism.ToString(), ["web.submit.enable"] = WebSubmit ? "true" : "false" };
+        if (SavepointDir is not null) entries[SavepointDirKey] = SavepointDir;
+        if (CheckpointDir is not null) entries["execution.checkpointing.dir"] = CheckpointDir;
+        if (Scheduler is not null) entries["jobmanager.scheduler"] = Scheduler;
+        return entries;
+    }
 
     internal bool VersionAtLeast(int major, int minor)
     {

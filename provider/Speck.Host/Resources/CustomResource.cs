@@ -94,6 +94,14 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     /// </summary>
     protected virtual PreviewOutputs<TState> PreviewUpdate(TState olds, TArgs news, Func<string, bool> isUnknown) =>
         new(olds, Outputs.Properties.Select(p => p.Name).Where(n => Inputs.Find(n) is null).ToHashSet());
+
+    /// <summary>
+    /// <see cref="PreviewUpdate"/> for a resource whose preview may read what it manages (to tell the user what
+    /// <c>up</c> will do, or to refuse an update that cannot work) and log it. A <see cref="ProviderException"/>
+    /// fails the preview with its message.
+    /// </summary>
+    protected virtual Task<PreviewOutputs<TState>> PreviewUpdateAsync(TState olds, TArgs news, Func<string, bool> isUnknown, ResourceContext ctx) =>
+        Task.FromResult(PreviewUpdate(olds, news, isUnknown));
     protected abstract Task<(string Id, TState State)> CreateAsync(TArgs args, ResourceContext ctx);
     /// <summary>Null when the resource is gone. <paramref name="oldInputs"/> and <paramref name="oldState"/> are null on import.</summary>
     protected abstract Task<(TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? oldInputs, TState? oldState, ResourceContext ctx);
@@ -184,7 +192,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         var given = news;
         (oldOutputs, oldInputs, news) = (WiredStrings.Expand(Outputs, oldOutputs), WiredStrings.Expand(Inputs, oldInputs), WiredStrings.Expand(Inputs, news));
         RequireValid(news);
-        if (ctx.Preview) return Preview(oldOutputs, oldInputs, news, given);
+        if (ctx.Preview) return await PreviewAsync(oldOutputs, oldInputs, news, given, ctx);
         var secrets = new HashSet<string>();
         var recorded = Recorded(oldOutputs, oldInputs);
         var olds = RecordedState(recorded, secrets);
@@ -204,7 +212,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     /// <summary>The preview of an Update: the new inputs, and the learned outputs as <see cref="PreviewUpdate"/> says.</summary>
     /// <param name="given">The new inputs as the engine sent them (wired strings unparsed): the outputs repeat them.</param>
-    private PropertyMap Preview(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, PropertyMap given)
+    private async Task<PropertyMap> PreviewAsync(PropertyMap oldOutputs, PropertyMap oldInputs, PropertyMap news, PropertyMap given, ResourceContext ctx)
     {
         var secrets = new HashSet<string>();
         var recorded = Recorded(oldOutputs, oldInputs);
@@ -215,7 +223,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
         PreviewOutputs<TState> preview;
         try
         {
-            preview = PreviewUpdate(olds, args, p => news.Get(p)?.ContainsUnknowns == true);
+            preview = await PreviewUpdateAsync(olds, args, p => news.Get(p)?.ContainsUnknowns == true, ctx);
         }
         catch (NullReferenceException) when (Missing(recorded) is not null)
         {

@@ -25,6 +25,13 @@ internal sealed class CredentialedSpeBinder(ISpeBinder inner, Func<SiteCredentia
     public Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => inner.ReleaseArtifactsAsync(C(endpoint), ct);
     public Task<LearnedJob?> LearnAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => inner.LearnAsync(C(endpoint), jobId, ct);
     public Task<bool> AbandonAsync(SpeEndpoint endpoint, string key, int generation, CancellationToken ct) => inner.AbandonAsync(C(endpoint), key, generation, ct);
+    public Task<string> TakeSavepointAsync(SpeEndpoint endpoint, string jobId, string? directory, Speck.Host.Resources.WaitProgress progress, CancellationToken ct) =>
+        inner.TakeSavepointAsync(C(endpoint), jobId, directory, progress, ct);
+    public Task<RetainedCheckpoint> RetainedCheckpointAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) => inner.RetainedCheckpointAsync(C(endpoint), jobId, ct);
+    public Task<string?> DisposeSavepointAsync(SpeEndpoint endpoint, string path, CancellationToken ct) => inner.DisposeSavepointAsync(C(endpoint), path, ct);
+    public Task<bool> RescalesInPlaceAsync(SpeEndpoint endpoint, CancellationToken ct) => inner.RescalesInPlaceAsync(C(endpoint), ct);
+    public Task<string?> RescaleInPlaceAsync(SpeEndpoint endpoint, string jobId, int parallelism, CancellationToken ct) =>
+        inner.RescaleInPlaceAsync(C(endpoint), jobId, parallelism, ct);
 }
 
 /// <summary>A broker binder that fills in the provider's <see cref="SiteCredentials"/> as <see cref="CredentialedSpeBinder"/> does.</summary>

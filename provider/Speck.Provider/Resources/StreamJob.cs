@@ -65,12 +65,24 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         bool Failed(string p) => check.Failures.Any(f => f.Property.StartsWith(p, StringComparison.Ordinal));
         if (!Unknown("site") && args.Site?.Spe is not null)
         {
-            var job = new JobCheck(_sites.Source(args, check.Resource.Urn, check.Resource.Name, []), Unknown, Failed);
+            var source = _sites.Source(args, check.Resource.Urn, check.Resource.Name, []) with
+            {
+                State = new StateOptions
+                {
+                    CheckpointUpgrades = args.UpgradeMode == UpgradeMode.LastState,
+                    EngineConfiguration = args.FlinkConfiguration is { Count: > 0 },
+                    InitialSavepoint = args.InitialSavepointPath is not null,
+                    SavepointsOnDemand = args.SavepointTriggerNonce is not null,
+                    SavepointRetention = args.SavepointRetention is not null,
+                },
+            };
+            var job = new JobCheck(source, Unknown, Failed);
             foreach (var problem in _sites.Binder(args).CheckJob(job)) check.Fail(problem.Path, problem.Problem);
         }
         if (args.Sources is { Count: 0 } && !Unknown("sources")) check.Fail("sources", "a job needs at least one source topic");
         if (args.Parallelism is < 1) check.Fail("parallelism", "parallelism must be at least 1");
         if (args.ReadinessSeconds is < 0) check.Fail("readinessSeconds", "must not be negative");
+        foreach (var (path, problem) in args.SavepointRetention?.Problems() ?? []) check.Fail(path, problem);
         if (args.ArgumentTemplate is { } template && !Unknown("sources"))
             foreach (var (i, problem) in StreamJobArguments.Problems(template, args.Sources?.Count ?? 0))
                 check.Fail($"argumentTemplate[{i}]", problem);
@@ -91,8 +103,26 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             : path.StartsWith("sources[", StringComparison.Ordinal) && path.EndsWith("].broker", StringComparison.Ordinal)
               && int.TryParse(path["sources[".Length..^"].broker".Length], out var i) && args?.Sources is { } s && i >= 0 && i < s.Count ? s[i]?.Broker : null);
 
-    protected override PreviewOutputs<StreamJobState> PreviewUpdate(StreamJobState olds, StreamJobArgs news, Func<string, bool> isUnknown) =>
-        StreamJobPreview.Of(olds, news, isUnknown);
+    /// <summary>
+    /// The preview's outputs, and what will happen to the running job, logged: a parallelism change asks the site
+    /// whether it rescales in place, and a restart through a retained checkpoint (<c>last-state</c>) checks the job
+    /// has one, refusing the update (the job untouched) when it has not.
+    /// </summary>
+    protected override async Task<PreviewOutputs<StreamJobState>> PreviewUpdateAsync(StreamJobState olds, StreamJobArgs news, Func<string, bool> isUnknown, ResourceContext ctx)
+    {
+        using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
+        var (plan, outputs) = await StreamJobPreview.PlanAsync(_sites, olds, news, isUnknown, deadline.Token);
+        if (plan.ThroughCheckpoint && olds.State == JobStates.Running && olds.JobId is { } jobId && olds.Site?.Spe is { } spe)
+        {
+            var retained = await _sites.Binder(olds).RetainedCheckpointAsync(spe, jobId, deadline.Token);
+            if (retained.Path is null)
+                throw ProviderException.Precondition($"upgradeMode `last-state` cannot {(plan.Action == JobAction.Suspend ? "suspend" : "restart")} job {jobId} on site '{olds.Site.SiteName}': " +
+                    $"{retained.WhyNone}. Nothing was changed; give the job retained checkpoints or use upgradeMode `savepoint`");
+            await ctx.InfoAsync($"{plan.Describe(olds, news)} ({retained.Path} now)");
+        }
+        else if (plan.Action != JobAction.Keep) await ctx.InfoAsync(plan.Describe(olds, news));
+        return outputs;
+    }
 
     protected override async Task<(string Id, StreamJobState State)> CreateAsync(StreamJobArgs args, ResourceContext ctx)
     {
@@ -107,7 +137,8 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
         DeployedJob job;
         try
         {
-            job = await _sites.Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, null, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
+            // The first deployment starts from initialSavepointPath (when given); later ones from the job's own savepoints.
+            job = await _sites.Binder(args).DeployAsync(Deployment(args, ctx, artifact, 1, args.InitialSavepointPath, ctx.Timeout ?? DefaultTimeout, logins), deadline.Token);
         }
         catch (ProviderException e)
         {
@@ -214,6 +245,7 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             Parallelism = args.Parallelism,
             RestoreFrom = restoreFrom,
             AllowNonRestoredState = args.AllowNonRestoredState == true,
+            EngineConfiguration = args.FlinkConfiguration,
             ReadyTimeout = ready,
             Stabilization = TimeSpan.FromSeconds(args.ReadinessSeconds ?? 0),
             Progress = Progress(ctx, args),
@@ -246,6 +278,11 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
             SavepointOnDelete = args.SavepointOnDelete,
             ReadinessSeconds = args.ReadinessSeconds,
             PasswordRotation = args.PasswordRotation,
+            FlinkConfiguration = args.FlinkConfiguration,
+            InitialSavepointPath = args.InitialSavepointPath,
+            SavepointTriggerNonce = args.SavepointTriggerNonce,
+            RestartNonce = args.RestartNonce,
+            SavepointRetention = args.SavepointRetention,
             JobId = job?.JobId,
             State = job?.State ?? JobStates.Missing,
             ArtifactSha256 = artifact?.Sha256,

@@ -41,5 +41,17 @@ internal sealed record StreamJobChange(bool JustImported, bool WasRunning, bool 
         codeDiffers || loginsDiffer
         || StreamJobDiff.DeploymentInputs.Any(i => i is not ("artifact" or "jarPath") && (isUnknown(i) || !StreamJobDiff.SameDeployment(i, olds, news)));
 
+    /// <summary>
+    /// Whether parallelism is all that makes the job restart (a known new value): an engine that can may change it in
+    /// place instead.
+    /// </summary>
+    public static bool RescalesOnly(StreamJobArgs olds, StreamJobArgs news, Func<string, bool> isUnknown, bool codeDiffers, bool loginsDiffer) =>
+        !codeDiffers && !loginsDiffer && news.Parallelism is not null && !isUnknown("parallelism") && olds.Parallelism != news.Parallelism
+        && StreamJobDiff.DeploymentInputs.All(i => i is "artifact" or "jarPath" or "parallelism" || (!isUnknown(i) && StreamJobDiff.SameDeployment(i, olds, news)));
+
+    /// <summary>A new <c>savepointTriggerNonce</c> asks for a savepoint (a removed one does not).</summary>
+    public static bool SavepointRequested(StreamJobArgs olds, StreamJobArgs news, Func<string, bool> isUnknown) =>
+        isUnknown("savepointTriggerNonce") || (news.SavepointTriggerNonce is not null && news.SavepointTriggerNonce != olds.SavepointTriggerNonce);
+
     public static bool WantsRunning(StreamJobArgs news) => (news.DesiredState ?? DesiredState.Running) == DesiredState.Running;
 }

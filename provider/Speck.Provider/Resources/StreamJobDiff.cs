@@ -15,12 +15,14 @@ public static class StreamJobDiff
 {
     /// <summary>Inputs whose change restarts the job.</summary>
     public static readonly string[] DeploymentInputs =
-        ["site", "artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink", "nodeRed"];
+        ["site", "artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink", "nodeRed",
+         "flinkConfiguration", "restartNonce"];
 
     /// <summary>Inputs an import cannot learn from Flink.</summary>
     public static readonly string[] UnlearnableInputs =
         ["artifact", "jarPath", "entryClass", "arguments", "argumentTemplate", "parallelism", "sources", "sink",
-         "upgradeMode", "savepointDirectory", "allowNonRestoredState", "savepointOnDelete", "readinessSeconds", "nodeRed"];
+         "upgradeMode", "savepointDirectory", "allowNonRestoredState", "savepointOnDelete", "readinessSeconds", "nodeRed",
+         "flinkConfiguration", "initialSavepointPath", "savepointTriggerNonce", "restartNonce", "savepointRetention"];
 
     /// <param name="defaultMode">The upgrade mode a job on a site gets when it gives none (its engine's).</param>
     public static void Customize(DiffContext<StreamJobArgs, StreamJobState> diff, Func<SiteConnection, UpgradeMode> defaultMode)
@@ -68,6 +70,10 @@ public static class StreamJobDiff
         "sources" => (old.Sources ?? []).SequenceEqual(news.Sources ?? []),
         "sink" => Equals(old.Sink, news.Sink),
         "nodeRed" => NodeRedProcessing.Same(old.NodeRed, news.NodeRed),
+        "flinkConfiguration" => (old.FlinkConfiguration ?? []).OrderBy(e => e.Key, StringComparer.Ordinal)
+            .SequenceEqual((news.FlinkConfiguration ?? []).OrderBy(e => e.Key, StringComparer.Ordinal)),
+        // As the operator's restartNonce: a new value restarts, a removed one (null) does not.
+        "restartNonce" => news.RestartNonce is null || news.RestartNonce == old.RestartNonce,
         _ => true,
     };
 

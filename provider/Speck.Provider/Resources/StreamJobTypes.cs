@@ -12,6 +12,7 @@ public enum UpgradeMode
 {
     [JsonStringEnumMemberName("stateless")][Description("Cancel the job and start the new version with empty state.")] Stateless,
     [JsonStringEnumMemberName("savepoint")][Description("Stop the job with a savepoint and start the new version from it; roll back to the previous version from the same savepoint if the new one does not run.")] Savepoint,
+    [JsonStringEnumMemberName("last-state")][Description("Cancel the job and start the new version from its latest retained checkpoint (faster than a savepoint for big state); roll back from the same checkpoint. Needs periodic checkpoints retained on cancellation (Flink: `execution.checkpointing.interval` and `execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION`); a preview refuses the update when the job has none.")] LastState,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DesiredState>))]
@@ -56,7 +57,7 @@ public record StreamJobArgs
 
     // No schema default: the default is the engine's (its binder's), and generated SDKs write a schema default into
     // every registration, which would ask Node-RED for savepoints it does not keep.
-    [Description("How updates and moves stop and restart the job: `savepoint` keeps its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.")]
+    [Description("How updates and moves stop and restart the job: `savepoint` and `last-state` keep its state, `stateless` does not. Defaults to the site's engine's: `savepoint` on Flink, `stateless` on Node-RED (which keeps no savepoints). Changing it alone restarts nothing.")]
     public UpgradeMode? UpgradeMode { get; init; }
 
     [Description("Where savepoints are written (e.g. `s3://bucket/savepoints`); the cluster's `execution.checkpointing.savepoint-dir` when absent.")]
@@ -71,6 +72,21 @@ public record StreamJobArgs
 
     [Description("On delete, stop the job with a final savepoint (its location is logged and kept in the engine's log) instead of cancelling it.")]
     public bool? SavepointOnDelete { get; init; }
+
+    [Description("Flink configuration for this job alone (e.g. `execution.checkpointing.interval`), sent with its run request over the cluster's; a change restarts the job as `upgradeMode` says. Flink sites only.")]
+    public Dictionary<string, string>? FlinkConfiguration { get; init; }
+
+    [Description("A savepoint (or retained checkpoint) the job's first deployment starts from; later deployments start from the job's own savepoints. Changing it restarts nothing. Flink sites only.")]
+    public string? InitialSavepointPath { get; init; }
+
+    [Description("Any text; a new value takes a savepoint of the running job without stopping it, recorded in `savepointHistory` and as `lastSavepoint`. Nothing else happens; removing it does nothing. Flink sites only.")]
+    public string? SavepointTriggerNonce { get; init; }
+
+    [Description("Any text; a new value restarts the job (through a savepoint in `savepoint` mode, a retained checkpoint in `last-state` mode) with nothing else changed. Removing it does nothing.")]
+    public string? RestartNonce { get; init; }
+
+    [Description("Disposes of the job's older savepoints (through the engine) beyond a count or an age; without it none is disposed. Never the one a restart or rollback resumes from (`lastSavepoint`). Flink sites only.")]
+    public SavepointRetention? SavepointRetention { get; init; }
 
     [Description("Seconds a started job must keep running before it counts as healthy (default 0: as soon as it runs).")]
     public int? ReadinessSeconds { get; init; }
@@ -96,11 +112,14 @@ public sealed record StreamJobState : StreamJobArgs
     [Description("Counts the job's submissions; each gets a fresh job ID derived from the resource and this number.")]
     public required int Generation { get; init; }
 
-    [Description("The last savepoint taken by an update, suspension, move or delete; restarts resume from it.")]
+    [Description("The last savepoint taken by an update, suspension, move or on demand (or the retained checkpoint a `last-state` restart resumed from); restarts resume from it.")]
     public string? LastSavepoint { get; init; }
 
-    [Description("The savepoints updates, suspensions and moves took, oldest first (at most 10). The provider never disposes of them.")]
+    [Description("The savepoints updates, suspensions, moves and `savepointTriggerNonce` took, oldest first (at most 10, or `savepointRetention.maxCount`). Without `savepointRetention` the provider never disposes of them.")]
     public List<string>? SavepointHistory { get; init; }
+
+    [Description("When each savepoint of `savepointHistory` was taken (epoch milliseconds), by its path; `savepointRetention.maxAge` reads it.")]
+    public Dictionary<string, long>? SavepointTimes { get; init; }
 
     [Description("The site the job runs on now (the resource ID keeps the site it was created on).")]
     public required string SiteName { get; init; }

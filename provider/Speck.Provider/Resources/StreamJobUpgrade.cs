@@ -5,9 +5,12 @@ using Speck.Provider.Spe;
 namespace Speck.Provider.Resources;
 
 /// <summary>
-/// One StreamJob update: suspend, resume, restart a new version, or move to another site. In <c>savepoint</c> mode
-/// the old job is stopped with a savepoint and the new version starts from it; if the new version does not run (or
-/// its site refuses it), the previous version is started again from the same savepoint on its own site. Once the old
+/// One StreamJob update: suspend, resume, restart a new version, move to another site, rescale in place, or take a
+/// savepoint on demand, as <see cref="StreamJobPlan"/> classifies it (the preview says the same). In <c>savepoint</c>
+/// mode the old job is stopped with a savepoint and the new version starts from it; in <c>last-state</c> mode it is
+/// cancelled and the new version starts from its latest retained checkpoint (refused before anything stops when it
+/// has none); if the new version does not run (or its site refuses it), the previous version is started again from
+/// the same savepoint or checkpoint on its own site. Once the old
 /// job has stopped, every failure (the engine's cancellation included) is reported with a state
 /// (ErrorResourceInitFailed) that names the job actually deployed and the savepoint, so nothing is lost.
 /// The old inputs and outputs come from the engine with assets elided to their hash, so the previous version's jar
@@ -15,9 +18,8 @@ namespace Speck.Provider.Resources;
 /// </summary>
 internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds, StreamJobArgs news, ResourceContext ctx)
 {
-    private const int HistoryLength = 10;
-    private readonly bool _stateful = (news.UpgradeMode ?? UpgradeMode.Savepoint) == UpgradeMode.Savepoint;
-    private List<string>? _history = olds.SavepointHistory;
+    private readonly UpgradeMode _mode = news.UpgradeMode ?? UpgradeMode.Savepoint;
+    private readonly StreamJobHistory _history = new(olds, news);
     private List<BrokerLogin> _logins = [];
     private bool _inPlace;
     /// <summary>What is deployed now, once the old job was stopped: a failure from then on is reported with it.</summary>
@@ -29,7 +31,7 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
     /// <summary>How long cleaning up an interrupted deployment may take once the operation was cancelled.</summary>
     private static readonly TimeSpan CleanupTime = TimeSpan.FromSeconds(15);
 
-    public async Task<StreamJobState> RunAsync() => await ApplyAsync() with { SavepointHistory = _history };
+    public async Task<StreamJobState> RunAsync() => _history.Apply(await ApplyAsync());
 
     /// <summary>
     /// The first update after an import: the engine recorded Read's inputs, which lack what the engine does not
@@ -55,16 +57,34 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         var artifact = await sites.ArtifactAsync(news, ctx, _logins, ct);
         await sites.Logins.GrantAsync(ctx, news, _logins, ct);
         // A jar is compared by content, not by where it is; the logins travel in the job's arguments.
-        var change = new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, StreamJobChange.RedeploysFor(olds, news, _ => false,
-            codeDiffers: olds.ArtifactSha256 != artifact.Sha256,
-            loginsDiffer: !StreamJobArguments.Build(olds, olds.BrokerLogins).SequenceEqual(StreamJobArguments.Build(news, _logins))));
-
+        var codeDiffers = olds.ArtifactSha256 != artifact.Sha256;
+        var loginsDiffer = !StreamJobArguments.Build(olds, olds.BrokerLogins).SequenceEqual(StreamJobArguments.Build(news, _logins));
+        var change = new StreamJobChange(JustImported, wasRunning, wantRunning, sameSite, StreamJobChange.RedeploysFor(olds, news, _ => false, codeDiffers, loginsDiffer));
+        var rescaleOnly = change.Effect == JobEffect.Restart && wasRunning && !JustImported
+                          && StreamJobChange.RescalesOnly(olds, news, _ => false, codeDiffers, loginsDiffer) && await oldBinder.RescalesInPlaceAsync(olds.Site.Spe, ct);
+        var plan = StreamJobPlan.Of(change, news, StreamJobChange.SavepointRequested(olds, news, _ => false), rescaleOnly);
+        if (plan.Action != JobAction.Keep) await ctx.InfoAsync(plan.Describe(olds, news));
         // A job that is live but not RUNNING while the program wants it stopped is stopped below, so Keep counts only here.
-        if (wantRunning && change.Effect == JobEffect.Keep)
+        if (wantRunning && plan.Action is JobAction.Keep or JobAction.SavepointOnly or JobAction.RescaleInPlace)
         {
-            await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
-            return Keep(artifact, current!);
+            var takenNow = plan.TakesSavepoint ? await SavepointOnDemandAsync(ct) : null;
+            if (plan.Action == JobAction.RescaleInPlace && await oldBinder.RescaleInPlaceAsync(olds.Site.Spe, olds.JobId!, news.Parallelism!.Value, ct) is { } why)
+                await ctx.InfoAsync($"{why}; restarting the job instead"); // the operator's fallback: a full upgrade
+            else
+            {
+                await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
+                var kept = Keep(artifact, current!) with { LastSavepoint = takenNow ?? olds.LastSavepoint };
+                await _history.HousekeepAsync(oldBinder, olds.Site, kept.LastSavepoint, ctx, ct);
+                return kept;
+            }
         }
+
+        // last-state: the job must have a checkpoint to resume from before it is cancelled.
+        var throughCheckpoint = live && current!.State == JobStates.Running && _mode == UpgradeMode.LastState;
+        if (throughCheckpoint && await oldBinder.RetainedCheckpointAsync(olds.Site.Spe, olds.JobId!, ct) is { Path: null } none)
+            throw ProviderException.Precondition($"upgradeMode `last-state`: {none.WhyNone}; the job keeps running, nothing was changed. Give it retained checkpoints or use upgradeMode `savepoint`");
+        // A savepoint asked for while the job runs, when it is not stopped with one anyway.
+        var onDemand = plan.TakesSavepoint && plan.Action is JobAction.Restart or JobAction.Suspend ? await SavepointOnDemandAsync(ct) : null;
 
         // Stop what runs; from here on the savepoint must reach Pulumi's state whatever happens next.
         string? savepoint = null;
@@ -72,15 +92,31 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         _inPlace = live && wantRunning && sites.UpdatesInPlace(olds, news);
         if (live && !_inPlace)
         {
-            savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_stateful, news.SavepointDirectory ?? olds.SavepointDirectory) { Progress = StreamJob.Progress(ctx, olds) }, ct);
-            if (savepoint is not null) _history = [.. (olds.SavepointHistory ?? []).TakeLast(HistoryLength - 1), savepoint];
+            savepoint = await oldBinder.StopAsync(olds.Site.Spe, olds.JobId!, new JobStop(_mode == UpgradeMode.Savepoint, news.SavepointDirectory ?? olds.SavepointDirectory) { Progress = StreamJob.Progress(ctx, olds) }, ct);
+            if (savepoint is not null) _history.Add(savepoint);
         }
-        var restoreFrom = _stateful ? savepoint ?? olds.LastSavepoint : null;
-        var stopped = olds with { State = JobStates.Suspended, LastSavepoint = restoreFrom ?? olds.LastSavepoint, Problem = null };
+        var stopped = olds with { State = JobStates.Suspended, LastSavepoint = savepoint ?? onDemand ?? olds.LastSavepoint, Problem = null };
         _actual = stopped;
         try
         {
             if (savepoint is not null) await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' stopped with a savepoint at {savepoint}");
+            // last-state resumes from the latest retained checkpoint of the job it cancelled (or of one that ended).
+            string? checkpoint = null;
+            if (_mode == UpgradeMode.LastState && olds.JobId is { } oldJob && current is not null)
+            {
+                checkpoint = (await oldBinder.RetainedCheckpointAsync(olds.Site.Spe, oldJob, ct)).Path;
+                if (checkpoint is null && throughCheckpoint)
+                    throw new InvalidOperationException($"job {oldJob} was cancelled but its retained checkpoint is gone; restart it from a savepoint of it");
+                if (checkpoint is not null) await ctx.InfoAsync($"job {oldJob} on site '{olds.Site.SiteName}' {(live ? "cancelled; resuming" : "resumes")} from its retained checkpoint {checkpoint}");
+            }
+            var restoreFrom = _mode switch
+            {
+                UpgradeMode.Savepoint => savepoint ?? olds.LastSavepoint ?? NeverDeployed(),
+                UpgradeMode.LastState => checkpoint ?? onDemand ?? olds.LastSavepoint ?? NeverDeployed(),
+                _ => NeverDeployed(),
+            };
+            stopped = stopped with { LastSavepoint = restoreFrom ?? stopped.LastSavepoint };
+            _actual = stopped;
             return await AfterStopAsync(artifact, wantRunning, live, restoreFrom, stopped, ct);
         }
         catch (Exception e) when (e is not ResourceInitFailedException)
@@ -113,6 +149,7 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
             };
             await sites.ReleaseAsync(olds.Site, ctx, ct);
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
+            await _history.HousekeepAsync(sites.Binder(olds), olds.Site, _actual.LastSavepoint, ctx, ct);
             return _actual;
         }
         if (!live && restoreFrom is not null)
@@ -156,6 +193,7 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
             await RevokeUnusedAsync(olds.BrokerLogins, _logins, olds, ct);
             if (olds.Site.SiteName != news.Site.SiteName)
                 await ctx.InfoAsync($"job moved from site '{olds.Site.SiteName}' to '{news.Site.SiteName}'{Where(restoreFrom)}");
+            await _history.HousekeepAsync(sites.Binder(news), news.Site, _actual.LastSavepoint, ctx, ct);
             return _actual;
         }
         _reasons.Add($"the new version (job {job.JobId} on site '{news.Site.SiteName}') {StreamJob.Condition(job)}");
@@ -199,6 +237,18 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         throw back.Running
             ? Failed(state, [.. _reasons, $"rolled back: the previous version runs again as job {back.JobId} on site '{olds.Site.SiteName}'{Where(restoreFrom)}"])
             : Failed(state, [.. _reasons, $"rolling back failed too: job {back.JobId} is {back.State}: {back.Problem}"]);
+    }
+
+    /// <summary>A job created suspended and never run starts from <c>initialSavepointPath</c>, as a first deployment does.</summary>
+    private string? NeverDeployed() => olds.Generation == 0 && olds.JobId is null ? news.InitialSavepointPath : null;
+
+    /// <summary>A savepoint of the running job, which keeps running (<c>savepointTriggerNonce</c>); recorded in the history.</summary>
+    private async Task<string> SavepointOnDemandAsync(CancellationToken ct)
+    {
+        var path = await sites.Binder(olds).TakeSavepointAsync(olds.Site.Spe, olds.JobId!, news.SavepointDirectory ?? olds.SavepointDirectory, StreamJob.Progress(ctx, olds), ct);
+        _history.Add(path);
+        await ctx.InfoAsync($"job {olds.JobId} on site '{olds.Site.SiteName}' saved a savepoint at {path} and keeps running");
+        return path;
     }
 
     /// <summary>Whether no job of the deployment attempts of <paramref name="on"/>'s site from <paramref name="generation"/> on runs any more.</summary>
@@ -246,7 +296,7 @@ internal sealed class StreamJobUpgrade(StreamJobSites sites, StreamJobState olds
         sites.Logins.RevokeAsync(ctx.Urn, from, keep, StreamJob.Topics(topicsOf), ct);
 
     private ResourceInitFailedException Failed(StreamJobState state, IReadOnlyList<string> reasons) =>
-        new(ctx.Id, state with { SavepointHistory = _history }, reasons);
+        new(ctx.Id, _history.Apply(state), reasons);
 
     private static string Where(string? savepoint) => savepoint is null ? "" : $" from savepoint {savepoint}";
 }

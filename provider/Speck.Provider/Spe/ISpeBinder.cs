@@ -67,6 +67,31 @@ public interface ISpeBinder
     /// </summary>
     Task<bool> AbandonAsync(SpeEndpoint endpoint, string key, int generation, CancellationToken ct) => Task.FromResult(false);
 
+    /// <summary>Takes a savepoint of a running job without stopping it; returns where it was written.</summary>
+    Task<string> TakeSavepointAsync(SpeEndpoint endpoint, string jobId, string? directory, WaitProgress progress, CancellationToken ct) =>
+        throw ProviderException.Precondition($"{Kind} keeps no savepoints");
+
+    /// <summary>
+    /// The checkpoint a cancelled job can be resumed from (a <c>last-state</c> restart), or why there is none: the job
+    /// keeps no periodic checkpoints, they do not outlive a cancel, or none has completed yet. Reads, changes nothing.
+    /// </summary>
+    Task<RetainedCheckpoint> RetainedCheckpointAsync(SpeEndpoint endpoint, string jobId, CancellationToken ct) =>
+        Task.FromResult(new RetainedCheckpoint(null, $"{Kind} keeps no checkpoints"));
+
+    /// <summary>Disposes of a savepoint through the engine; returns null when done, else why not (the savepoint stays).</summary>
+    Task<string?> DisposeSavepointAsync(SpeEndpoint endpoint, string path, CancellationToken ct) =>
+        Task.FromResult<string?>($"{Kind} keeps no savepoints");
+
+    /// <summary>Whether the engine changes a running job's parallelism without a restart (as the site says of itself).</summary>
+    Task<bool> RescalesInPlaceAsync(SpeEndpoint endpoint, CancellationToken ct) => Task.FromResult(false);
+
+    /// <summary>
+    /// Changes a running job's parallelism in place; null when done, else why not (nothing changed: the caller
+    /// restarts the job instead).
+    /// </summary>
+    Task<string?> RescaleInPlaceAsync(SpeEndpoint endpoint, string jobId, int parallelism, CancellationToken ct) =>
+        Task.FromResult<string?>($"{Kind} does not change a job's parallelism in place");
+
     /// <summary>Removes the artifacts this provider uploaded that no live job on the site uses; returns their names.</summary>
     Task<IReadOnlyList<string>> ReleaseArtifactsAsync(SpeEndpoint endpoint, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 

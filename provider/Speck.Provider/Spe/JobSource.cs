@@ -41,6 +41,9 @@ public sealed record JobSource
 
     public bool SavepointOnDelete { get; init; }
 
+    /// <summary>What the job asks of its engine's state handling beyond savepoint upgrades, by input (Check refuses what the engine lacks).</summary>
+    public StateOptions State { get; init; } = new();
+
     public IReadOnlyList<TopicEndpoint>? Sources { get; init; }
     public TopicEndpoint? Sink { get; init; }
 
@@ -55,6 +58,21 @@ public sealed record JobSource
 
     /// <summary>Never prints the logins' passwords (records print every member by default).</summary>
     public override string ToString() => $"job '{Name}' ({Key})";
+}
+
+/// <summary>
+/// A job's state handling as its inputs ask for it: which input asks for each (null: not asked), so an engine that
+/// lacks it can refuse it naming the input.
+/// </summary>
+public sealed record StateOptions
+{
+    /// <summary>Updates resume from a retained checkpoint (<c>upgradeMode: last-state</c>).</summary>
+    public bool CheckpointUpgrades { get; init; }
+    /// <summary>Engine configuration for the job alone (<c>flinkConfiguration</c>).</summary>
+    public bool EngineConfiguration { get; init; }
+    public bool InitialSavepoint { get; init; }
+    public bool SavepointsOnDemand { get; init; }
+    public bool SavepointRetention { get; init; }
 }
 
 /// <summary>A Check failure of a job's description, by the resource input it is about.</summary>

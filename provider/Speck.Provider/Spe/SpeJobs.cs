@@ -33,6 +33,8 @@ public sealed record JobDeployment
     /// <summary>Savepoint to start from, or null for empty state.</summary>
     public string? RestoreFrom { get; init; }
     public bool AllowNonRestoredState { get; init; }
+    /// <summary>The engine's configuration for this job alone (Flink: the run request's <c>flinkConfiguration</c>).</summary>
+    public IReadOnlyDictionary<string, string>? EngineConfiguration { get; init; }
     public required TimeSpan ReadyTimeout { get; init; }
     /// <summary>How long the job must keep running before it counts as healthy.</summary>
     public TimeSpan Stabilization { get; init; }
@@ -57,6 +59,9 @@ public sealed record JobStop(bool WithSavepoint, string? SavepointDirectory, boo
     /// <summary>Where the long waits of the stop (the savepoint, the job's end) are shown to the user.</summary>
     public WaitProgress Progress { get; init; } = WaitProgress.None;
 }
+
+/// <summary>A checkpoint a cancelled job can resume from (<see cref="Path"/>), or why there is none (<see cref="WhyNone"/>).</summary>
+public sealed record RetainedCheckpoint(string? Path, string? WhyNone);
 
 /// <summary>Job states as Flink names them; other engines map theirs onto these.</summary>
 public static class JobStates

@@ -73,6 +73,20 @@ export interface NodeRedProcessing {
 }
 
 /**
+ * How many of a job's savepoints to keep, and for how long, as the Flink Kubernetes Operator's `kubernetes.operator.savepoint.history.max.count` and `…max.age` do. Older ones are disposed through the engine (Flink's `/savepoint-disposal`) and leave `savepointHistory` only once disposed.
+ */
+export interface SavepointRetention {
+    /**
+     * Savepoints older than this are disposed: a number and a unit, as Flink writes durations (`30 min`, `24 h`, `7 d`, `90 s`).
+     */
+    maxAge?: string;
+    /**
+     * Savepoints kept at most (at least 1); the oldest go first.
+     */
+    maxCount?: number;
+}
+
+/**
  * How to reach a site's stream processing engine.
  */
 export interface SpeEndpoint {

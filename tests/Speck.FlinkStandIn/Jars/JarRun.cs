@@ -43,6 +43,7 @@ internal sealed class JarRun(JarStore jars, JobStore jobs, FlinkStandInOptions o
             EntryClass = program.EntryClass, Args = run.Args, Parallelism = run.Parallelism,
             SavepointPath = run.SavepointPath, AllowNonRestoredState = run.AllowNonRestoredState, ClaimMode = run.ClaimMode,
             FlinkConfiguration = run.FlinkConfiguration,
+            Checkpointing = CheckpointSettings.From(options.ConfiguredEntries(), run.FlinkConfiguration),
         });
 
         // The JobMaster restores state while the job is INITIALIZING; the run call waits for that.

@@ -57,7 +57,7 @@ internal sealed record JarRunRequest(
     }
 
     /// <summary>Configuration parsing fails inside the handler's async part, so Flink answers 500 [U].</summary>
-    private static FlinkRestException BadConfig(string key, string value) =>
+    internal static FlinkRestException BadConfig(string key, string value) =>
         FlinkRestException.Internal(new JavaError("java.util.concurrent.CompletionException",
             $"java.lang.IllegalArgumentException: Could not parse value '{value}' for key '{key}'.",
             new JavaError("java.lang.IllegalArgumentException", $"Could not parse value '{value}' for key '{key}'.")));

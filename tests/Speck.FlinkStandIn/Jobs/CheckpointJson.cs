@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 namespace Speck.FlinkStandIn.Jobs;
 
 /// <summary>
-/// <c>GET /jobs/{jobid}/checkpoints</c> (CheckpointingStatistics): counts, summary, latest and history. Savepoints are
-/// the only checkpoints the stand-in takes; <c>latest.restored</c> tells which savepoint the job started from
-/// (docs/flink-rest.md §Jobs).
+/// <c>GET /jobs/{jobid}/checkpoints</c> (CheckpointingStatistics): counts, summary, latest and history, savepoints and
+/// periodic checkpoints; <c>latest.restored</c> tells which savepoint or checkpoint the job started from
+/// (docs/flink-rest.md §Jobs, §Checkpoints a restart can resume from). Also <c>/checkpoints/config</c>.
 /// </summary>
 internal static class CheckpointJson
 {
@@ -36,12 +36,12 @@ internal static class CheckpointJson
             ["summary"] = summary,
             ["latest"] = new JsonObject
             {
-                ["completed"] = null, // no periodic checkpoints; savepoints are reported under "savepoint"
-                ["savepoint"] = completed.Count == 0 ? null : Entry(job, completed[^1]),
+                ["completed"] = completed.LastOrDefault(r => !r.IsSavepoint) is { } checkpoint ? Entry(job, checkpoint) : null,
+                ["savepoint"] = completed.LastOrDefault(r => r.IsSavepoint) is { } savepoint ? Entry(job, savepoint) : null,
                 ["failed"] = failed is null ? null : Entry(job, failed),
                 ["restored"] = job.RestoredCheckpointId is not { } id ? null : new JsonObject
                 {
-                    ["id"] = id, ["restore_timestamp"] = job.RestoredAt, ["is_savepoint"] = true, ["external_path"] = job.RestoredFrom,
+                    ["id"] = id, ["restore_timestamp"] = job.RestoredAt, ["is_savepoint"] = job.RestoredFromSavepoint, ["external_path"] = job.RestoredFrom,
                 },
             },
             ["history"] = new JsonArray(records.AsEnumerable().Reverse().Select(r => (JsonNode)Entry(job, r)).ToArray()),
@@ -55,18 +55,20 @@ internal static class CheckpointJson
         var entry = new JsonObject
         {
             ["className"] = r.Status switch { CheckpointStatus.COMPLETED => "completed", CheckpointStatus.FAILED => "failed", _ => "in_progress" },
-            ["id"] = r.Id, ["status"] = r.Status.ToString(), ["is_savepoint"] = true, ["savepointFormat"] = "CANONICAL",
+            ["id"] = r.Id, ["status"] = r.Status.ToString(), ["is_savepoint"] = r.IsSavepoint,
             ["trigger_timestamp"] = r.Triggered, ["latest_ack_timestamp"] = done ? r.Finished : -1,
             ["checkpointed_size"] = r.Size, ["state_size"] = r.Size,
             ["end_to_end_duration"] = done ? r.Finished - r.Triggered : -1, ["alignment_buffered"] = 0,
             ["processed_data"] = 0, ["persisted_data"] = 0, ["num_subtasks"] = subtasks,
             ["num_acknowledged_subtasks"] = done ? subtasks : 0,
-            ["checkpoint_type"] = r.Synchronous ? "SYNC_SAVEPOINT" : "SAVEPOINT", ["tasks"] = new JsonObject(),
+            ["checkpoint_type"] = !r.IsSavepoint ? "CHECKPOINT" : r.Synchronous ? "SYNC_SAVEPOINT" : "SAVEPOINT", ["tasks"] = new JsonObject(),
         };
+        // savepointFormat is NON_NULL: a periodic checkpoint has none (unverified).
+        if (r.IsSavepoint) entry["savepointFormat"] = "CANONICAL";
         if (done)
         {
             entry["external_path"] = r.ExternalPath;
-            entry["discarded"] = false;
+            entry["discarded"] = r.Discarded;
         }
         else if (r.Status == CheckpointStatus.FAILED)
         {
@@ -74,6 +76,30 @@ internal static class CheckpointJson
             entry["failure_message"] = r.FailureMessage;
         }
         return entry;
+    }
+
+    /// <summary>
+    /// CheckpointConfigInfo (CheckpointConfigHandler): interval <c>Long.MAX_VALUE</c> without periodic checkpoints;
+    /// externalization from the retention policy.
+    /// </summary>
+    public static JsonObject Config(Job job)
+    {
+        var c = job.Checkpointing;
+        return new JsonObject
+        {
+            ["mode"] = "exactly_once", ["interval"] = c.IntervalMs ?? CheckpointSettings.Disabled, ["timeout"] = 600_000L, ["min_pause"] = 0L,
+            ["max_concurrent"] = 1L,
+            ["externalization"] = new JsonObject
+            {
+                ["enabled"] = c.Retention != CheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS,
+                ["delete_on_cancellation"] = c.Retention != CheckpointRetention.RETAIN_ON_CANCELLATION,
+            },
+            ["state_backend"] = "HashMapStateBackend",
+            ["checkpoint_storage"] = c.Directory is null ? "JobManagerCheckpointStorage" : "FileSystemCheckpointStorage",
+            ["unaligned_checkpoints"] = false, ["tolerable_failed_checkpoints"] = 0, ["aligned_checkpoint_timeout"] = 0L,
+            ["checkpoints_after_tasks_finish"] = true, ["state_changelog_enabled"] = false,
+            ["changelog_periodic_materialization_interval"] = 600_000L, ["changelog_storage"] = "memory",
+        };
     }
 
     /// <summary>StatsSummaryDto; an empty summary reports zeros [U: Flink may write NaN percentiles].</summary>

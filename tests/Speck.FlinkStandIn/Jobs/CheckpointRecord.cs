@@ -3,11 +3,16 @@ namespace Speck.FlinkStandIn.Jobs;
 public enum CheckpointStatus { IN_PROGRESS, COMPLETED, FAILED }
 
 /// <summary>
-/// One savepoint attempt in a job's checkpoint statistics. The stand-in takes no periodic checkpoints, so every entry is
-/// a savepoint; <see cref="Synchronous"/> marks stop-with-savepoint (SYNC_SAVEPOINT).
+/// One savepoint or periodic checkpoint in a job's checkpoint statistics; <see cref="Synchronous"/> marks
+/// stop-with-savepoint (SYNC_SAVEPOINT). A periodic checkpoint is <see cref="Discarded"/> once subsumed or removed
+/// when its job ended (docs/flink-rest.md §Checkpoints a restart can resume from).
 /// </summary>
-internal sealed class CheckpointRecord(long id, bool synchronous, long triggered)
+internal sealed class CheckpointRecord(long id, bool synchronous, long triggered, bool isSavepoint = true)
 {
+    public bool IsSavepoint { get; } = isSavepoint;
+    public bool Discarded { get; set; }
+    /// <summary>The job's state counter this checkpoint holds (a restart from it resumes there).</summary>
+    public long StateAt { get; set; }
     public long Id { get; } = id;
     public bool Synchronous { get; } = synchronous;
     public long Triggered { get; } = triggered;

@@ -23,7 +23,7 @@ public sealed record StandInJob(
     string JobId, string JarId, string JarSha256, string EntryClass, IReadOnlyList<string> ProgramArgs, int Parallelism,
     JobStatus State, string? SavepointPath, bool AllowNonRestoredState, string ClaimMode,
     string? RestoredFrom, long? RestoredState, long StateCounter, IReadOnlyList<string> Savepoints,
-    IReadOnlyDictionary<string, string> FlinkConfiguration);
+    IReadOnlyDictionary<string, string> FlinkConfiguration, IReadOnlyList<string> RetainedCheckpoints);
 
 /// <summary>A submitted job: what was asked for, and where the simulated JobMaster is. Guarded by the store's lock.</summary>
 internal sealed class Job
@@ -34,11 +34,17 @@ internal sealed class Job
     public required string JarSha256 { get; init; }
     public required string EntryClass { get; init; }
     public required IReadOnlyList<string> Args { get; init; }
-    public required int Parallelism { get; init; }
+    /// <summary>Every vertex's parallelism; the adaptive scheduler changes it in place (resource requirements).</summary>
+    public required int Parallelism { get; set; }
     public string? SavepointPath { get; init; }
     public bool AllowNonRestoredState { get; init; }
     public string ClaimMode { get; init; } = "NO_CLAIM";
     public IReadOnlyDictionary<string, string> FlinkConfiguration { get; init; } = new Dictionary<string, string>();
+    public CheckpointSettings Checkpointing { get; init; } = new(null, CheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS, null, 1);
+    /// <summary>Per vertex, under the adaptive scheduler: lower and upper bound of its parallelism.</summary>
+    public Dictionary<string, (int Lower, int Upper)>? Requirements { get; set; }
+    public long? LastPeriodicCheckpointAt { get; set; }
+    public bool RestoredFromSavepoint { get; set; } = true;
 
     public JobStatus State { get; private set; } = JobStatus.INITIALIZING;
     public Dictionary<JobStatus, long> Timestamps { get; } = [];
@@ -79,5 +85,6 @@ internal sealed class Job
     }
 
     public StandInJob Snapshot() => new(Id, JarId, JarSha256, EntryClass, Args, Parallelism, State, SavepointPath,
-        AllowNonRestoredState, ClaimMode, RestoredFrom, RestoredState, StateCounter, Savepoints.ToList(), FlinkConfiguration);
+        AllowNonRestoredState, ClaimMode, RestoredFrom, RestoredState, StateCounter, Savepoints.ToList(), FlinkConfiguration,
+        Checkpoints.Where(c => !c.IsSavepoint && c.Status == CheckpointStatus.COMPLETED && !c.Discarded).Select(c => c.ExternalPath!).ToList());
 }

@@ -28,6 +28,13 @@ internal static class JobRoutes
                 ? FlinkResponse.Ok(CheckpointJson.Statistics(job))
                 : throw FlinkRestException.Handler(404, "Checkpointing has not been enabled.");
         }));
+        router.Add("GET", "/jobs/{jobid}/checkpoints/config", r => Locked(jobs, () =>
+        {
+            var job = Existing(jobs, r);
+            return job.Timestamps.ContainsKey(JobStatus.CREATED)
+                ? FlinkResponse.Ok(CheckpointJson.Config(job))
+                : throw FlinkRestException.Handler(404, $"Checkpointing is not enabled for this job ({job.Id}).");
+        }));
         router.Add("GET", "/jobs/{jobid}/exceptions", r =>
         {
             var max = 20;
@@ -52,7 +59,7 @@ internal static class JobRoutes
         lock (jobs.Sync) return answer();
     }
 
-    private static Job Existing(JobStore jobs, FlinkRequest r)
+    internal static Job Existing(JobStore jobs, FlinkRequest r)
     {
         var id = r.Path("jobid");
         return jobs.Find(id) ?? throw FlinkRestException.Of(404, new JavaError(FlinkRestException.NotFoundException, $"Job {id} not found",

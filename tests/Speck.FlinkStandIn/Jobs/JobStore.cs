@@ -66,6 +66,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
                 job.StateCounter = restored.State;
                 job.RestoredCheckpointId = job.LastCheckpointId = restored.CheckpointId;
                 job.RestoredAt = Now;
+                job.RestoredFromSavepoint = restored.IsSavepoint;
             }
             if (restoreFailure is null) job.MoveTo(JobStatus.CREATED, Now);
             else Fail(job, new JavaError("org.apache.flink.runtime.client.JobInitializationException", "Could not start the JobMaster.", restoreFailure));
@@ -116,10 +117,21 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
                 var rule = _failureRules.FirstOrDefault(r => r.Matches(job.EntryClass, job.Args));
                 if (rule is not null && now - started >= rule.After.TotalMilliseconds)
                     Fail(job, new JavaError("java.lang.RuntimeException", rule.Message));
+                else PeriodicCheckpoints.TakeIfDue(job, started, now);
                 break;
             case JobStatus.CANCELLING when since >= options.CancellingTime.TotalMilliseconds:
                 Release(job);
                 job.MoveTo(JobStatus.CANCELED, now);
+                PeriodicCheckpoints.Ended(job);
+                break;
+            // The adaptive scheduler restarts a rescaled job's tasks from its latest checkpoint, with as many slots as
+            // it gets up to the upper bound (its lower bound waits for slots like any job).
+            case JobStatus.RESTARTING when since >= options.CancellingTime.TotalMilliseconds:
+                var (lower, upper) = (job.Requirements!.Values.Max(r => r.Lower), job.Requirements!.Values.Max(r => r.Upper));
+                job.Parallelism = Math.Max(lower, Math.Min(upper, TotalSlots - UsedSlots));
+                job.StateCounter = PeriodicCheckpoints.LatestState(job);
+                job.MoveTo(JobStatus.RUNNING, now);
+                TryDeploy(job, now);
                 break;
         }
     }
@@ -143,6 +155,15 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
         job.Failures.Add(new JobFailure(error, now));
         job.MoveTo(JobStatus.FAILING, now);
         job.MoveTo(JobStatus.FAILED, now);
+        PeriodicCheckpoints.Ended(job);
+    }
+
+    /// <summary>New resource requirements of a running job (adaptive scheduler): its tasks restart with them.</summary>
+    internal void Rescale(Job job)
+    {
+        if (job.State != JobStatus.RUNNING) return;
+        Release(job);
+        job.MoveTo(JobStatus.RESTARTING, Now);
     }
 
     /// <summary>Ends a job after a savepoint: FINISHED for stop-with-savepoint, CANCELED for cancel-job.</summary>
@@ -152,6 +173,7 @@ public sealed class JobStore(FlinkStandInOptions options, TimeProvider time)
         Release(job);
         if (end == JobStatus.CANCELED) job.MoveTo(JobStatus.CANCELLING, now);
         job.MoveTo(end, now);
+        PeriodicCheckpoints.Ended(job);
     }
 
     private static void Release(Job job)

@@ -7,7 +7,8 @@ using Speck.FlinkStandIn.Jobs;
 namespace Speck.FlinkStandIn.Savepoints;
 
 /// <summary>What a stand-in savepoint's <c>_metadata</c> records, so tests can prove where a restore came from.</summary>
-public sealed record SavepointMetadata(string JobId, string JarSha256, string EntryClass, long State, long CheckpointId, IReadOnlyList<string> OperatorIds);
+public sealed record SavepointMetadata(string JobId, string JarSha256, string EntryClass, long State, long CheckpointId, IReadOnlyList<string> OperatorIds,
+    bool IsSavepoint = true);
 
 /// <summary>
 /// Savepoints are real directories, <c>&lt;dir&gt;/savepoint-&lt;jid[0:6]&gt;-&lt;12 hex&gt;/_metadata</c>
@@ -19,15 +20,23 @@ public static class SavepointFiles
     private const string Magic = "speck-flink-standin-savepoint";
 
     /// <summary>Writes a savepoint and returns its location as Flink reports it (<c>file:/abs/dir/savepoint-…</c>).</summary>
-    internal static string Write(string targetDirectory, Job job, long state, long checkpointId)
+    internal static string Write(string targetDirectory, Job job, long state, long checkpointId) =>
+        WriteAt(Path.Combine(LocalPath(targetDirectory, out var error) ?? throw new SavepointException(error!),
+            $"savepoint-{job.Id[..6]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}"), job, state, checkpointId, savepoint: true);
+
+    /// <summary>A periodic checkpoint: <c>&lt;dir&gt;/&lt;job id&gt;/chk-&lt;n&gt;</c>, located as Flink reports it.</summary>
+    internal static string WriteCheckpoint(string checkpointDirectory, Job job, long state, long checkpointId) =>
+        WriteAt(Path.Combine(LocalPath(checkpointDirectory, out var error) ?? throw new SavepointException(error!), job.Id, $"chk-{checkpointId}"),
+            job, state, checkpointId, savepoint: false);
+
+    private static string WriteAt(string dir, Job job, long state, long checkpointId, bool savepoint)
     {
-        var dir = Path.Combine(LocalPath(targetDirectory, out var error) ?? throw new SavepointException(error!),
-            $"savepoint-{job.Id[..6]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
         Directory.CreateDirectory(dir);
         var metadata = new JsonObject
         {
             ["format"] = Magic, ["jobId"] = job.Id, ["jarSha256"] = job.JarSha256, ["entryClass"] = job.EntryClass,
             ["state"] = state, ["checkpointId"] = checkpointId, ["operatorIds"] = new JsonArray(job.OperatorIds.Select(id => (JsonNode)id!).ToArray()),
+            ["savepoint"] = savepoint,
         };
         File.WriteAllText(Path.Combine(dir, "_metadata"), metadata.ToJsonString());
         return "file:" + dir;
@@ -53,7 +62,8 @@ public static class SavepointFiles
             var node = JsonNode.Parse(File.ReadAllText(metadataFile))!.AsObject();
             if ((string?)node["format"] != Magic) throw new JsonException();
             var metadata = new SavepointMetadata((string)node["jobId"]!, (string)node["jarSha256"]!, (string)node["entryClass"]!,
-                (long)node["state"]!, (long)node["checkpointId"]!, node["operatorIds"]!.AsArray().Select(n => (string)n!).ToList());
+                (long)node["state"]!, (long)node["checkpointId"]!, node["operatorIds"]!.AsArray().Select(n => (string)n!).ToList(),
+                (bool?)node["savepoint"] ?? true);
             return (Path.GetDirectoryName(metadataFile)!, metadata);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
@@ -61,6 +71,15 @@ public static class SavepointFiles
             throw new SavepointException(new JavaError("java.io.IOException",
                 $"Unexpected magic number in savepoint metadata file '{metadataFile}'."));
         }
+    }
+
+    /// <summary>Removes a discarded checkpoint's directory (and its job's folder once empty), as the checkpoint storage does.</summary>
+    internal static void DiscardCheckpoint(string location)
+    {
+        if (LocalPath(location, out _) is not { } dir || !Directory.Exists(dir)) return;
+        Directory.Delete(dir, recursive: true);
+        var parent = Path.GetDirectoryName(dir)!;
+        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
     }
 
     /// <summary>Deletes a savepoint directory; returns the failure when the path holds no stand-in savepoint.</summary>

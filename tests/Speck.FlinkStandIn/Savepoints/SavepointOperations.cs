@@ -127,6 +127,7 @@ public sealed class SavepointOperations(JobStore jobs, FlinkStandInOptions optio
             job.StateCounter++;
             job.Savepoints.Add(location);
             checkpoint.Complete(location, SavepointFiles.Size(location), jobs.Now);
+            checkpoint.StateAt = job.StateCounter;
             op.Location = location;
             op.Completed = jobs.Now;
             if (op.After == AfterSavepoint.Stop) EndStop(op, job);

@@ -67,6 +67,14 @@ public sealed class OpenApiConformanceTests
             if (node?.GetValueKind() != JsonValueKind.String || !FlinkIds.TryParse(node.GetValue<string>(), out _))
                 problems.Add($"{where}: SlotSharingGroupId should be a 32-hex string");
         };
+        // docs/flink-rest.md §Where the wire differs from the spec: CheckpointConfigInfo.mode is lower case.
+        e.WireShapes["ProcessingMode"] = (node, where, problems) =>
+        {
+            if ((string?)node is not ("exactly_once" or "at_least_once")) problems.Add($"{where}: ProcessingMode should be exactly_once or at_least_once");
+        };
+        // CheckpointStatistics.savepointFormat is NON_NULL: a periodic checkpoint has none (unverified).
+        foreach (var s in new[] { "CompletedCheckpointStatistics", "FailedCheckpointStatistics", "PendingCheckpointStatistics", "CheckpointStatistics" })
+            e.Fields[(s, "savepointFormat")] = FieldRule.MayBeAbsent;
         return e;
     }
 
@@ -138,6 +146,27 @@ public sealed class OpenApiConformanceTests
         var restored = (await Call(HttpMethod.Get, $"/jobs/{restoredJob}/checkpoints")).Object;
         Assert.Equal(stopLocation, (string)restored["latest"]!["restored"]!["external_path"]!);
         await Call(HttpMethod.Get, "/overview");
+        await Call(HttpMethod.Get, "/jobmanager/config");
+        await Call(HttpMethod.Get, $"/jobs/{restoredJob}/checkpoints/config");
+        // Periodic checkpoints and in-place rescaling: a job that checkpoints, on the adaptive scheduler.
+        await using var adaptive = await StandInClient.StartAsync(new Speck.FlinkStandIn.FlinkStandInOptions { Scheduler = "adaptive", CheckpointDir = c.TempDir() });
+        async Task<RestAnswer> CallAdaptive(HttpMethod method, string path, JsonObject? body = null)
+        {
+            var a = await adaptive.SendAsync(method, path, body);
+            answers.Add((method.Method, path, a));
+            return a;
+        }
+        var checkpointing = await adaptive.RunAsync(await adaptive.UploadJarAsync(), new JsonObject
+        {
+            ["flinkConfiguration"] = new JsonObject { ["execution.checkpointing.interval"] = "20ms", ["execution.checkpointing.externalized-checkpoint-retention"] = "RETAIN_ON_CANCELLATION" },
+        });
+        await adaptive.WaitForStateAsync(checkpointing, "RUNNING");
+        for (var i = 0; i < 400 && (await adaptive.GetAsync($"/jobs/{checkpointing}/checkpoints")).Body!["latest"]!["completed"] is null; i++) await Task.Delay(25);
+        await CallAdaptive(HttpMethod.Get, $"/jobs/{checkpointing}/checkpoints");
+        await CallAdaptive(HttpMethod.Get, $"/jobs/{checkpointing}/checkpoints/config");
+        var requirements = (await CallAdaptive(HttpMethod.Get, $"/jobs/{checkpointing}/resource-requirements")).Object;
+        foreach (var (_, vertex) in requirements) vertex!["parallelism"]!["upperBound"] = 2;
+        await CallAdaptive(HttpMethod.Put, $"/jobs/{checkpointing}/resource-requirements", requirements.DeepClone().AsObject());
         var other = await c.RunAsync(jarId);
         await Call(HttpMethod.Patch, $"/jobs/{other}");
         await Call(HttpMethod.Delete, $"/jars/{jarId}");

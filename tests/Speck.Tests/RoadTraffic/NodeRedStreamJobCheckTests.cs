@@ -56,6 +56,30 @@ public class NodeRedStreamJobCheckTests
     }
 
     [Fact]
+    public async Task A_nodered_site_refuses_the_flink_only_state_handling_naming_each_property()
+    {
+        var failures = await Failures(Job("nodered", ("nodeRed", Obj(("function", S("return msg;")))), ("upgradeMode", S("last-state")),
+            ("flinkConfiguration", Obj(("execution.checkpointing.interval", S("10 s")))), ("initialSavepointPath", S("file:/sp/savepoint-1")),
+            ("savepointTriggerNonce", S("1")), ("savepointRetention", Obj(("maxCount", PropertyValue.Of(2))))));
+        Assert.Equal(["flinkConfiguration", "initialSavepointPath", "savepointRetention", "savepointTriggerNonce", "upgradeMode"],
+            failures.Select(f => f.Property).Order());
+        Assert.Contains(failures, f => f.Property == "upgradeMode" && f.Reason.Contains("last-state"));
+        // The same inputs pass on a Flink site; restartNonce is for every engine.
+        Assert.Empty(await Failures(Job("flink", ("jarPath", S("/dev/null")), ("upgradeMode", S("last-state")),
+            ("flinkConfiguration", Obj(("execution.checkpointing.interval", S("10 s")))), ("initialSavepointPath", S("file:/sp/savepoint-1")),
+            ("savepointTriggerNonce", S("1")), ("restartNonce", S("2")), ("savepointRetention", Obj(("maxCount", PropertyValue.Of(2)), ("maxAge", S("24 h")))))));
+        Assert.Empty(await Failures(Job("nodered", ("nodeRed", Obj(("function", S("return msg;")))), ("restartNonce", S("2")))));
+    }
+
+    [Fact]
+    public async Task A_savepoint_retention_needs_a_count_of_at_least_one_and_an_age_with_a_unit()
+    {
+        var failures = await Failures(Job("flink", ("jarPath", S("/dev/null")), ("savepointRetention", Obj(("maxCount", PropertyValue.Of(0)), ("maxAge", S("24"))))));
+        Assert.Contains(failures, f => f.Property == "savepointRetention.maxCount");
+        Assert.Contains(failures, f => f.Property == "savepointRetention.maxAge" && f.Reason.Contains("not a duration"));
+    }
+
+    [Fact]
     public async Task A_nodered_site_needs_exactly_one_kind_of_processing_and_no_jar()
     {
         Assert.Contains(await Failures(Job("nodered")), f => f.Property == "nodeRed" && f.Reason.Contains("needs its processing"));

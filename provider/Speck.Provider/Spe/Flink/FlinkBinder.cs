@@ -10,7 +10,7 @@ namespace Speck.Provider.Spe.Flink;
 /// site; job IDs are derived from the resource and generation (<see cref="FlinkJobIds"/>), so a retried deployment
 /// finds the job it started instead of starting a second.
 /// </summary>
-public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
+public sealed partial class FlinkBinder(SiteHttp http) : ISpeBinder
 {
     private const int MaxSkippedGenerations = 50;
     private const int MaxPolls = 2000;
@@ -50,7 +50,9 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
                 _configs[SiteKey(endpoint.Url)] = config;
                 var version = config.FlinkVersion ?? "unknown";
                 var submit = config.Features?.WebSubmit == false ? ", jar submission disabled (web.submit.enable=false)" : "";
-                return new SpeProbe(version, $"Flink {version}{submit}");
+                _adaptive.TryRemove(SiteKey(endpoint.Url), out _); // a probe asks anew
+                var inPlace = await ProbeSchedulerAsync(Client(endpoint), endpoint.Url, config, ct) ? ", adaptive scheduler (parallelism changes in place)" : "";
+                return new SpeProbe(version, $"Flink {version}{submit}{inPlace}");
             }
             catch (FlinkRestException e)
             {
@@ -209,6 +211,7 @@ public sealed class FlinkBinder(SiteHttp http) : ISpeBinder
         // 1.20 renamed restoreMode to claimMode; NO_CLAIM leaves the savepoint to its owner (it may be restored again).
         ClaimMode = d.RestoreFrom is not null && FlinkStates.AtLeast(config.FlinkVersion, 1, 20) ? "NO_CLAIM" : null,
         RestoreMode = d.RestoreFrom is not null && !FlinkStates.AtLeast(config.FlinkVersion, 1, 20) ? "NO_CLAIM" : null,
+        FlinkConfiguration = d.EngineConfiguration is { Count: > 0 } conf ? new Dictionary<string, string>(conf) : null,
     };
 
     /// <summary>

@@ -28,6 +28,28 @@ public sealed class FlinkClient(HttpClient http, string? token = null, string? u
     public Task<FlinkOverview> GetOverviewAsync(CancellationToken ct) => GetAsync("overview", Json.FlinkOverview, ct);
     public Task<FlinkJarList> ListJarsAsync(CancellationToken ct) => GetAsync("jars", Json.FlinkJarList, ct);
     public Task<FlinkJobsOverview> ListJobsAsync(CancellationToken ct) => GetAsync("jobs/overview", Json.FlinkJobsOverview, ct);
+    public Task<List<FlinkConfigEntry>> GetJobManagerConfigAsync(CancellationToken ct) => GetAsync("jobmanager/config", Json.ListFlinkConfigEntry, ct);
+    public Task<FlinkCheckpointConfig> GetCheckpointConfigAsync(string jobId, CancellationToken ct) =>
+        GetAsync($"jobs/{jobId}/checkpoints/config", Json.FlinkCheckpointConfig, ct);
+    public Task<FlinkCheckpointStatistics> GetCheckpointsAsync(string jobId, CancellationToken ct) =>
+        GetAsync($"jobs/{jobId}/checkpoints", Json.FlinkCheckpointStatistics, ct);
+    public Task<Dictionary<string, FlinkVertexRequirements>> GetResourceRequirementsAsync(string jobId, CancellationToken ct) =>
+        GetAsync($"jobs/{jobId}/resource-requirements", Json.DictionaryStringFlinkVertexRequirements, ct);
+
+    public async Task PutResourceRequirementsAsync(string jobId, Dictionary<string, FlinkVertexRequirements> requirements, CancellationToken ct)
+    {
+        using var _ = await SendAsync(HttpMethod.Put, $"jobs/{jobId}/resource-requirements",
+            JsonContent.Create(requirements, Json.DictionaryStringFlinkVertexRequirements), ct);
+    }
+
+    /// <summary>Starts disposing of a savepoint; returns the trigger id to poll (Flink answers 200 here, not 202).</summary>
+    public async Task<string> DisposeSavepointAsync(string savepointPath, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Post, "savepoint-disposal", JsonContent.Create(new FlinkSavepointDisposalRequest { SavepointPath = savepointPath },
+            Json.FlinkSavepointDisposalRequest), Json.FlinkTriggerResponse, ct)).RequestId;
+
+    public Task<FlinkAsyncResult> GetDisposalStatusAsync(string triggerId, CancellationToken ct) =>
+        GetAsync($"savepoint-disposal/{triggerId}", Json.FlinkAsyncResult, ct);
+
     public Task<FlinkExceptions> GetExceptionsAsync(string jobId, CancellationToken ct) =>
         GetAsync($"jobs/{jobId}/exceptions?maxExceptions=5", Json.FlinkExceptions, ct);
 

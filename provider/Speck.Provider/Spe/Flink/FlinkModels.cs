@@ -61,6 +61,7 @@ public sealed record FlinkJarRunRequest
     /// <summary>1.20+; older versions take <see cref="RestoreMode"/>.</summary>
     [JsonPropertyName("claimMode")] public string? ClaimMode { get; init; }
     [JsonPropertyName("restoreMode")] public string? RestoreMode { get; init; }
+    [JsonPropertyName("flinkConfiguration")] public Dictionary<string, string>? FlinkConfiguration { get; init; }
 }
 
 public sealed record FlinkJarRunResponse
@@ -159,6 +160,62 @@ public sealed record FlinkExceptionEntry
     [JsonPropertyName("timestamp")] public long Timestamp { get; init; }
 }
 
+/// <summary>One entry of <c>GET /jobmanager/config</c>.</summary>
+public sealed record FlinkConfigEntry
+{
+    [JsonPropertyName("key")] public required string Key { get; init; }
+    [JsonPropertyName("value")] public string? Value { get; init; }
+}
+
+/// <summary>CheckpointConfigInfo: only what tells whether checkpoints outlive a cancel.</summary>
+public sealed record FlinkCheckpointConfig
+{
+    [JsonPropertyName("interval")] public long Interval { get; init; }
+    [JsonPropertyName("externalization")] public FlinkExternalization? Externalization { get; init; }
+}
+
+public sealed record FlinkExternalization
+{
+    [JsonPropertyName("enabled")] public bool Enabled { get; init; }
+    [JsonPropertyName("delete_on_cancellation")] public bool DeleteOnCancellation { get; init; }
+}
+
+/// <summary>CheckpointingStatistics: the latest completed periodic checkpoint.</summary>
+public sealed record FlinkCheckpointStatistics
+{
+    [JsonPropertyName("latest")] public FlinkLatestCheckpoints? Latest { get; init; }
+}
+
+public sealed record FlinkLatestCheckpoints
+{
+    [JsonPropertyName("completed")] public FlinkCompletedCheckpoint? Completed { get; init; }
+}
+
+public sealed record FlinkCompletedCheckpoint
+{
+    [JsonPropertyName("id")] public long Id { get; init; }
+    [JsonPropertyName("external_path")] public string? ExternalPath { get; init; }
+    [JsonPropertyName("latest_ack_timestamp")] public long LatestAckTimestamp { get; init; }
+    [JsonPropertyName("discarded")] public bool Discarded { get; init; }
+}
+
+/// <summary>JobVertexResourceRequirements.Parallelism.</summary>
+public sealed record FlinkParallelismBounds
+{
+    [JsonPropertyName("lowerBound")] public int LowerBound { get; init; }
+    [JsonPropertyName("upperBound")] public int UpperBound { get; init; }
+}
+
+public sealed record FlinkVertexRequirements
+{
+    [JsonPropertyName("parallelism")] public required FlinkParallelismBounds Parallelism { get; init; }
+}
+
+public sealed record FlinkSavepointDisposalRequest
+{
+    [JsonPropertyName("savepoint-path")] public required string SavepointPath { get; init; }
+}
+
 public sealed record FlinkErrorBody
 {
     [JsonPropertyName("errors")] public List<string>? Errors { get; init; }
@@ -179,5 +236,10 @@ public sealed record FlinkErrorBody
 [JsonSerializable(typeof(FlinkAsyncResult))]
 [JsonSerializable(typeof(FlinkExceptions))]
 [JsonSerializable(typeof(FlinkErrorBody))]
+[JsonSerializable(typeof(List<FlinkConfigEntry>))]
+[JsonSerializable(typeof(FlinkCheckpointConfig))]
+[JsonSerializable(typeof(FlinkCheckpointStatistics))]
+[JsonSerializable(typeof(Dictionary<string, FlinkVertexRequirements>))]
+[JsonSerializable(typeof(FlinkSavepointDisposalRequest))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class FlinkJsonContext : JsonSerializerContext;

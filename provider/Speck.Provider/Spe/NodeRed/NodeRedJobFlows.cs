@@ -21,6 +21,11 @@ internal static class NodeRedJobFlows
         if (job.EntryClass is not null) yield return new("entryClass", "a job on a Node-RED site has no entry class");
         if (job.SavepointUpgrades == true) yield return new("upgradeMode", "Node-RED keeps no savepoints: use `stateless`");
         if (job.SavepointOnDelete) yield return new("savepointOnDelete", "Node-RED keeps no savepoints");
+        if (job.State.CheckpointUpgrades) yield return new("upgradeMode", "Node-RED keeps no checkpoints, so no `last-state` upgrades: use `stateless`");
+        if (job.State.EngineConfiguration) yield return new("flinkConfiguration", "a Flink job's configuration: a job on a Node-RED site has none");
+        if (job.State.InitialSavepoint) yield return new("initialSavepointPath", "Node-RED keeps no savepoints to start from");
+        if (job.State.SavepointsOnDemand) yield return new("savepointTriggerNonce", "Node-RED keeps no savepoints");
+        if (job.State.SavepointRetention) yield return new("savepointRetention", "Node-RED keeps no savepoints");
         if (check.Unknown("nodeRed")) yield break;
         if (job.Processing is not { } p)
         {

@@ -55,6 +55,10 @@ export const UpgradeMode = {
      * Stop the job with a savepoint and start the new version from it; roll back to the previous version from the same savepoint if the new one does not run.
      */
     Savepoint: "savepoint",
+    /**
+     * Cancel the job and start the new version from its latest retained checkpoint (faster than a savepoint for big state); roll back from the same checkpoint. Needs periodic checkpoints retained on cancellation (Flink: `execution.checkpointing.interval` and `execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION`); a preview refuses the update when the job has none.
+     */
+    LastState: "last-state",
 } as const;
 
 export type UpgradeMode = (typeof UpgradeMode)[keyof typeof UpgradeMode];

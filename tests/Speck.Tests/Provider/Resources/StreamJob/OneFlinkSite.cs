@@ -14,10 +14,10 @@ internal sealed class OneFlinkSite : IAsyncDisposable
     public Speck.FlinkStandIn.FlinkStandIn Flink { get; }
     public string SavepointDir { get; } = Directory.CreateTempSubdirectory("speck-harness-sp-").FullName;
 
-    public static async Task<OneFlinkSite> StartAsync()
+    public static async Task<OneFlinkSite> StartAsync(Speck.FlinkStandIn.FlinkStandInOptions? options = null)
     {
         var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions());
-        var flink = new Speck.FlinkStandIn.FlinkStandIn();
+        var flink = new Speck.FlinkStandIn.FlinkStandIn(options);
         await flink.StartAsync();
         return new OneFlinkSite(broker, flink);
     }
