@@ -15,7 +15,7 @@ public interface IScope
 
 /// <summary>
 /// Pulumi YAML expressions in property values: <c>${res.prop.sub}</c>, <c>${res.list[0]}</c>, <c>${configKey}</c>
-/// (alone they keep the value's type, inside text they interpolate), <c>fn::secret</c> and <c>fn::fileAsset</c>.
+/// (alone they keep the value's type, inside text they interpolate), <c>fn::secret</c>, <c>fn::fileAsset</c> and <c>fn::readFile</c>.
 /// An unknown anywhere makes the result unknown; a secret makes it secret.
 /// </summary>
 public static partial class Expressions
@@ -42,6 +42,7 @@ public static partial class Expressions
     {
         JsonObject o when o.Count == 1 && o.ContainsKey("fn::secret") => Sig.MakeSecret(Evaluate(o["fn::secret"], scope, programDir)),
         JsonObject o when o.Count == 1 && o.ContainsKey("fn::fileAsset") => FileAsset(Evaluate(o["fn::fileAsset"], scope, programDir), programDir),
+        JsonObject o when o.Count == 1 && o.ContainsKey("fn::readFile") => ReadFile(Evaluate(o["fn::readFile"], scope, programDir), programDir),
         JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Evaluate(kv.Value, scope, programDir)))),
         JsonArray a => new JsonArray(a.Select(i => Evaluate(i, scope, programDir)).ToArray()),
         JsonValue v when v.TryGetValue<string>(out var s) => Text(s, scope),
@@ -122,6 +123,18 @@ public static partial class Expressions
             yield return path[i..end];
             i = end;
         }
+    }
+
+    /// <summary>
+    /// fn::readFile: the file's text, the path taken from the program's folder, where the language host runs
+    /// (evaluateBuiltinReadFile, pkg/pulumiyaml/run.go:3053-3072 (pulumi-yaml v1.38.1): os.ReadFile of the path).
+    /// </summary>
+    private static JsonNode? ReadFile(JsonNode? path, string programDir)
+    {
+        if (Sig.IsUnknown(path)) return JsonValue.Create(Sig.Unknown);
+        if (path is not JsonValue v || !v.TryGetValue<string>(out var p)) throw new HarnessException("Argument to fn::readFile must be a string");
+        try { return JsonValue.Create(File.ReadAllText(Path.GetFullPath(Path.Combine(programDir, p)))); }
+        catch (IOException e) { throw new HarnessException($"Error reading file at path {p}: {e.Message}"); }
     }
 
     /// <summary>An asset as the engine sends it: the signature, the path, and the SHA-256 of the file's bytes.</summary>
