@@ -80,11 +80,14 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
                 ["sink"] = Out(sink, "endpoint"),
             };
             if (args.SavepointDirectory is { } dir) fields["savepointDirectory"] = PropertyValue.Of(dir);
+            // Said, not defaulted: a job moving to a site still unknown in preview would otherwise show its default
+            // upgradeMode as unknown (StreamJobSites.ApplyDefaults). SpecK's Flink jobs keep their state.
+            if (j.Flink) fields["upgradeMode"] = PropertyValue.Of("savepoint");
             return await ctx.RegisterAsync(new ChildRegistration(JobType, j.ChildName, new PropertyMap(fields))
             {
                 Dependencies = [site.Urn, source.Urn, sink.Urn],
                 PropertyDependencies = Deps(("site", [site]), ("sources", [source]), ("sink", [sink]),
-                    ("jarPath", []), ("entryClass", []), ("savepointDirectory", [])),
+                    ("jarPath", []), ("entryClass", []), ("savepointDirectory", []), ("upgradeMode", [])),
             });
         });
         await Task.WhenAll(sites.Values.Cast<Task>().Concat(topics.Values).Concat(jobs.Values));

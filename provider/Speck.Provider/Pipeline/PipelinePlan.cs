@@ -11,7 +11,7 @@ public sealed record PlannedSite(string Host, string ChildName, PropertyMap Inpu
 public sealed record PlannedTopic(PipelineTopic Topic, string Key, string ChildName, string SiteHost);
 
 /// <summary>A job of the document with the child it becomes: its engine's site, its two topics and its jar.</summary>
-public sealed record PlannedJob(PipelineJob Job, string ChildName, string SiteHost, PlannedTopic Source, PlannedTopic Sink, string Jar);
+public sealed record PlannedJob(PipelineJob Job, string ChildName, string SiteHost, PlannedTopic Source, PlannedTopic Sink, string Jar, bool Flink);
 
 /// <summary>
 /// What a pipeline document becomes in resources, named from the document's names and addresses (never positions),
@@ -66,7 +66,8 @@ public sealed record PipelinePlan(IReadOnlyList<PlannedSite> Sites, IReadOnlyLis
             .ToList();
         PlannedTopic TopicOf(PipelineTopic t) => topics.First(p => p.Topic == t);
         var planned = jobs.Select(j => new PlannedJob(j, $"{pipeline}-{j.Name}", j.Engine.Host.ToLowerInvariant(),
-            TopicOf(PipelineGraph.Source(j)), TopicOf(PipelineGraph.Sink(j)), args.Jars[j.JobPath])).ToList();
+            TopicOf(PipelineGraph.Source(j)), TopicOf(PipelineGraph.Sink(j)), args.Jars[j.JobPath],
+            engines.GetValueOrDefault(Key(j.Engine))?.Kind is null or SpeKind.Flink)).ToList();
         return (new PipelinePlan(sites, topics, planned, graph.ExternalInputs.Select(t => $"{t.Name}@{t.Broker}").ToList()), []);
     }
 
