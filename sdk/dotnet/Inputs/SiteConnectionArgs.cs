@@ -16,10 +16,10 @@ namespace Pulumi.Speck.Inputs
     public sealed class SiteConnectionArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The site's broker.
+        /// The site's broker; absent when the site has none.
         /// </summary>
-        [Input("broker", required: true)]
-        public Input<Inputs.BrokerEndpointArgs> Broker { get; set; } = null!;
+        [Input("broker")]
+        public Input<Inputs.BrokerEndpointArgs>? Broker { get; set; }
 
         /// <summary>
         /// The site's name.
@@ -28,10 +28,10 @@ namespace Pulumi.Speck.Inputs
         public Input<string> SiteName { get; set; } = null!;
 
         /// <summary>
-        /// The site's engine.
+        /// The site's engine; absent when the site has none.
         /// </summary>
-        [Input("spe", required: true)]
-        public Input<Inputs.SpeEndpointArgs> Spe { get; set; } = null!;
+        [Input("spe")]
+        public Input<Inputs.SpeEndpointArgs>? Spe { get; set; }
 
         /// <summary>
         /// The site's tier.

@@ -17,17 +17,17 @@ namespace Pulumi.Speck.Outputs
     public sealed class SiteConnection
     {
         /// <summary>
-        /// The site's broker.
+        /// The site's broker; absent when the site has none.
         /// </summary>
-        public readonly Outputs.BrokerEndpoint Broker;
+        public readonly Outputs.BrokerEndpoint? Broker;
         /// <summary>
         /// The site's name.
         /// </summary>
         public readonly string SiteName;
         /// <summary>
-        /// The site's engine.
+        /// The site's engine; absent when the site has none.
         /// </summary>
-        public readonly Outputs.SpeEndpoint Spe;
+        public readonly Outputs.SpeEndpoint? Spe;
         /// <summary>
         /// The site's tier.
         /// </summary>
@@ -35,11 +35,11 @@ namespace Pulumi.Speck.Outputs
 
         [OutputConstructor]
         private SiteConnection(
-            Outputs.BrokerEndpoint broker,
+            Outputs.BrokerEndpoint? broker,
 
             string siteName,
 
-            Outputs.SpeEndpoint spe,
+            Outputs.SpeEndpoint? spe,
 
             Pulumi.Speck.Tier tier)
         {

@@ -73,21 +73,49 @@ export interface NodeRedProcessing {
 }
 
 /**
+ * A job of the pipeline as deployed.
+ */
+export interface PipelineJobStatus {
+    /**
+     * The engine's ID of the job.
+     */
+    jobId?: string;
+    /**
+     * The site (the engine's host in the document) the job runs on.
+     */
+    site: string;
+    /**
+     * The job's state as last seen (`RUNNING`, …).
+     */
+    state?: string;
+}
+
+/**
+ * A topic of the pipeline as deployed.
+ */
+export interface PipelineTopicStatus {
+    /**
+     * The topic's `endpoint`, as its `Topic` gives it.
+     */
+    endpoint?: any;
+}
+
+/**
  * Everything a topic or job needs to reach its site; an output of `SpeSite` (`${site.connection}`).
  */
 export interface SiteConnection {
     /**
-     * The site's broker.
+     * The site's broker; absent when the site has none.
      */
-    broker: outputs.BrokerEndpoint;
+    broker?: outputs.BrokerEndpoint;
     /**
      * The site's name.
      */
     siteName: string;
     /**
-     * The site's engine.
+     * The site's engine; absent when the site has none.
      */
-    spe: outputs.SpeEndpoint;
+    spe?: outputs.SpeEndpoint;
     /**
      * The site's tier.
      */
