@@ -8,8 +8,14 @@ namespace Speck.Tests.Provider.Pipeline;
 /// The SpecK paper's listings through <c>speck:index:Pipeline</c> in the engine harness: Construct registers the
 /// sites, topics and jobs through the resource monitor, and the step planner runs them as any program's.
 /// </summary>
-public sealed class PipelineHarnessTests(PipelineSites sites) : IClassFixture<PipelineSites>
+public sealed class PipelineHarnessTests : IAsyncLifetime
 {
+    // Fresh stand-ins for each test: the tests assert on each engine's whole job list.
+    private readonly PipelineSites sites = new();
+
+    public Task InitializeAsync() => sites.InitializeAsync();
+    public Task DisposeAsync() => sites.DisposeAsync();
+
     private static string Errors(DeploymentResult r) => string.Join("\n", r.Errors) + r.ProviderStderr;
 
     [Fact]
@@ -25,7 +31,11 @@ public sealed class PipelineHarnessTests(PipelineSites sites) : IClassFixture<Pi
             Assert.Equal(JobStatus.RUNNING, Assert.Single(sites.Flink[host].Jobs).State);
         Assert.Equal(4, up.Steps.Count(s => s is { Type: "speck:index:StreamJob", Kind: StepKind.Create }));
         Assert.Equal(4, up.Steps.Count(s => s is { Type: "speck:index:SpeSite", Kind: StepKind.Create }));
-        Assert.Contains("\"T-1@172.16.39.7:1883\"", up.Outputs["externalInputs"]!.ToJsonString());
+        Assert.Equal("""["T-1@172.16.39.7:1883","T-2@172.16.48.8:1883"]""", up.Outputs["externalInputs"]!.ToJsonString());
+        // The preview lists them too, before anything is deployed.
+        Assert.Contains(up.Preview!.Logs, l => l.Message == "external inputs (read by jobs, written by none of them): T-1@172.16.39.7:1883, T-2@172.16.48.8:1883");
+        Assert.Equal("RUNNING", up.Outputs["jobs"]!["C"]!["state"]!.GetValue<string>());
+        Assert.Equal("172.16.192.18", up.Outputs["jobs"]!["C"]!["site"]!.GetValue<string>());
     }
 
     private static ResourceStep Job(DeploymentResult r, string name) => r.Step($"speck-{name}");
@@ -77,5 +87,22 @@ public sealed class PipelineHarnessTests(PipelineSites sites) : IClassFixture<Pi
         var again = await dir.Stack.UpAsync();
         Assert.True(again.Succeeded, Errors(again));
         Assert.DoesNotContain(again.Steps, s => s.Kind is not StepKind.Same);
+    }
+
+    [Fact]
+    public async Task A_bad_document_fails_naming_the_job_and_field_and_deploys_nothing()
+    {
+        using var dir = new ProgramDir("name: x\nruntime: yaml\n", new Dictionary<string, string>());
+        dir.WriteProgram(sites.Program(dir.Path));
+        // C reads T-C-filter on a mistyped broker: A and B write it on 172.16.192.18.
+        PipelineSites.WriteDocument(dir, PipelineSites.Listing("1.1").Replace("source_broker: tcp://172.16.192.18:1883", "source_broker: tcp://172.16.192.81:1883"));
+
+        var up = await dir.Stack.UpAsync();
+        Assert.False(up.Succeeded);
+        var error = Assert.Single(up.Errors);
+        Assert.Contains("speck:index:Pipeline resource 'speck' has a problem: ", error);
+        Assert.Contains("document: jobs[2] (C).source_broker: topic 'T-C-filter' on 172.16.192.81:1883 is written by no job, but 'T-C-filter' is written on 172.16.192.18:1883 (by A, B): a mistyped address?", error);
+        Assert.DoesNotContain(up.Preview!.Steps, s => s.Type != "pulumi:pulumi:Stack");
+        Assert.All(sites.Flink.Values, f => Assert.Empty(f.Jobs));
     }
 }

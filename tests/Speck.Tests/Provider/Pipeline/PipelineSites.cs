@@ -9,7 +9,7 @@ namespace Speck.Tests.Provider.Pipeline;
 /// per engine address and a Mosquitto per broker address, one savepoint folder they share, and a program folder
 /// whose Pulumi.yaml runs a listing through <c>speck:index:Pipeline</c> with an address map to them.
 /// </summary>
-public sealed class PipelineSites : IAsyncLifetime
+public sealed class PipelineSites
 {
     public static readonly string[] EngineHosts = ["172.16.39.7", "172.16.48.8", "172.16.192.18", "172.16.177.7", "172.16.177.20"];
     public static readonly string[] BrokerHosts = ["172.16.39.7", "172.16.48.8", "172.16.192.18", "172.16.177.7", "172.16.193.22"];
@@ -31,17 +31,22 @@ public sealed class PipelineSites : IAsyncLifetime
 
     public static string Listing(string n) => File.ReadAllText(Path.Combine(RepoPaths.Shared, "data", "speck", $"listing-{n}.yaml"));
 
-    /// <summary>A YAML program of one Pipeline reading <c>pipeline.yaml</c> (written by <see cref="WriteDocument"/>).</summary>
+    /// <summary>The jar of each of the listings' four job paths, written into <paramref name="dir"/>.</summary>
+    public static Dictionary<string, string> Jars(string dir) => Enumerable.Range(1, 4).ToDictionary(i => $"/usr/src/app/jars/test-{i}.jar", i =>
+    {
+        var path = Path.Combine(dir, $"test-{i}.jar");
+        File.WriteAllBytes(path, TestJar.Build("package.ExampleJob"));
+        return path;
+    });
+
+    /// <summary>The listings' addresses to the stand-ins.</summary>
+    public Dictionary<string, string> AddressMap() => Flink.Select(kv => KeyValuePair.Create($"http://{kv.Key}:8081/", kv.Value.BaseUrl))
+        .Concat(Brokers.Select(kv => KeyValuePair.Create($"tcp://{kv.Key}:1883", kv.Value.Url))).ToDictionary();
+
+    /// <summary>A YAML program of one Pipeline <c>speck</c> reading <c>pipeline.yaml</c> (written by <see cref="WriteDocument"/>).</summary>
     public string Program(string dir, string extraProperties = "")
     {
-        var jars = string.Join("\n", Enumerable.Range(1, 4).Select(i =>
-        {
-            var path = Path.Combine(dir, $"test-{i}.jar");
-            File.WriteAllBytes(path, TestJar.Build("package.ExampleJob"));
-            return $"        /usr/src/app/jars/test-{i}.jar: {path}";
-        }));
-        var map = string.Join("\n", Flink.Select(kv => $"        http://{kv.Key}:8081/: {kv.Value.BaseUrl}")
-            .Concat(Brokers.Select(kv => $"        tcp://{kv.Key}:1883: {kv.Value.Url}")));
+        static string Lines(Dictionary<string, string> d) => string.Join("\n", d.Select(kv => $"        {kv.Key}: {kv.Value}"));
         return $"""
             name: speck-pipeline
             runtime: yaml
@@ -52,14 +57,37 @@ public sealed class PipelineSites : IAsyncLifetime
                   document:
                     fn::readFile: ./pipeline.yaml
                   jars:
-            {jars}
+            {Lines(Jars(dir))}
                   addressMap:
-            {map}
+            {Lines(AddressMap())}
                   savepointDirectory: {SavepointDir}
             {extraProperties}
             outputs:
               jobs: {"${speck.jobs}"}
               externalInputs: {"${speck.externalInputs}"}
+            """;
+    }
+
+    /// <summary>
+    /// The same as a plain JavaScript program on @pulumi/pulumi: a <c>ComponentResource</c> registered remote, as
+    /// the generated SDK's <c>Pipeline</c> class does (sdk/nodejs/pipeline.ts), its outputs declared undefined.
+    /// </summary>
+    public string JavaScript(string dir)
+    {
+        static string Json(object o) => System.Text.Json.JsonSerializer.Serialize(o);
+        return $$"""
+            "use strict";
+            const pulumi = require("@pulumi/pulumi");
+            const fs = require("fs");
+            const pipeline = new pulumi.ComponentResource("speck:index:Pipeline", "speck", {
+                document: fs.readFileSync("pipeline.yaml", "utf8"),
+                jars: {{Json(Jars(dir))}},
+                addressMap: {{Json(AddressMap())}},
+                savepointDirectory: {{Json(SavepointDir)}},
+                jobs: undefined, topics: undefined, sites: undefined, externalInputs: undefined,
+            }, {}, true /*remote*/);
+            exports.jobs = pipeline.jobs;
+            exports.externalInputs = pipeline.externalInputs;
             """;
     }
 
