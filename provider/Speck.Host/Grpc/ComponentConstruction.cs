@@ -10,7 +10,7 @@ namespace Speck.Host.Grpc;
 /// component is registered at the request's <c>monitorEndpoint</c> (a non-custom resource under the request's parent,
 /// with its dependencies and protect), its children are registered as custom resources parented to it, its outputs
 /// go to RegisterResourceOutputs, and the answer carries its URN and outputs (ConstructResponse, proto/pulumi/provider.proto
-/// (pulumi v3.259.0)). The Node.js SDK's provider-side construct does the same (sdk/nodejs/provider/server.ts).
+/// (pulumi v3.259.0)); docs/pulumi-engine.md §Components.
 /// </summary>
 internal static class ComponentConstruction
 {
@@ -30,7 +30,8 @@ internal static class ComponentConstruction
         });
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
 
-        // The component itself, as an SDK's ComponentResource registers one (no inputs, custom false).
+        // The component itself, as the Go SDK's RegisterComponentResource registers one (no inputs, custom false;
+        // sdk/go/pulumi/context.go:2004-2008 (pulumi v3.259.0)): its children carry what it was given.
         var self = new RegisterResourceRequest
         {
             Type = request.Type, Name = request.Name, Parent = request.Parent, Custom = false,

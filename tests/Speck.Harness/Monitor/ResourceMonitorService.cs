@@ -38,7 +38,7 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         var registered = await run.RegisterAsync(registration);
         if (!registered.Ok) throw new RpcException(new Status(StatusCode.Unavailable, "resource monitor shut down while waiting on step's done channel"));
         // A local component's outputs are not returned: they come from RegisterResourceOutputs (source_eval.go:3080-3091);
-        // a remote one's are Construct's state (:2906-2935).
+        // a remote one's are Construct's state (:2918-2941).
         var outputs = request.Custom || request.Remote ? registered.Outputs : new JsonObject();
         if (!request.SupportsPartialValues)
             foreach (var key in outputs.Where(kv => Sig.ContainsUnknown(kv.Value)).Select(kv => kv.Key).ToList()) outputs.Remove(key);
