@@ -21,8 +21,8 @@ public sealed class PipelineHarnessTests : IAsyncLifetime
     [Fact]
     public async Task Listing_1_1_deploys_four_jobs_on_four_sites()
     {
-        using var dir = new ProgramDir("name: x\nruntime: yaml\n", new Dictionary<string, string>());
-        dir.WriteProgram(sites.Program(dir.Path));
+        using var dir = new ProgramDir(PipelineSites.Example, new Dictionary<string, string>());
+        dir.WriteConfig(sites.Config(dir.Path));
         PipelineSites.WriteDocument(dir, PipelineSites.Listing("1.1"));
 
         var up = await dir.Stack.UpAsync();
@@ -38,13 +38,13 @@ public sealed class PipelineHarnessTests : IAsyncLifetime
         Assert.Equal("172.16.192.18", up.Outputs["jobs"]!["C"]!["site"]!.GetValue<string>());
     }
 
-    private static ResourceStep Job(DeploymentResult r, string name) => r.Step($"speck-{name}");
+    private static ResourceStep Job(DeploymentResult r, string name) => r.Step($"pipeline-{name}");
 
     [Fact]
     public async Task Listing_1_2_as_printed_removes_B_redirects_C_from_a_savepoint_adds_C2_moves_D_and_leaves_A()
     {
-        using var dir = new ProgramDir("name: x\nruntime: yaml\n", new Dictionary<string, string>());
-        dir.WriteProgram(sites.Program(dir.Path));
+        using var dir = new ProgramDir(PipelineSites.Example, new Dictionary<string, string>());
+        dir.WriteConfig(sites.Config(dir.Path));
         PipelineSites.WriteDocument(dir, PipelineSites.Listing("1.1"));
         var up = await dir.Stack.UpAsync();
         Assert.True(up.Succeeded, Errors(up));
@@ -92,15 +92,15 @@ public sealed class PipelineHarnessTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_document_fails_naming_the_job_and_field_and_deploys_nothing()
     {
-        using var dir = new ProgramDir("name: x\nruntime: yaml\n", new Dictionary<string, string>());
-        dir.WriteProgram(sites.Program(dir.Path));
+        using var dir = new ProgramDir(PipelineSites.Example, new Dictionary<string, string>());
+        dir.WriteConfig(sites.Config(dir.Path));
         // C reads T-C-filter on a mistyped broker: A and B write it on 172.16.192.18.
         PipelineSites.WriteDocument(dir, PipelineSites.Listing("1.1").Replace("source_broker: tcp://172.16.192.18:1883", "source_broker: tcp://172.16.192.81:1883"));
 
         var up = await dir.Stack.UpAsync();
         Assert.False(up.Succeeded);
         var error = Assert.Single(up.Errors);
-        Assert.Contains("speck:index:Pipeline resource 'speck' has a problem: ", error);
+        Assert.Contains("speck:index:Pipeline resource 'pipeline' has a problem: ", error);
         Assert.Contains("document: jobs[2] (C).source_broker: topic 'T-C-filter' on 172.16.192.81:1883 is written by no job, but 'T-C-filter' is written on 172.16.192.18:1883 (by A, B): a mistyped address?", error);
         Assert.DoesNotContain(up.Preview!.Steps, s => s.Type != "pulumi:pulumi:Stack");
         Assert.All(sites.Flink.Values, f => Assert.Empty(f.Jobs));

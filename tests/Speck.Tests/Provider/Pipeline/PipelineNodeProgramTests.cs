@@ -27,7 +27,7 @@ public sealed class PipelineNodeProgramTests : IAsyncLifetime
         Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProgramOutput + up.ProviderStderr);
         Assert.Equal(4, up.Steps.Count(s => s is { Type: "speck:index:StreamJob", Kind: StepKind.Create }));
         Assert.Equal("RUNNING", up.Outputs["jobs"]!["A"]!["state"]!.GetValue<string>());
-        Assert.Contains("urn:pulumi:dev::speck-pipeline::speck:index:Pipeline$speck:index:StreamJob::speck-C", dir.StateText);
+        Assert.Contains("urn:pulumi:dev::speck-pipeline::speck:index:Pipeline$speck:index:StreamJob::pipeline-C", dir.StateText);
 
         File.WriteAllText(Path.Combine(dir.Path, "pipeline.yaml"), PipelineSites.Listing("1.2"));
         var adapt = await dir.Stack.UpAsync();
@@ -35,7 +35,7 @@ public sealed class PipelineNodeProgramTests : IAsyncLifetime
         var jobs = adapt.Steps.Where(s => s.Type == "speck:index:StreamJob").ToDictionary(s => s.Name, s => s.Kind);
         Assert.Equal(new Dictionary<string, StepKind>
         {
-            ["speck-A"] = StepKind.Same, ["speck-B"] = StepKind.Delete, ["speck-C"] = StepKind.Update, ["speck-C2"] = StepKind.Create, ["speck-D"] = StepKind.Update,
+            ["pipeline-A"] = StepKind.Same, ["pipeline-B"] = StepKind.Delete, ["pipeline-C"] = StepKind.Update, ["pipeline-C2"] = StepKind.Create, ["pipeline-D"] = StepKind.Update,
         }, jobs);
         Assert.Equal(JobStatus.RUNNING, Assert.Single(sites.Flink["172.16.177.20"].Jobs).State);
         Assert.Equal(JobStatus.CANCELED, Assert.Single(sites.Flink["172.16.48.8"].Jobs).State);

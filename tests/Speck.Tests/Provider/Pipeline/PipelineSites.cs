@@ -6,8 +6,8 @@ namespace Speck.Tests.Provider.Pipeline;
 
 /// <summary>
 /// Local stand-ins for the hosts of the SpecK paper's Listings 1.1 and 1.2 (../shared/data/speck): a Flink stand-in
-/// per engine address and a Mosquitto per broker address, one savepoint folder they share, and a program folder
-/// whose Pulumi.yaml runs a listing through <c>speck:index:Pipeline</c> with an address map to them.
+/// per engine address and a Mosquitto per broker address, one savepoint folder they share, and the config that runs
+/// examples/speck-pipeline (a listing through <c>speck:index:Pipeline</c>) on them.
 /// </summary>
 public sealed class PipelineSites
 {
@@ -43,29 +43,22 @@ public sealed class PipelineSites
     public Dictionary<string, string> AddressMap() => Flink.Select(kv => KeyValuePair.Create($"http://{kv.Key}:8081/", kv.Value.BaseUrl))
         .Concat(Brokers.Select(kv => KeyValuePair.Create($"tcp://{kv.Key}:1883", kv.Value.Url))).ToDictionary();
 
-    /// <summary>A YAML program of one Pipeline <c>speck</c> reading <c>pipeline.yaml</c> (written by <see cref="WriteDocument"/>).</summary>
-    public string Program(string dir, string extraProperties = "")
+    /// <summary>examples/speck-pipeline: the Pipeline <c>pipeline</c> reading the document the config names.</summary>
+    public static string Example => File.ReadAllText(Path.Combine(RepoPaths.Examples, "speck-pipeline", "Pulumi.yaml"));
+
+    /// <summary>
+    /// The example's stack config for a program in <paramref name="dir"/>: the document <c>pipeline.yaml</c> (written
+    /// by <see cref="WriteDocument"/>), the jars written there, the shared savepoint folder, the addresses to the stand-ins.
+    /// </summary>
+    public Dictionary<string, string> Config(string dir)
     {
-        static string Lines(Dictionary<string, string> d) => string.Join("\n", d.Select(kv => $"        {kv.Key}: {kv.Value}"));
-        return $"""
-            name: speck-pipeline
-            runtime: yaml
-            resources:
-              speck:
-                type: speck:index:Pipeline
-                properties:
-                  document:
-                    fn::readFile: ./pipeline.yaml
-                  jars:
-            {Lines(Jars(dir))}
-                  addressMap:
-            {Lines(AddressMap())}
-                  savepointDirectory: {SavepointDir}
-            {extraProperties}
-            outputs:
-              jobs: {"${speck.jobs}"}
-              externalInputs: {"${speck.externalInputs}"}
-            """;
+        Jars(dir);
+        static string Key(string kind, string host) => $"speck-pipeline:{kind}_{string.Join('_', host.Split('.')[2..])}";
+        return new Dictionary<string, string>
+        {
+            ["speck-pipeline:document"] = "./pipeline.yaml", ["speck-pipeline:jarDir"] = dir, ["speck-pipeline:savepointDir"] = SavepointDir,
+        }.Concat(Flink.Select(kv => KeyValuePair.Create(Key("flink", kv.Key), kv.Value.BaseUrl)))
+         .Concat(Brokers.Select(kv => KeyValuePair.Create(Key("mqtt", kv.Key), kv.Value.Url))).ToDictionary();
     }
 
     /// <summary>
@@ -79,7 +72,7 @@ public sealed class PipelineSites
             "use strict";
             const pulumi = require("@pulumi/pulumi");
             const fs = require("fs");
-            const pipeline = new pulumi.ComponentResource("speck:index:Pipeline", "speck", {
+            const pipeline = new pulumi.ComponentResource("speck:index:Pipeline", "pipeline", {
                 document: fs.readFileSync("pipeline.yaml", "utf8"),
                 jars: {{Json(Jars(dir))}},
                 addressMap: {{Json(AddressMap())}},
