@@ -78,7 +78,12 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
             allowDefaults: true);
         if (isProvider && outputs.Count > 0)
             throw new UnsupportedSchemaException(path + ".properties", "provider outputs are not supported");
-        var isComponent = spec["isComponent"] is { } c && c.GetValue<bool>();
+        var isComponent = spec["isComponent"] switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            _ => throw new UnsupportedSchemaException(path + ".isComponent", "isComponent is true or false"),
+        };
         if (isProvider && isComponent) throw new UnsupportedSchemaException(path + ".isComponent", "a provider is not a component");
         return new ResourceDef(token, SchemaReader.Str(spec, "description", path) ?? "", inputs, outputs, isProvider) { IsComponent = isComponent };
     }
