@@ -21,6 +21,9 @@ public abstract class ProviderDefinition
     public abstract ObjectShape ConfigShape { get; }
     public abstract IReadOnlyList<IResourceHandler> Resources { get; }
 
+    /// <summary>The package's multi-language components, served by Construct (none unless a provider has some).</summary>
+    public virtual IReadOnlyList<IComponentHandler> Components => [];
+
     /// <summary>
     /// Secrets the provider holds from its configuration and uses in every call (credentials it fills in for
     /// endpoints): not in any one request, so each call's error and log texts are scrubbed of them too.
@@ -73,6 +76,8 @@ public abstract class ProviderDefinition
     }
 
     public abstract Task ConfigureAsync(PropertyMap config, CancellationToken ct);
+
+    public IComponentHandler? FindComponent(string token) => Components.FirstOrDefault(c => c.Token == token);
 
     private Dictionary<string, IResourceHandler>? _byToken;
     public IResourceHandler? Find(string token) =>

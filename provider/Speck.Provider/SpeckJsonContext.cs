@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Speck.Provider.Pipeline;
 using Speck.Provider.Resources;
 
 namespace Speck.Provider;
@@ -13,4 +14,6 @@ namespace Speck.Provider;
 [JsonSerializable(typeof(TopicState))]
 [JsonSerializable(typeof(StreamJobArgs))]
 [JsonSerializable(typeof(StreamJobState))]
+[JsonSerializable(typeof(PipelineArgs))]
+[JsonSerializable(typeof(PipelineState))]
 internal sealed partial class SpeckJsonContext : JsonSerializerContext;

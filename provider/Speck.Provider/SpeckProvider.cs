@@ -5,6 +5,7 @@ using Speck.Host.Resources;
 using Speck.Host.Schema;
 using Speck.Host.Values;
 using Speck.Provider.Brokers;
+using Speck.Provider.Pipeline;
 using Speck.Provider.Resources;
 using Speck.Provider.Spe;
 
@@ -22,6 +23,7 @@ public sealed class SpeckProvider : ProviderDefinition
         Contracts = new TypeContracts(SpeckJsonContext.Default, "speck");
         ConfigShape = Contracts.Shapes.Object(typeof(ProviderConfig), "pulumi:providers:speck");
         Resources = [new SpeSite(binders, Contracts), new Topic(binders, Contracts), new StreamJob(binders, Contracts)];
+        Components = [new PipelineComponent(Contracts)];
     }
 
     public static string Version { get; } =
@@ -46,6 +48,7 @@ public sealed class SpeckProvider : ProviderDefinition
     public override TypeContracts Contracts { get; }
     public override ObjectShape ConfigShape { get; }
     public override IReadOnlyList<IResourceHandler> Resources { get; }
+    public override IReadOnlyList<IComponentHandler> Components { get; }
 
     public override IEnumerable<string> ConfigurationSecrets => _config.Credentials.Secrets;
 

@@ -22,10 +22,10 @@ namespace Pulumi.Speck
         public Output<bool> AccessControl { get; private set; } = null!;
 
         /// <summary>
-        /// The site's message broker.
+        /// The site's message broker; omit for a site with only an engine. A site has an engine, a broker or both.
         /// </summary>
         [Output("broker")]
-        public Output<Outputs.BrokerEndpoint> Broker { get; private set; } = null!;
+        public Output<Outputs.BrokerEndpoint?> Broker { get; private set; } = null!;
 
         /// <summary>
         /// Whether the broker answered the last probe.
@@ -58,10 +58,10 @@ namespace Pulumi.Speck
         public Output<string?> SiteName { get; private set; } = null!;
 
         /// <summary>
-        /// The site's stream processing engine.
+        /// The site's stream processing engine; omit for a site with only a broker. A site has an engine, a broker or both.
         /// </summary>
         [Output("spe")]
-        public Output<Outputs.SpeEndpoint> Spe { get; private set; } = null!;
+        public Output<Outputs.SpeEndpoint?> Spe { get; private set; } = null!;
 
         /// <summary>
         /// Whether the engine answered the last probe.
@@ -127,10 +127,10 @@ namespace Pulumi.Speck
     public sealed class SpeSiteArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The site's message broker.
+        /// The site's message broker; omit for a site with only an engine. A site has an engine, a broker or both.
         /// </summary>
-        [Input("broker", required: true)]
-        public Input<Inputs.BrokerEndpointArgs> Broker { get; set; } = null!;
+        [Input("broker")]
+        public Input<Inputs.BrokerEndpointArgs>? Broker { get; set; }
 
         [Input("labels")]
         private InputMap<string>? _labels;
@@ -151,10 +151,10 @@ namespace Pulumi.Speck
         public Input<string>? SiteName { get; set; }
 
         /// <summary>
-        /// The site's stream processing engine.
+        /// The site's stream processing engine; omit for a site with only a broker. A site has an engine, a broker or both.
         /// </summary>
-        [Input("spe", required: true)]
-        public Input<Inputs.SpeEndpointArgs> Spe { get; set; } = null!;
+        [Input("spe")]
+        public Input<Inputs.SpeEndpointArgs>? Spe { get; set; }
 
         /// <summary>
         /// The site's tier: `edge`, `fog` or `cloud`.

@@ -42,9 +42,9 @@ export class SpeSite extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly accessControl: pulumi.Output<boolean>;
     /**
-     * The site's message broker.
+     * The site's message broker; omit for a site with only an engine. A site has an engine, a broker or both.
      */
-    declare public readonly broker: pulumi.Output<outputs.BrokerEndpoint>;
+    declare public readonly broker: pulumi.Output<outputs.BrokerEndpoint | undefined>;
     /**
      * Whether the broker answered the last probe.
      */
@@ -66,9 +66,9 @@ export class SpeSite extends pulumi.CustomResource {
      */
     declare public readonly siteName: pulumi.Output<string | undefined>;
     /**
-     * The site's stream processing engine.
+     * The site's stream processing engine; omit for a site with only a broker. A site has an engine, a broker or both.
      */
-    declare public readonly spe: pulumi.Output<outputs.SpeEndpoint>;
+    declare public readonly spe: pulumi.Output<outputs.SpeEndpoint | undefined>;
     /**
      * Whether the engine answered the last probe.
      */
@@ -93,12 +93,6 @@ export class SpeSite extends pulumi.CustomResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
-            if (args?.broker === undefined && !opts.urn) {
-                throw new Error("Missing required property 'broker'");
-            }
-            if (args?.spe === undefined && !opts.urn) {
-                throw new Error("Missing required property 'spe'");
-            }
             if (args?.tier === undefined && !opts.urn) {
                 throw new Error("Missing required property 'tier'");
             }
@@ -136,9 +130,9 @@ export class SpeSite extends pulumi.CustomResource {
  */
 export interface SpeSiteArgs {
     /**
-     * The site's message broker.
+     * The site's message broker; omit for a site with only an engine. A site has an engine, a broker or both.
      */
-    broker: pulumi.Input<inputs.BrokerEndpointArgs>;
+    broker?: pulumi.Input<inputs.BrokerEndpointArgs | undefined>;
     /**
      * Free labels, e.g. region or owner.
      */
@@ -148,9 +142,9 @@ export interface SpeSiteArgs {
      */
     siteName?: pulumi.Input<string | undefined>;
     /**
-     * The site's stream processing engine.
+     * The site's stream processing engine; omit for a site with only a broker. A site has an engine, a broker or both.
      */
-    spe: pulumi.Input<inputs.SpeEndpointArgs>;
+    spe?: pulumi.Input<inputs.SpeEndpointArgs | undefined>;
     /**
      * The site's tier: `edge`, `fog` or `cloud`.
      */

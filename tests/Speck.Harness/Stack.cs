@@ -142,7 +142,8 @@ public sealed class Stack(StackOptions options)
             var host = program is null ? LanguageHosts.For(project.Runtime)
                 ?? throw new HarnessException($"speck-engine runs programs with runtime yaml, nodejs or dotnet, not '{project.Runtime}'") : null;
             // pulumi-yaml type-checks the program against the schema before it registers anything.
-            var typeErrors = program is null ? [] : SchemaCheck.Errors(program, await session.GetSchemaAsync(ct));
+            var schema = program is null ? null : await session.GetSchemaAsync(ct);
+            var typeErrors = program is null ? [] : SchemaCheck.Errors(program, schema!);
             if (typeErrors.Count > 0) throw new HarnessException("the program does not type-check against the provider's schema:\n" + string.Join("\n", typeErrors));
             var oldProvider = state.Snapshot().FirstOrDefault(r => r.Type == ProviderSession.ProviderType);
             var provider = await session.ConfigureFromProgramAsync(config.Provider, oldProvider, preview, ct);
@@ -158,7 +159,17 @@ public sealed class Stack(StackOptions options)
             {
                 var values = config.ProgramValues(program);
                 redactor.Learn(values);
-                await run.FinishAsync(await new YamlEvaluator(program, values, run).RunAsync());
+                // pulumi-yaml registers a type the schema marks isComponent as a remote component (run.go:2025-2067
+                // (pulumi-yaml v1.38.1)); its Construct needs a resource monitor to register through.
+                var components = SchemaCheck.ComponentTypes(schema!);
+                await using var monitor = program.Resources.Any(r => components.Contains(r.Type))
+                    ? await MonitorServer.StartAsync(new MonitorSession(run, program.Directory), ct) : null;
+                if (monitor is not null)
+                {
+                    var (hostConfig, secretKeys) = config.ForLanguageHost();
+                    run.Construction = new ConstructInfo(monitor.Address, hostConfig, secretKeys);
+                }
+                await run.FinishAsync(await new YamlEvaluator(program, values, run, components).RunAsync());
             }
             else
             {

@@ -135,6 +135,20 @@ public sealed class ResourceProviderService(ProviderDefinition provider, EngineL
             return new Empty();
         });
 
+    /// <summary>
+    /// Construct of a component the schema marks <c>isComponent</c> (ComponentConstruction): its children are
+    /// registered through the monitor the request names, and go through Check, Diff and CRUD as any resource.
+    /// </summary>
+    public override Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context) =>
+        Run("Construct", "", context, async call =>
+        {
+            var inputs = Decode("inputs", request.Inputs);
+            var component = provider.FindComponent(request.Type)
+                ?? throw ProviderException.Invalid($"unknown component type '{Excerpt.Of(request.Type)}'");
+            var ctx = call.Resource("", request.Name, request.Type, "", request.DryRun, 0, inputs);
+            return await ComponentConstruction.RunAsync(component, request, inputs, ctx.Log, ctx.CancellationToken);
+        });
+
     /// <summary>Decodes one Struct of a request; a value it cannot read is named with the request field it is in.</summary>
     private static PropertyMap Decode(string field, Struct? s)
     {

@@ -13,6 +13,9 @@ public static class SchemaGenerator
         var resources = new JsonObject();
         foreach (var r in provider.Resources.OrderBy(r => r.Token, StringComparer.Ordinal))
             resources[r.Token] = ResourceSpec(r);
+        // A component is a resource with isComponent: SDKs register it remote, so the engine calls Construct.
+        foreach (var c in provider.Components.OrderBy(c => c.Token, StringComparer.Ordinal))
+            resources[c.Token] = ComponentSpec(c);
         var config = Properties(provider.ConfigShape);
         var types = new JsonObject();
         foreach (var (token, shape) in provider.Contracts.Shapes.NamedTypes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -55,6 +58,16 @@ public static class SchemaGenerator
         };
         return spec;
     }
+
+    private static JsonObject ComponentSpec(IComponentHandler c) => new()
+    {
+        ["description"] = c.Description,
+        ["isComponent"] = true,
+        ["inputProperties"] = Properties(c.Inputs),
+        ["requiredInputs"] = Names(c.Inputs.Properties.Where(p => p.Required)),
+        ["properties"] = Properties(c.Outputs),
+        ["required"] = Names(c.Outputs.Properties.Where(p => p.Required)),
+    };
 
     private static JsonArray Names(IEnumerable<PropertyShape> props) =>
         new(props.Select(p => (JsonNode?)JsonValue.Create(p.Name)).ToArray());

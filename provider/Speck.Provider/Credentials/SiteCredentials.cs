@@ -110,7 +110,8 @@ public sealed class SiteCredentials
         return broker with { Username = login.Item1, Password = login.Item2, AdminUsername = admin.Item1, AdminPassword = admin.Item2, CaCert = broker.CaCert ?? c.CaCert };
     }
 
-    public SiteConnection Complete(SiteConnection site) => site with { Spe = Complete(site.Spe), Broker = Complete(site.Broker) };
+    public SiteConnection Complete(SiteConnection site) =>
+        site with { Spe = site.Spe is null ? null! : Complete(site.Spe), Broker = site.Broker is null ? null! : Complete(site.Broker) };
 
     public TopicEndpoint Complete(TopicEndpoint topic) => topic with { Broker = Complete(topic.Broker) };
 

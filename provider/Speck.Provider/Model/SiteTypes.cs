@@ -101,11 +101,13 @@ public sealed record SiteConnection
     [Description("The site's tier.")]
     public required Tier Tier { get; init; }
 
-    [Description("The site's engine.")]
-    public required SpeEndpoint Spe { get; init; }
+    // Absent on a site without an engine or without a broker (issue 14: SpecK's Listing 1.2 has both kinds). Check
+    // refuses a job on a site without engine and a topic on a site without broker, so past Check they are there.
+    [Description("The site's engine; absent when the site has none.")]
+    public SpeEndpoint Spe { get; init; } = null!;
 
-    [Description("The site's broker.")]
-    public required BrokerEndpoint Broker { get; init; }
+    [Description("The site's broker; absent when the site has none.")]
+    public BrokerEndpoint Broker { get; init; } = null!;
 }
 
 [SchemaToken("speck:index:TopicEndpoint")]

@@ -18,11 +18,12 @@ public record SpeSiteArgs
     [Description("Free labels, e.g. region or owner.")]
     public Dictionary<string, string>? Labels { get; init; }
 
-    [Description("The site's stream processing engine.")]
-    public required SpeEndpoint Spe { get; init; }
+    // One of the two may be absent (a broker-only or an engine-only site); see SiteConnection.
+    [Description("The site's stream processing engine; omit for a site with only a broker. A site has an engine, a broker or both.")]
+    public SpeEndpoint Spe { get; init; } = null!;
 
-    [Description("The site's message broker.")]
-    public required BrokerEndpoint Broker { get; init; }
+    [Description("The site's message broker; omit for a site with only an engine. A site has an engine, a broker or both.")]
+    public BrokerEndpoint Broker { get; init; } = null!;
 }
 
 public sealed record SpeSiteState : SpeSiteArgs
@@ -67,6 +68,8 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
     {
         if (args.SiteName is { } name && !SiteNamePattern().IsMatch(name))
             check.Fail("siteName", $"'{name}' is not a valid site name: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (args.Spe is null && args.Broker is null && check.News.Get("spe") is null && check.News.Get("broker") is null)
+            check.Fail("spe", "a site needs an engine (`spe`), a broker (`broker`) or both");
         if (args.Spe is { } spe) ValidateSpe(spe, check);
         if (args.Broker is { } broker) ValidateBroker(broker, check);
     }
@@ -131,7 +134,7 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
         if (isUnknown("broker") || olds.Broker != news.Broker) unknown.UnionWith(["brokerVersion", "accessControl"]);
         if (new[] { "siteName", "tier", "spe", "broker" }.Any(isUnknown)) unknown.Add("connection");
         // An update that cannot reach both endpoints fails, so after it both answered.
-        var state = olds with { SpeReachable = true, BrokerReachable = true, Connection = unknown.Contains("connection") ? olds.Connection : Connection(news, olds.Connection.SiteName) };
+        var state = olds with { SpeReachable = news.Spe is not null, BrokerReachable = news.Broker is not null, Connection = unknown.Contains("connection") ? olds.Connection : Connection(news, olds.Connection.SiteName) };
         return new(state, unknown);
     }
 
@@ -139,8 +142,9 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
     {
         using var deadline = ctx.Deadline(binders.Config.ProbeTimeout());
         var siteName = args.SiteName ?? ctx.Name;
-        var speTask = Try(() => binders.Spe(args.Spe.Kind).ProbeAsync(args.Spe, deadline.Token));
-        var brokerTask = Try(() => binders.Broker(args.Broker.Kind).ProbeAsync(args.Broker, deadline.Token));
+        // An endpoint the site does not have is not probed: its reachable flag stays false, its version unset.
+        var speTask = args.Spe is null ? Task.FromResult<(SpeProbe?, string?)>((null, null)) : Try(() => binders.Spe(args.Spe.Kind).ProbeAsync(args.Spe, deadline.Token));
+        var brokerTask = args.Broker is null ? Task.FromResult<(Brokers.BrokerProbe?, string?)>((null, null)) : Try(() => binders.Broker(args.Broker.Kind).ProbeAsync(args.Broker, deadline.Token));
         var (spe, speError) = await speTask;
         var (broker, brokerError) = await brokerTask;
 
@@ -156,9 +160,9 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
             SiteName = siteName,
             Tier = args.Tier,
             Labels = args.Labels,
-            Spe = args.Spe,
-            Broker = args.Broker,
-            SpeVersion = spe?.Version ?? "unreachable",
+            Spe = args.Spe!, // absent on an engine-less site (see SiteConnection)
+            Broker = args.Broker!,
+            SpeVersion = spe?.Version ?? (args.Spe is null ? "none" : "unreachable"),
             SpeReachable = spe is not null,
             BrokerVersion = broker?.Version,
             BrokerReachable = broker is not null,

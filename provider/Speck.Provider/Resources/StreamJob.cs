@@ -63,6 +63,8 @@ public sealed class StreamJob(Binders binders, TypeContracts contracts)
     {
         bool Unknown(string p) => check.News.Get(p)?.ContainsUnknowns == true;
         bool Failed(string p) => check.Failures.Any(f => f.Property.StartsWith(p, StringComparison.Ordinal));
+        if (!Unknown("site") && args.Site is { Spe: null } engineless)
+            check.Fail("site.spe", $"site '{engineless.SiteName}' has no engine: a job runs on a site with one");
         if (!Unknown("site") && args.Site?.Spe is not null)
         {
             var source = _sites.Source(args, check.Resource.Urn, check.Resource.Name, []) with

@@ -68,6 +68,8 @@ public sealed class Topic(Binders binders, TypeContracts contracts)
 {
     protected override void Validate(TopicArgs args, CheckContext check)
     {
+        if (args.Site is { Broker: null } site && check.News.Get("site")?.ContainsUnknowns != true)
+            check.Fail("site.broker", $"site '{site.SiteName}' has no broker: a topic goes on a site with one");
         if (args.Site?.Broker is not { } broker || args.Name is not { } name) return;
         if (binders.Broker(broker.Kind).ValidateTopicName(name) is { } problem) check.Fail("name", problem);
         else if (binders.Broker(broker.Kind).TopicNameWarning(name) is { } warning) check.Warn(warning);

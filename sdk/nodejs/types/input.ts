@@ -55,6 +55,70 @@ export interface NodeRedProcessingArgs {
 }
 
 /**
+ * What a SpecK document does not say about one of its brokers (`source_broker`, `sink_broker`).
+ */
+export interface PipelineBrokerArgs {
+    /**
+     * Password of the dynamic-security admin user.
+     */
+    adminPassword?: pulumi.Input<string | undefined>;
+    /**
+     * Mosquitto dynamic-security admin user: topics get publish and subscribe roles, jobs their own logins.
+     */
+    adminUsername?: pulumi.Input<string | undefined>;
+    /**
+     * Which broker: `mqtt` (default) or `kafka`.
+     */
+    kind?: pulumi.Input<enums.BrokerKind | undefined>;
+    /**
+     * Labels of the site this broker is on.
+     */
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Password for `username`.
+     */
+    password?: pulumi.Input<string | undefined>;
+    /**
+     * The tier of the site this broker is on, where its host has no engine that says.
+     */
+    tier?: pulumi.Input<enums.Tier | undefined>;
+    /**
+     * User name jobs and probes connect with.
+     */
+    username?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * What a SpecK document does not say about one of its engines (`spe_address`).
+ */
+export interface PipelineEngineArgs {
+    /**
+     * Which engine: `flink` (default) or `nodered`.
+     */
+    kind?: pulumi.Input<enums.SpeKind | undefined>;
+    /**
+     * Labels of the site this engine is on.
+     */
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Password for the engine's API.
+     */
+    password?: pulumi.Input<string | undefined>;
+    /**
+     * The tier of the site this engine is on (`fog` when neither its engine nor its broker says).
+     */
+    tier?: pulumi.Input<enums.Tier | undefined>;
+    /**
+     * Bearer token for the engine's API.
+     */
+    token?: pulumi.Input<string | undefined>;
+    /**
+     * User name for the engine's API; needs `password`.
+     */
+    username?: pulumi.Input<string | undefined>;
+}
+
+/**
  * How many of a job's savepoints to keep, and for how long, as the Flink Kubernetes Operator's `kubernetes.operator.savepoint.history.max.count` and `…max.age` do. Older ones are disposed through the engine (Flink's `/savepoint-disposal`) and leave `savepointHistory` only once disposed.
  */
 export interface SavepointRetentionArgs {

@@ -73,6 +73,34 @@ export interface NodeRedProcessing {
 }
 
 /**
+ * A job of the pipeline as deployed.
+ */
+export interface PipelineJobStatus {
+    /**
+     * The engine's ID of the job.
+     */
+    jobId?: string;
+    /**
+     * The site (the engine's host in the document) the job runs on.
+     */
+    site: string;
+    /**
+     * The job's state as last seen (`RUNNING`, …).
+     */
+    state?: string;
+}
+
+/**
+ * A topic of the pipeline as deployed.
+ */
+export interface PipelineTopicStatus {
+    /**
+     * The topic's `endpoint`, as its `Topic` gives it.
+     */
+    endpoint?: any;
+}
+
+/**
  * How many of a job's savepoints to keep, and for how long, as the Flink Kubernetes Operator's `kubernetes.operator.savepoint.history.max.count` and `…max.age` do. Older ones are disposed through the engine (Flink's `/savepoint-disposal`) and leave `savepointHistory` only once disposed.
  */
 export interface SavepointRetention {

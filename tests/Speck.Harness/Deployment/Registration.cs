@@ -18,6 +18,12 @@ public sealed record Registration(string Type, string Name, bool Custom, JsonObj
     public IReadOnlyDictionary<string, IReadOnlyList<string>> PropertyDependencies { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public ResourceOptions Options { get; init; } = new();
 
+    /// <summary>
+    /// A multi-language component (<c>remote: true</c>): the provider's Construct registers it and its children through
+    /// the resource monitor (source_eval.go:2822-2935 (pulumi v3.259.0)).
+    /// </summary>
+    public bool Remote { get; init; }
+
     /// <summary>The provider version the program asked for ("" for any): the harness runs one provider binary.</summary>
     public string Version { get; init; } = "";
 

@@ -15,7 +15,7 @@ namespace Speck.Harness.Deployment;
 /// deletes, in an update, the resources the program no longer registered and the old halves of create-before-delete
 /// replacements, in reverse dependency order. The first failure stops new steps from starting.
 /// </summary>
-internal sealed class UpdateRun(
+internal sealed partial class UpdateRun(
     string project, StackOptions options, StateFile state, ProviderSession session, string providerRef,
     bool preview, DeploymentResult result, Engine.Redactor redactor, PlanGate? plan, CancellationToken ct)
 {
@@ -46,6 +46,8 @@ internal sealed class UpdateRun(
     public async Task<Registered> RegisterAsync(Registration r)
     {
         var urn = UrnOf(r.Type, r.Name, r.Parent);
+        // A remote component goes to Construct, not the step generator: its URN is claimed when Construct registers it.
+        if (r.Remote) return await ConstructAsync(urn, r);
         // generateURN: a URN seen twice in one deployment is an error (step_generator.go:277-288 (pulumi v3.259.0)).
         if (!_registered.TryAdd(urn, r)) return Failed(urn, r, $"Duplicate resource URN '{urn}'; try giving it a unique name");
         if (!r.Custom) return Component(urn, r);

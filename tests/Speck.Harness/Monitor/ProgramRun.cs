@@ -22,6 +22,7 @@ internal static class ProgramRun
         var session = new MonitorSession(run, info.ProgramDirectory);
         await using var monitor = await MonitorServer.StartAsync(session, ct);
         info = info with { MonitorAddress = monitor.Address };
+        run.Construction = new ConstructInfo(monitor.Address, info.Config, info.ConfigSecretKeys);
         var launches = await host.LaunchesAsync(info, ct);
         foreach (var build in launches.SkipLast(1))
         {

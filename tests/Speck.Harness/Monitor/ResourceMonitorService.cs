@@ -37,8 +37,9 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         catch (HarnessException e) { throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message)); }
         var registered = await run.RegisterAsync(registration);
         if (!registered.Ok) throw new RpcException(new Status(StatusCode.Unavailable, "resource monitor shut down while waiting on step's done channel"));
-        // A component's outputs are not returned: they come from RegisterResourceOutputs (source_eval.go:3080-3091).
-        var outputs = request.Custom ? registered.Outputs : new JsonObject();
+        // A local component's outputs are not returned: they come from RegisterResourceOutputs (source_eval.go:3080-3091);
+        // a remote one's are Construct's state (:2918-2941).
+        var outputs = request.Custom || request.Remote ? registered.Outputs : new JsonObject();
         if (!request.SupportsPartialValues)
             foreach (var key in outputs.Where(kv => Sig.ContainsUnknown(kv.Value)).Select(kv => kv.Key).ToList()) outputs.Remove(key);
         if (!request.AcceptSecrets) outputs = (JsonObject)Sig.Unwrap(outputs)!;
@@ -53,13 +54,12 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         // Custom resources need a three-part type token (source_eval.go:2310-2320).
         if ((r.Custom || r.Remote) && r.Type.Split(':').Length != 3)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid type token '{r.Type}'"));
-        if (r.Remote) throw Unsupported("multi-language components (remote)");
         if (r.Custom && r.Type.StartsWith("pulumi:providers:", StringComparison.Ordinal)) throw Unsupported("explicit provider resources");
         if (r.Provider.Length > 0) throw Unsupported("the provider option (only the default provider is run)");
         if (r.HasRetainOnDelete) throw Unsupported("retainOnDelete");
         if (r.DeletedWith.Length > 0) throw Unsupported("deletedWith");
         if (r.AliasURNs.Count > 0) throw Unsupported("aliases");
-        if (r.Custom && !r.Type.StartsWith(StackConfig.Package + ":", StringComparison.Ordinal))
+        if ((r.Custom || r.Remote) && !r.Type.StartsWith(StackConfig.Package + ":", StringComparison.Ordinal))
             throw Unsupported($"resources of package '{Urns.Package(r.Type)}' (speck-engine runs only the {StackConfig.Package} provider)");
         var inputs = Structs.ToJson(r.Object);
         // The engine hashes assets the program sent without one (ComputeAssetHashes, source_eval.go:2358-2369).
@@ -67,6 +67,7 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         var timeouts = r.CustomTimeouts;
         return new Registration(r.Type, r.Name, r.Custom, inputs)
         {
+            Remote = r.Remote,
             Parent = r.Parent.Length > 0 ? r.Parent : null,
             Dependencies = r.Dependencies.Distinct().ToList(),
             // No property dependencies sent: every property depends on every dependency (source_eval.go:2385-2406).

@@ -12,6 +12,12 @@ namespace Speck.Harness.Program;
 /// </summary>
 public static class SchemaCheck
 {
+    /// <summary>The resource types the schema marks <c>isComponent</c> (packages.go:525-530 (pulumi-yaml v1.38.1)).</summary>
+    public static IReadOnlySet<string> ComponentTypes(JsonObject schema) =>
+        (schema["resources"] as JsonObject ?? new JsonObject())
+            .Where(kv => kv.Value?["isComponent"] is JsonValue v && v.TryGetValue<bool>(out var b) && b)
+            .Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+
     public static List<string> Errors(YamlProgram program, JsonObject schema)
     {
         var errors = new List<string>();

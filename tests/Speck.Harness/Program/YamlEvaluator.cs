@@ -10,7 +10,7 @@ namespace Speck.Harness.Program;
 /// dependencies and, per top-level property, the resources that property's expressions refer to. The steps are the
 /// <see cref="UpdateRun"/>'s, the same for a program in any language. A resource whose dependency failed is skipped.
 /// </summary>
-internal sealed class YamlEvaluator(YamlProgram program, JsonObject config, UpdateRun run) : IScope
+internal sealed class YamlEvaluator(YamlProgram program, JsonObject config, UpdateRun run, IReadOnlySet<string> componentTypes) : IScope
 {
     private readonly Dictionary<string, TaskCompletionSource<Registered>> _results =
         program.Resources.ToDictionary(r => r.Name, _ => new TaskCompletionSource<Registered>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -44,8 +44,10 @@ internal sealed class YamlEvaluator(YamlProgram program, JsonObject config, Upda
             string UrnOfName(string name) => Urn(program.Resources.First(x => x.Name == name));
             var propertyDependencies = r.Properties.ToDictionary(kv => kv.Key,
                 kv => (IReadOnlyList<string>)Expressions.Roots(kv.Value).Where(_results.ContainsKey).Distinct().Select(UrnOfName).ToList());
-            tcs.SetResult(await run.RegisterAsync(new Registration(r.Type, r.Name, Custom: true, inputs)
+            var remote = componentTypes.Contains(r.Type);
+            tcs.SetResult(await run.RegisterAsync(new Registration(r.Type, r.Name, Custom: !remote, inputs)
             {
+                Remote = remote,
                 Dependencies = deps.Select(UrnOfName).ToList(),
                 PropertyDependencies = propertyDependencies,
                 Options = r.Options,

@@ -28,6 +28,20 @@ public class NodeSdkCompileTests
         Assert.Contains("topic.ts", output);
     }
 
+    [Fact]
+    public void The_typescript_pipeline_example_compiles_against_the_sdk()
+    {
+        // examples/speck-pipeline/typescript imports the package by name; here it is the SDK folder itself.
+        var example = File.ReadAllText(Path.Combine(RepoPaths.Examples, "speck-pipeline", "typescript", "index.ts"));
+        var (code, output) = Compile(Path.Combine(RepoPaths.Root, "sdk", "nodejs"), mutate: dir =>
+        {
+            File.WriteAllText(Path.Combine(dir, "example.ts"), example.Replace("\"@speck/pulumi-speck\"", "\"./index\""));
+            var tsconfig = Path.Combine(dir, "tsconfig.json");
+            File.WriteAllText(tsconfig, File.ReadAllText(tsconfig).Replace("\"files\": [", "\"files\": [\n        \"example.ts\","));
+        });
+        Assert.True(code == 0, "tsc failed on the example:\n" + output);
+    }
+
     private static (int Code, string Output) Compile(string sdk, Action<string>? mutate)
     {
         var tsc = Path.Combine(TypeCheck, "node_modules", "typescript", "bin", "tsc");

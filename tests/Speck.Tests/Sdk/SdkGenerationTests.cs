@@ -35,6 +35,7 @@ public class SdkGenerationTests
     [InlineData("$.resources['speck:index:Topic'].inputProperties.name.const", "resources.speck:index:Topic.inputProperties.name.const", "\"x\"")]
     [InlineData("$.types['speck:index:Tier'].type", "types.speck:index:Tier.type", "\"integer\"")]
     [InlineData("$.language.go", "language.go", """{"importBasePath": "x"}""")]
+    [InlineData("$.resources['speck:index:Pipeline'].isComponent", "resources.speck:index:Pipeline.isComponent", "\"yes\"")]
     public void An_unsupported_schema_construct_fails_and_names_where_it_is(string expectedPath, string at, string value)
     {
         var schema = JsonNode.Parse(Schema)!.AsObject();

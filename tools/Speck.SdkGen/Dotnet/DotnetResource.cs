@@ -12,7 +12,9 @@ public static class DotnetResource
         DotnetPackage.Header(w, DotnetPackage.PulumiImports(pkg));
         var ns = DotnetNames.PackageNamespace(pkg.CSharp, pkg.Name);
         var name = r.IsProvider ? "Provider" : GoText.TokenName(r.Token);
-        var baseType = r.IsProvider ? "global::Pulumi.ProviderResource" : "global::Pulumi.CustomResource";
+        // genResource (pulumi-language-dotnet/codegen/gen.go:900-911 (pulumi-dotnet v3.112.1)).
+        var baseType = r.IsProvider ? "global::Pulumi.ProviderResource" : r.IsComponent ? "global::Pulumi.ComponentResource" : "global::Pulumi.CustomResource";
+        var optionsType = r.IsComponent ? "ComponentResourceOptions" : "CustomResourceOptions";
         var attributeName = DotnetNames.NamespaceName(pkg.CSharp.Namespaces, pkg.Name);
 
         w.Append("namespace ").Append(ns).Append('\n');
@@ -45,11 +47,11 @@ public static class DotnetResource
         w.Append("        /// <param name=\"name\">The unique name of the resource</param>\n");
         w.Append("        /// <param name=\"args\">The arguments used to populate this resource's properties</param>\n");
         w.Append("        /// <param name=\"options\">A bag of options that control this resource's behavior</param>\n");
-        w.Append($"        public {name}(string name, {argsType} args{argsDefault}, CustomResourceOptions? options = null)\n");
-        w.Append($"            : base(\"{token}\", name, args ?? new {name}Args(), MakeResourceOptions(options, \"\"))\n");
+        w.Append($"        public {name}(string name, {argsType} args{argsDefault}, {optionsType}? options = null)\n");
+        w.Append($"            : base(\"{token}\", name, args ?? new {name}Args(), MakeResourceOptions(options, \"\"){(r.IsComponent ? ", remote: true" : "")})\n");
         w.Append("        {\n");
         w.Append("        }\n");
-        if (!r.IsProvider)
+        if (!r.IsProvider && !r.IsComponent)
         {
             w.Append('\n');
             w.Append($"        private {name}(string name, Input<string> id, CustomResourceOptions? options = null)\n");
@@ -58,9 +60,9 @@ public static class DotnetResource
             w.Append("        }\n");
         }
 
-        MakeResourceOptions(w, r);
+        MakeResourceOptions(w, r, optionsType);
 
-        if (!r.IsProvider)
+        if (!r.IsProvider && !r.IsComponent)
         {
             w.Append("        /// <summary>\n");
             w.Append($"        /// Get an existing {name} resource's state with the given name, ID, and optional extra\n");
@@ -83,12 +85,12 @@ public static class DotnetResource
     }
 
     /// <summary>The default options: the SDK's version, secret outputs, replaceOnChanges.</summary>
-    private static void MakeResourceOptions(StringBuilder w, ResourceDef r)
+    private static void MakeResourceOptions(StringBuilder w, ResourceDef r, string optionsType)
     {
         w.Append('\n');
-        w.Append("        private static CustomResourceOptions MakeResourceOptions(CustomResourceOptions? options, Input<string>? id)\n");
+        w.Append($"        private static {optionsType} MakeResourceOptions({optionsType}? options, Input<string>? id)\n");
         w.Append("        {\n");
-        w.Append("            var defaultOptions = new CustomResourceOptions\n");
+        w.Append($"            var defaultOptions = new {optionsType}\n");
         w.Append("            {\n");
         w.Append("                Version = Utilities.Version,\n");
         var secrets = r.Outputs.Where(p => p.Secret).ToList();
@@ -109,7 +111,7 @@ public static class DotnetResource
             w.Append("                },\n");
         }
         w.Append("            };\n");
-        w.Append("            var merged = CustomResourceOptions.Merge(defaultOptions, options);\n");
+        w.Append($"            var merged = {optionsType}.Merge(defaultOptions, options);\n");
         w.Append("            // Override the ID if one was specified for consistency with other language SDKs.\n");
         w.Append("            merged.Id = id ?? merged.Id;\n");
         w.Append("            return merged;\n");

@@ -15,11 +15,12 @@ public static class NodeResource
         NodeNames.Header(w, NodeNames.SdkImports(pkg, ".", needsTypes, utilities: true));
         var name = r.IsProvider ? "Provider" : GoText.TokenName(r.Token);
         NodeNames.Comment(w, r.Description, "");
-        var (baseType, optionsType) = r.IsProvider
-            ? ("ProviderResource", "ResourceOptions")
+        // genResource (pkg/codegen/nodejs/gen.go:665-673 (pulumi v3.259.0)).
+        var (baseType, optionsType) = r.IsProvider ? ("ProviderResource", "ResourceOptions")
+            : r.IsComponent ? ("ComponentResource", "ComponentResourceOptions")
             : ("CustomResource", "CustomResourceOptions");
         w.Append($"export class {name} extends pulumi.{baseType} {{\n");
-        if (!r.IsProvider)
+        if (!r.IsProvider && !r.IsComponent)
         {
             w.Append("    /**\n");
             w.Append($"     * Get an existing {name} resource's state with the given name, ID, and optional extra\n");
@@ -97,7 +98,8 @@ public static class NodeResource
             w.Append($"        const replaceOnChanges = {{ replaceOnChanges: [\"{string.Join("\", \"", replace)}\"] }};\n");
             w.Append("        opts = pulumi.mergeOptions(opts, replaceOnChanges);\n");
         }
-        w.Append($"        super({name}.__pulumiType, name, resourceInputs, opts);\n");
+        // A component is registered remote, so the engine calls the provider's Construct (gen.go:978-981).
+        w.Append($"        super({name}.__pulumiType, name, resourceInputs, opts{(r.IsComponent ? ", true /*remote*/" : "")});\n");
         w.Append("    }\n");
         w.Append("}\n");
 

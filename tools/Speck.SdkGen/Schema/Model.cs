@@ -55,7 +55,11 @@ public sealed record ResourceDef(
     string Description,
     IReadOnlyList<Property> Inputs,
     IReadOnlyList<Property> Outputs,
-    bool IsProvider);
+    bool IsProvider)
+{
+    /// <summary>`isComponent`: a multi-language component, registered remote so the engine calls Construct.</summary>
+    public bool IsComponent { get; init; }
+}
 
 /// <summary>What the `language.csharp` block may say (pulumi-dotnet codegen/importer.go CSharpPackageInfo).</summary>
 public sealed record CSharpInfo(string RootNamespace, IReadOnlyDictionary<string, string> Namespaces, bool RespectSchemaVersion);

@@ -10,7 +10,7 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
     private static readonly HashSet<string> PropertyKeys =
         ["type", "items", "additionalProperties", "$ref", "description", "secret", "default", "replaceOnChanges"];
     private static readonly HashSet<string> ResourceKeys =
-        ["type", "description", "inputProperties", "requiredInputs", "properties", "required"];
+        ["type", "description", "isComponent", "inputProperties", "requiredInputs", "properties", "required"];
     private static readonly HashSet<string> Primitives = ["string", "integer", "number", "boolean"];
 
     /// <summary>Only the root module: `pkg:index:Name` (TokenToModule maps `index` to the root).</summary>
@@ -78,7 +78,14 @@ internal sealed partial class TypeBinder(string packageName, JsonObject types)
             allowDefaults: true);
         if (isProvider && outputs.Count > 0)
             throw new UnsupportedSchemaException(path + ".properties", "provider outputs are not supported");
-        return new ResourceDef(token, SchemaReader.Str(spec, "description", path) ?? "", inputs, outputs, isProvider);
+        var isComponent = spec["isComponent"] switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            _ => throw new UnsupportedSchemaException(path + ".isComponent", "isComponent is true or false"),
+        };
+        if (isProvider && isComponent) throw new UnsupportedSchemaException(path + ".isComponent", "a provider is not a component");
+        return new ResourceDef(token, SchemaReader.Str(spec, "description", path) ?? "", inputs, outputs, isProvider) { IsComponent = isComponent };
     }
 
     public IReadOnlyList<Property> Properties(JsonObject? specs, IReadOnlyList<string> required, string path, bool allowDefaults)

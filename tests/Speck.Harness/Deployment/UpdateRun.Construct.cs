@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Pulumirpc;
+using Speck.Harness.Protocol;
+
+namespace Speck.Harness.Deployment;
+
+/// <summary>
+/// What the engine's resmon hands every Construct (its constructInfo, source_eval.go:604-613 (pulumi v3.259.0)): the
+/// monitor's own address, the stack's config (<c>ns:key</c> → text) and which keys are secret.
+/// </summary>
+internal sealed record ConstructInfo(string MonitorAddress, IReadOnlyDictionary<string, string> Config, IReadOnlyList<string> ConfigSecretKeys);
+
+internal sealed partial class UpdateRun
+{
+    /// <summary>Set by whoever serves the resource monitor for this run; remote registrations need it.</summary>
+    public ConstructInfo? Construction { get; set; }
+
+    /// <summary>
+    /// A remote registration (source_eval.go:2822-2935 (pulumi v3.259.0)): no step of its own; the provider's Construct
+    /// is called with the monitor's address, dry run, parallelism, config and the registration's options, and
+    /// registers the component and its children back through the monitor, where they become steps as any
+    /// registration does. The answer is Construct's URN and state. A Construct error is the resource's error
+    /// ("&lt;type&gt; resource '&lt;name&gt;' has a problem: …", GetResourceInvalidError, sdk/go/common/diag/errors.go:36)
+    /// and aborts the deployment.
+    /// </summary>
+    private async Task<Registered> ConstructAsync(string urn, Registration r)
+    {
+        if (Construction is not { } info) return Failed(urn, r, "no resource monitor serves this run: speck-engine cannot construct a component");
+        if (_stopped) return Skip(urn, r.Type, r.Name);
+        var request = new ConstructRequest
+        {
+            Project = project, Stack = options.Stack, DryRun = preview, Parallel = options.Parallel,
+            MonitorEndpoint = info.MonitorAddress, Type = r.Type, Name = r.Name, Parent = r.Parent ?? "",
+            Inputs = Structs.ToStruct(r.Inputs), AcceptsOutputValues = false,
+        };
+        foreach (var (k, v) in info.Config) request.Config[k] = v;
+        request.ConfigSecretKeys.AddRange(info.ConfigSecretKeys);
+        request.Dependencies.AddRange(r.Dependencies);
+        foreach (var (k, deps) in r.PropertyDependencies)
+        {
+            var d = new ConstructRequest.Types.PropertyDependencies();
+            d.Urns.AddRange(deps);
+            request.InputDependencies[k] = d;
+        }
+        if (r.Options.Protect) request.Protect = true;
+        if (r.Options.DeleteBeforeReplace is { } dbr) request.DeleteBeforeReplace = dbr;
+        request.IgnoreChanges.AddRange(r.Options.IgnoreChanges);
+        request.ReplaceOnChanges.AddRange(r.Options.ReplaceOnChanges);
+        redactor.Learn(r.Inputs);
+        try
+        {
+            var response = await session.Provider.Call("Construct", request, q => session.Provider.Client.ConstructAsync(q, cancellationToken: ct));
+            var outputs = Structs.ToJson(response.State);
+            redactor.Learn(outputs);
+            return new Registered(response.Urn, "", outputs, StepKind.Same) { Complete = !preview };
+        }
+        catch (RpcException e)
+        {
+            // The children's own failures stopped the run already and are its errors; Construct's is reported too.
+            var message = $"{r.Type} resource '{r.Name}' has a problem: {redactor.Redact(ProviderError.From(e).Message)}";
+            Fail($"{urn}: {message}");
+            return new Registered(urn, "", new JsonObject(), StepKind.Failed);
+        }
+    }
+}
