@@ -149,6 +149,34 @@ public sealed class ReadResourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_get_that_takes_the_urn_of_a_managed_site_with_another_id_reads_it_and_deletes_the_managed_one()
+    {
+        using var program = ReaderDir($$"""
+            "use strict";
+            const pulumi = require("@pulumi/pulumi");
+            new pulumi.CustomResource("speck:index:SpeSite", "site", {
+                tier: "fog", spe: { kind: "flink", url: {{Js(_site.Flink.BaseUrl)}} }, broker: { kind: "mqtt", url: {{Js(_site.Broker.Url)}} }, connection: undefined,
+            });
+            """);
+        Ok(await program.Stack.UpAsync(), "managed up");
+        program.WriteProgram($$"""
+            "use strict";
+            const pulumi = require("@pulumi/pulumi");
+            new pulumi.CustomResource("speck:index:SpeSite", "site", { connection: undefined }, { id: {{Js("site" + Where)}} });
+            """);
+
+        var up = await program.Stack.UpAsync();
+
+        // The managed site's id is "site", the get's the import ID: a read-replacement, and the managed one's Delete.
+        Ok(up, "up with the get");
+        Assert.Contains(up.Steps, s => s.Kind == StepKind.Read && s.OfReplacement && s.External);
+        Assert.Contains(up.Steps, s => s.Kind == StepKind.Delete && s.OfReplacement && !s.External);
+        Assert.Single(up.Calls, c => c.Method == "Delete");
+        var site = Assert.Single(program.Stack.LoadState().Resources, r => r.Type == "speck:index:SpeSite");
+        Assert.True(site.External);
+    }
+
+    [Fact]
     public async Task A_read_of_a_missing_resource_fails_naming_the_id()
     {
         var id = $"site/{Guid.NewGuid():N}{Where}&source=sensors/in&sink=sensors/out&artifact=filter.jar&entryClass=org.speck.jobs.Filter";
