@@ -327,9 +327,14 @@ function launch(engineAddr) {
     });
   }
 
-  await step('Methods the provider does not serve answer UNIMPLEMENTED', async () => {
+  await step('Invoke answers as a provider with no functions: INVALID_ARGUMENT naming the token', async () => {
     const req = new pb.InvokeRequest(); req.setTok('speck:index:nothing');
-    await assert.rejects(rpc('invoke', req), (e) => e.code === grpc.status.UNIMPLEMENTED);
+    await assert.rejects(rpc('invoke', req), (e) => e.code === grpc.status.INVALID_ARGUMENT && e.details.includes("unknown function 'speck:index:nothing'"));
+  });
+
+  await step('Methods the provider does not serve answer UNIMPLEMENTED', async () => {
+    const req = new pb.CallRequest(); req.setTok('speck:index:nothing');
+    await assert.rejects(rpc('call', req), (e) => e.code === grpc.status.UNIMPLEMENTED);
   });
 
   await step('SIGINT stops the provider', async () => {

@@ -44,6 +44,15 @@ public sealed class ResourceProviderService(ProviderDefinition provider, EngineL
     public override Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, ServerCallContext context) =>
         Task.FromResult(new GetSchemaResponse { Schema = _schema ??= SchemaGenerator.Generate(provider) });
 
+    /// <summary>
+    /// A provider definition declares resources only, so its schema has no functions and every token is unknown:
+    /// InvalidArgument naming it. The engine calls this for any function of the package (resmon.Invoke,
+    /// pkg/resource/deploy/source_eval.go:1065-1202 (pulumi v3.259.0); docs/pulumi-engine.md §Resource monitor).
+    /// </summary>
+    public override Task<InvokeResponse> Invoke(InvokeRequest request, ServerCallContext context) =>
+        Run<InvokeResponse>("Invoke", "", context, _ => throw ProviderException.Invalid(
+            $"unknown function '{Excerpt.Of(request.Tok)}': package '{provider.Package.Name}' has no functions"));
+
     public override Task<Empty> Cancel(Empty request, ServerCallContext context)
     {
         lifetime.CancelAll();

@@ -85,7 +85,8 @@ public static class DeleteSteps
         var op = state.BeginOperation(old, PendingOperationTypes.Deleting);
         try
         {
-            await calls.DeleteAsync(old, timeout);
+            // An external resource's delete calls no provider: Pulumi does not own it (DeleteStep.Apply, step.go:657-660 (pulumi v3.259.0)).
+            if (!old.External) await calls.DeleteAsync(old, timeout);
         }
         catch (RpcException e)
         {

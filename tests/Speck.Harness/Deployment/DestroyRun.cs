@@ -4,7 +4,8 @@ namespace Speck.Harness.Deployment;
 
 /// <summary>
 /// <c>destroy</c> (docs/pulumi-calls.md §Destroy): Delete every custom resource in reverse dependency order with its
-/// old outputs and inputs, then drop the components (no provider call). A protected resource fails the destroy before anything is deleted. A preview calls nothing.
+/// old outputs and inputs, then drop the components (no provider call). An external (read) resource is only dropped
+/// from the state: its delete calls no provider (step.go:581-587, 657-660 (pulumi v3.259.0)). A protected resource fails the destroy before anything is deleted. A preview calls nothing.
 /// As the engine does, deletes run in parallel antichains (docs/pulumi-engine.md §Deletes).
 /// </summary>
 internal static class DestroyRun
@@ -25,7 +26,7 @@ internal static class DestroyRun
             return;
         }
         if (calls is null)
-            foreach (var old in ordered) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+            foreach (var old in ordered) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { External = old.External });
         else if (!await DeleteInParallelAsync(state, calls, ordered, parallel, result)) return;
         // Components (the root stack of a program in another language) have no provider: their delete is the state's alone.
         foreach (var component in DeleteSteps.ReverseDependencyOrder(state.Snapshot().Where(r => !r.Custom).ToList()))
@@ -44,7 +45,7 @@ internal static class DestroyRun
         var failed = false;
         await DeleteSteps.RunAsync(ordered, ordered, parallel, old => DeleteSteps.DeleteAsync(calls, state, old, 0), (old, error) =>
         {
-            if (error is null) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+            if (error is null) result.Steps.Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { External = old.External });
             else
             {
                 failed = true;

@@ -70,6 +70,19 @@ internal static class RefreshRun
         var outputs = read.Outputs ?? new JsonObject();
         var inputs = read.Inputs ?? old.Inputs;
         redactor.Learn(outputs);
+        // An external resource is not diffed: what counts is whether its outputs changed (step.go:1528-1531, 1661-1680 (pulumi v3.259.0)).
+        if (old.External)
+        {
+            // PropertyMap.Diff: the engine's value equality, assets by hash.
+            var outputDiff = EngineDiff.Of(old.Outputs, outputs);
+            var drifted = outputDiff.AnyChanges;
+            state.Swap(old, old with { Id = read.Id, Outputs = outputs, Inputs = inputs, InitErrors = initErrors });
+            return new ResourceStep(old.Urn, old.Type, old.Name, drifted ? StepKind.Update : StepKind.Same)
+            {
+                Drift = drifted, Outputs = outputs, InitErrors = initErrors, External = true,
+                Changes = outputDiff.Detailed.Select(kv => new PropertyChange(kv.Key, kv.Value)).ToList(),
+            };
+        }
         // Inverted: what Read found as the olds, the inputs before the refresh as the news, with the ignoreChanges
         // the state holds (step.go:1697-1707).
         var diff = await calls.DiffAsync(old.Urn, old.Type, read.Id, outputs, inputs, old.Inputs, old.IgnoreChanges);

@@ -90,6 +90,10 @@ internal sealed class ResourceCalls(ProviderSession session, CancellationToken c
         return result;
     }
 
+    /// <summary>A function of the provider's package, with <c>preview</c> set as the handshake's invoke_with_preview asks (provider_plugin.go:2224-2300 (pulumi v3.259.0)).</summary>
+    public Task<InvokeResponse> InvokeAsync(string tok, Google.Protobuf.WellKnownTypes.Struct args, bool preview) =>
+        P.Call("Invoke", new InvokeRequest { Tok = tok, Args = args, Preview = preview }, r => P.Client.InvokeAsync(r, cancellationToken: ct));
+
     /// <summary>Check failures as the CLI prints them: the property and the reason.</summary>
     public static List<string> Failures(CheckResponse r) => r.Failures.Select(f => $"{f.Property}: {f.Reason}").ToList();
 

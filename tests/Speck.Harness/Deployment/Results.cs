@@ -37,6 +37,13 @@ public sealed record ResourceStep(string Urn, string Type, string Name, StepKind
 
     /// <summary>A delete of the old half of a create-before-delete replacement ("delete-replaced").</summary>
     public bool OfReplacement { get; init; }
+
+    /// <summary>
+    /// The resource is external (read with <c>get</c>): a Read is the engine's "read", or "read-replacement" when it
+    /// took the URN of a managed resource (<see cref="OfReplacement"/>); a Delete is its "discard" (read-discard,
+    /// discard-replaced), which calls no provider (step.go:1221-1410, 581-587 (pulumi v3.259.0)).
+    /// </summary>
+    public bool External { get; init; }
     public JsonObject? Outputs { get; init; }
 }
 

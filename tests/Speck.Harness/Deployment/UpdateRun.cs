@@ -61,13 +61,23 @@ internal sealed partial class UpdateRun(
             try
             {
                 if (_stopped) return Skip(urn, r.Type, r.Name);
-                var step = new ResourceSteps(_calls, state, preview, r, urn, r.Inputs, providerRef, _old.FirstOrDefault(o => o.Urn == urn && !o.Delete), plan)
+                var old = _old.FirstOrDefault(o => o.Urn == urn && !o.Delete);
+                // A read (external) resource the program now manages is created anew, and the read one discarded at
+                // the end: create-replacement, then replace (step_generator.go:1508-1522 (pulumi v3.259.0)).
+                var wasExternal = old is { External: true };
+                var step = new ResourceSteps(_calls, state, preview, r, urn, r.Inputs, providerRef, wasExternal ? null : old, plan)
                 {
                     DeletedAhead = _deletedAhead.ContainsKey(urn),
                     DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(urn),
                     Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
                 };
                 var (outcome, outputs, id) = await step.RunAsync();
+                if (wasExternal && outcome.Kind == StepKind.Create)
+                {
+                    outcome = outcome with { Kind = StepKind.Replace };
+                    if (!preview) state.Swap(old!, old! with { Delete = true });
+                }
+                if (outcome.Kind is not (StepKind.Failed or StepKind.Skipped)) Settled(urn, id, outputs, custom: true);
                 Add(outcome);
                 if (outcome.Kind == StepKind.Failed) Fail(outcome.Error!);
                 redactor.Learn(outputs);
@@ -125,6 +135,7 @@ internal sealed partial class UpdateRun(
         {
             if (old is null) state.Add(entry); else state.SwapSame(old, entry);
         }
+        Settled(urn, "", entry.Outputs, custom: false);
         return new Registered(urn, "", new JsonObject(), kind);
     }
 
@@ -134,6 +145,7 @@ internal sealed partial class UpdateRun(
     public void ComponentOutputs(string urn, JsonObject outputs)
     {
         redactor.Learn(outputs);
+        if (_news.TryGetValue(urn, out var settled)) _news[urn] = settled with { Outputs = outputs };
         if (preview || state.Find(urn) is not { Custom: false } entry) return;
         state.Swap(entry, entry with { Outputs = outputs });
     }
@@ -191,8 +203,8 @@ internal sealed partial class UpdateRun(
             var next = new List<ResourceState>();
             foreach (var d in dependents)
             {
-                // Neither components nor the provider are replaced this way (requiresReplacement, :3297-3300).
-                if (!d.Custom || d.Type == ProviderSession.ProviderType || doomed.Contains(d)) continue;
+                // Neither components, external resources nor the provider are replaced this way (requiresReplacement, :3297-3300).
+                if (!d.Custom || d.External || d.Type == ProviderSession.ProviderType || doomed.Contains(d)) continue;
                 var news = d.Inputs.DeepClone().AsObject();
                 var hasDependencyInReplaceSet = false;
                 foreach (var (key, _) in d.Inputs)
@@ -232,7 +244,8 @@ internal sealed partial class UpdateRun(
     private async Task DeleteLeftoversAsync()
     {
         var current = state.Snapshot();
-        var doomed = current.Where(r => r.Custom && Leftover(r)).ToList();
+        // With the managed resources whose URN a read took (GenerateDeletes, step_generator.go:2328-2540 (pulumi v3.259.0)).
+        var doomed = current.Where(r => r.Custom && Leftover(r)).Concat(_readReplaced).ToList();
         foreach (var d in doomed)
             if (plan?.Op(d.Urn, d.Delete ? Ops.DeleteReplaced : Ops.Delete) is { } planError)
             {
@@ -244,7 +257,7 @@ internal sealed partial class UpdateRun(
             old => DeleteSteps.DeleteAsync(_calls, state, old, _registered.TryGetValue(old.Urn, out var r) ? r.Options.Timeouts.Delete : 0),
             (old, error) =>
             {
-                if (error is null) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { OfReplacement = old.Delete });
+                if (error is null) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { OfReplacement = old.Delete, External = old.External });
                 else
                 {
                     Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Failed) { Error = error });
@@ -266,11 +279,12 @@ internal sealed partial class UpdateRun(
         lock (_resultLock) replaced = result.Steps.Where(s => s.Kind == StepKind.Replace && !s.DeleteBeforeReplace).ToList();
         foreach (var old in _old.Where(r => r.Custom && r.Type != ProviderSession.ProviderType && !r.Delete && replaced.Any(s => s.Urn == r.Urn)))
             plan?.Op(old.Urn, Ops.DeleteReplaced);
+        foreach (var old in _readReplaced) plan?.Op(old.Urn, Ops.DeleteReplaced);
         var removed = _old.Where(r => r.Custom && Leftover(r)).ToList();
         foreach (var old in DeleteSteps.ReverseDependencyOrder(removed))
         {
             plan?.Op(old.Urn, old.Delete ? Ops.DeleteReplaced : Ops.Delete);
-            if (!old.Delete) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete));
+            if (!old.Delete) Add(new ResourceStep(old.Urn, old.Type, old.Name, StepKind.Delete) { External = old.External });
         }
         foreach (var component in _old.Where(r => !r.Custom && Leftover(r)))
             Add(new ResourceStep(component.Urn, component.Type, component.Name, StepKind.Delete));

@@ -107,16 +107,16 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
     }
 
     /// <summary>
-    /// The speck package has no functions, and the engine's builtin provider serves only
-    /// <c>pulumi:pulumi:readStackOutputs</c> and <c>…readStackResourceOutputs</c>, which need a backend with other
-    /// stacks (pkg/resource/deploy/builtins.go:333-350 (pulumi v3.259.0)): none is served here.
+    /// Invoke (source_eval.go:1065-1202 (pulumi v3.259.0)): the builtin provider's <c>pulumi:pulumi:getResource</c>
+    /// from this deployment's resources; the speck package's functions sent to the provider (it has none, so it
+    /// names the token in its error). See <see cref="ReadsAndInvokes"/>.
     /// </summary>
     public override Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, $"speck-engine serves no invokes: '{request.Tok}' is not available"));
+        ReadsAndInvokes.InvokeAsync(session, request);
 
-    /// <summary>Reading an existing resource into the program (<c>Resource.get</c>) is not served: the speck package has no <c>get</c> functions in its SDKs.</summary>
+    /// <summary>ReadResource (source_eval.go:1435-1559): a <c>Resource.get</c>, read as an external resource (<see cref="ReadsAndInvokes"/>).</summary>
     public override Task<ReadResourceResponse> ReadResource(ReadResourceRequest request, ServerCallContext context) =>
-        throw Unsupported($"ReadResource ('{request.Type}' '{request.Name}')");
+        ReadsAndInvokes.ReadAsync(session, request);
 
     /// <summary>
     /// SignalAndWaitForShutdown (source_eval.go:1794-1805): the program registers nothing more; the answer comes when

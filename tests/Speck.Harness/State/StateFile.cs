@@ -31,6 +31,13 @@ public sealed record ResourceState
     /// <summary>An old resource replaced create-before-delete, waiting for its delete at the end of the update.</summary>
     public bool Delete { get; init; }
 
+    /// <summary>
+    /// Read by the program (<c>Resource.get</c>), not managed: the engine never calls Delete on it and drops it from
+    /// the state when the program reads it no more (the checkpoint's <c>external</c>, ResourceV3, sdk/go/common/apitype/core.go
+    /// (pulumi v3.259.0); docs/pulumi-engine.md §Resource monitor).
+    /// </summary>
+    public bool External { get; init; }
+
     public string Name => Urn[(Urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
 }
 
@@ -238,6 +245,7 @@ public sealed class StateFile
         if (r.Parent is not null) o["parent"] = r.Parent;
         if (r.Protect) o["protect"] = true;
         if (r.Delete) o["delete"] = true;
+        if (r.External) o["external"] = true;
         if (r.Provider is not null) o["provider"] = r.Provider;
         if (r.IgnoreChanges.Count > 0) o["ignoreChanges"] = new JsonArray(r.IgnoreChanges.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
         if (r.ReplaceOnChanges.Count > 0) o["replaceOnChanges"] = new JsonArray(r.ReplaceOnChanges.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
@@ -259,6 +267,7 @@ public sealed class StateFile
         Parent = o["parent"]?.GetValue<string>(),
         Protect = o["protect"]?.GetValue<bool>() ?? false,
         Delete = o["delete"]?.GetValue<bool>() ?? false,
+        External = o["external"]?.GetValue<bool>() ?? false,
         Provider = o["provider"]?.GetValue<string>(),
         InitErrors = o["initErrors"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
         IgnoreChanges = o["ignoreChanges"]?.AsArray().Select(d => d!.GetValue<string>()).ToList() ?? [],
