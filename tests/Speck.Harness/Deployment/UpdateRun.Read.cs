@@ -63,12 +63,7 @@ internal sealed partial class UpdateRun
         }
         catch (Exception e)
         {
-            return Failed(urn, asGoal, e switch
-            {
-                RpcException rpc => $"{rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
-                HarnessException => e.Message,
-                _ => $"{e.GetType().Name}: {e.Message}",
-            });
+            return Failed(urn, asGoal, FailureText(e));
         }
     }
 

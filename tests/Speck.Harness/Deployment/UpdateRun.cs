@@ -91,16 +91,19 @@ internal sealed partial class UpdateRun(
         catch (Exception e)
         {
             // Whatever went wrong, the program gets an answer: the resource failed and the deployment stops.
-            return Failed(urn, r, e switch
-            {
-                RpcException rpc => $"{rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
-                HarnessException => e.Message,
-                _ => $"{e.GetType().Name}: {e.Message}",
-            });
+            return Failed(urn, r, FailureText(e));
         }
     }
 
     /// <summary>A resource the program could not register (a bad reference, a failed dependency's dependent).</summary>
+    /// <summary>What a step's failure tells the user: a provider's error as the engine words it, secrets redacted.</summary>
+    private string FailureText(Exception e) => e switch
+    {
+        RpcException rpc => $"{rpc.StatusCode}: {redactor.Redact(ProviderError.From(rpc).Message)}",
+        HarnessException => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
     public Registered Failed(string urn, Registration r, string message)
     {
         message = $"{urn}: {message}";
