@@ -44,27 +44,7 @@ internal sealed partial class UpdateRun
         var asGoal = new Registration(g.Type, g.Name, true, g.Properties) { Parent = g.Parent, Dependencies = g.Dependencies };
         if (!_registered.TryAdd(urn, asGoal)) return Failed(urn, asGoal, $"Duplicate resource URN '{urn}'; try giving it a unique name");
         if (g.Id.Length == 0) return Failed(urn, asGoal, $"Expected an ID for {urn}");
-        try
-        {
-            if (_stopped) return Skip(urn, g.Type, g.Name);
-            if (g.Version.Length > 0 && g.Version != session.Provider.Version)
-                throw new HarnessException($"the program asks for version {g.Version} of the provider; speck-engine runs {session.Provider.Version}");
-            redactor.Learn(g.Properties);
-            await _parallel.WaitAsync(ct);
-            try
-            {
-                if (_stopped) return Skip(urn, g.Type, g.Name);
-                return await ReadStepAsync(urn, g);
-            }
-            finally
-            {
-                _parallel.Release();
-            }
-        }
-        catch (Exception e)
-        {
-            return Failed(urn, asGoal, FailureText(e));
-        }
+        return await StepAsync(urn, asGoal, g.Version, g.Properties, () => ReadStepAsync(urn, g));
     }
 
     private async Task<Registered> ReadStepAsync(string urn, ReadGoal g)

@@ -51,37 +51,50 @@ internal sealed partial class UpdateRun(
         // generateURN: a URN seen twice in one deployment is an error (step_generator.go:277-288 (pulumi v3.259.0)).
         if (!_registered.TryAdd(urn, r)) return Failed(urn, r, $"Duplicate resource URN '{urn}'; try giving it a unique name");
         if (!r.Custom) return Component(urn, r);
+        return await StepAsync(urn, r, r.Version, r.Inputs, async () =>
+        {
+            var old = _old.FirstOrDefault(o => o.Urn == urn && !o.Delete);
+            // A read (external) resource the program now manages is created anew, and the read one discarded at
+            // the end: create-replacement, then replace (step_generator.go:1508-1522 (pulumi v3.259.0)).
+            var wasExternal = old is { External: true };
+            var step = new ResourceSteps(_calls, state, preview, r, urn, r.Inputs, providerRef, wasExternal ? null : old, plan)
+            {
+                DeletedAhead = _deletedAhead.ContainsKey(urn),
+                DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(urn),
+                Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
+            };
+            var (outcome, outputs, id) = await step.RunAsync();
+            if (wasExternal && outcome.Kind == StepKind.Create)
+            {
+                outcome = outcome with { Kind = StepKind.Replace };
+                if (!preview) state.Swap(old!, old! with { Delete = true });
+            }
+            if (outcome.Kind is not (StepKind.Failed or StepKind.Skipped)) Settled(urn, id, outputs, custom: true);
+            Add(outcome);
+            if (outcome.Kind == StepKind.Failed) Fail(outcome.Error!);
+            redactor.Learn(outputs);
+            return new Registered(urn, id, outputs, outcome.Kind) { Complete = !preview || outcome.Kind is StepKind.Same };
+        });
+    }
+
+    /// <summary>
+    /// One custom resource's step under the deployment's rules: skipped once the deployment stopped, the provider
+    /// version held to the binary's, at most the parallelism at once, and whatever goes wrong answered to the program
+    /// as the resource's failure (the deployment then stops).
+    /// </summary>
+    private async Task<Registered> StepAsync(string urn, Registration r, string version, JsonObject inputs, Func<Task<Registered>> step)
+    {
         try
         {
             if (_stopped) return Skip(urn, r.Type, r.Name);
-            if (r.Version.Length > 0 && r.Version != session.Provider.Version)
-                throw new HarnessException($"the program asks for version {r.Version} of the provider; speck-engine runs {session.Provider.Version}");
-            redactor.Learn(r.Inputs);
+            if (version.Length > 0 && version != session.Provider.Version)
+                throw new HarnessException($"the program asks for version {version} of the provider; speck-engine runs {session.Provider.Version}");
+            redactor.Learn(inputs);
             await _parallel.WaitAsync(ct);
             try
             {
                 if (_stopped) return Skip(urn, r.Type, r.Name);
-                var old = _old.FirstOrDefault(o => o.Urn == urn && !o.Delete);
-                // A read (external) resource the program now manages is created anew, and the read one discarded at
-                // the end: create-replacement, then replace (step_generator.go:1508-1522 (pulumi v3.259.0)).
-                var wasExternal = old is { External: true };
-                var step = new ResourceSteps(_calls, state, preview, r, urn, r.Inputs, providerRef, wasExternal ? null : old, plan)
-                {
-                    DeletedAhead = _deletedAhead.ContainsKey(urn),
-                    DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(urn),
-                    Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
-                };
-                var (outcome, outputs, id) = await step.RunAsync();
-                if (wasExternal && outcome.Kind == StepKind.Create)
-                {
-                    outcome = outcome with { Kind = StepKind.Replace };
-                    if (!preview) state.Swap(old!, old! with { Delete = true });
-                }
-                if (outcome.Kind is not (StepKind.Failed or StepKind.Skipped)) Settled(urn, id, outputs, custom: true);
-                Add(outcome);
-                if (outcome.Kind == StepKind.Failed) Fail(outcome.Error!);
-                redactor.Learn(outputs);
-                return new Registered(urn, id, outputs, outcome.Kind) { Complete = !preview || outcome.Kind is StepKind.Same };
+                return await step();
             }
             finally
             {
@@ -90,7 +103,6 @@ internal sealed partial class UpdateRun(
         }
         catch (Exception e)
         {
-            // Whatever went wrong, the program gets an answer: the resource failed and the deployment stops.
             return Failed(urn, r, FailureText(e));
         }
     }
