@@ -106,7 +106,7 @@ bench-load: provider
 	dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll --aot $(PROVIDER_BIN) --load \
 		--out $(OUT)/benchmarks-load.md $(BENCH_FLAGS)
 
-# Never part of the tests: about 25 minutes at the defaults (EXPERIMENT_FLAGS=--quick for a 3-minute check). Needs root (ip netns, tc).
+# Never part of the tests: about 20 minutes at the defaults (EXPERIMENT_FLAGS=--quick for a 3-minute check). Needs root (ip netns, tc).
 experiment: provider system-deps tests/nodered/node_modules
 	dotnet build tests/Speck.Bench -c $(CONFIG) --nologo -v q
 	SPECK_PROVIDER=$(abspath $(PROVIDER_BIN)) dotnet tests/Speck.Bench/bin/$(CONFIG)/net10.0/speck-bench.dll fog $(EXPERIMENT_FLAGS)

@@ -7,7 +7,8 @@ namespace Speck.Bench.Fog;
 /// <summary>One run at one rate in one placement: what the jobs wrote within the window, and what was busy.</summary>
 public sealed record FogMeasurement(Placement Placement, int Rate, int Run, double Seconds, int Sent, int Job3, int Job4,
     IReadOnlyDictionary<string, double> EngineCpu, IReadOnlyDictionary<string, double> UplinkMbit, IReadOnlyDictionary<string, long> UplinkHeld,
-    IReadOnlyList<string> Overloaded, double MachineBusy, IReadOnlyDictionary<string, double> BrokerCpu, double GeneratorCpu)
+    IReadOnlyList<string> Overloaded, double MachineBusy, IReadOnlyDictionary<string, double> BrokerCpu, double GeneratorCpu,
+    IReadOnlyList<FogSample> Series)
 {
     /// <summary>
     /// Sends <paramref name="rate"/> detections a second to every edge for the window, and counts the messages Job 3
@@ -29,7 +30,14 @@ public sealed record FogMeasurement(Placement Placement, int Rate, int Run, doub
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sending = traffic.SendUntilOverloadedAsync(rate * seconds, rate, startTs, stopSending.Token);
-        await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+        // Counted once a second within the window, for the paper's Fig. 8 (the count over time in each placement).
+        var series = new List<FogSample> { new(0, 0, 0) };
+        for (var t = 1; t <= seconds; t++)
+        {
+            var due = TimeSpan.FromSeconds(t) - clock.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+            series.Add(new FogSample(clock.Elapsed.TotalSeconds, traffic.Sent, traffic.LocalStats));
+        }
         var (job3, job4, sent, elapsed) = (traffic.LocalStats, traffic.GlobalStats, traffic.Sent, clock.Elapsed.TotalSeconds);
         var machine = CpuTimes.Now();
         var busy = (machine.MachineBusyMs - machineBefore.MachineBusyMs) / (machine.MachineAllMs - machineBefore.MachineAllMs);
@@ -49,7 +57,7 @@ public sealed record FogMeasurement(Placement Placement, int Rate, int Run, doub
         try { await sending; }
         catch (OperationCanceledException) { }
         await DrainAsync(traffic, ct);
-        return new FogMeasurement(deployment.Placement, rate, run, elapsed, sent, job3, job4, cpu, mbit, held, traffic.Overloaded, busy, brokerCpu, selfCpu);
+        return new FogMeasurement(deployment.Placement, rate, run, elapsed, sent, job3, job4, cpu, mbit, held, traffic.Overloaded, busy, brokerCpu, selfCpu, series);
     }
 
     private static double Cpu(FogDeployment d, string site) =>
@@ -69,3 +77,6 @@ public sealed record FogMeasurement(Placement Placement, int Rate, int Run, doub
         }
     }
 }
+
+/// <summary>One second into a run: detections sent and messages Job 3 wrote so far, over all edges.</summary>
+public sealed record FogSample(double Seconds, int Sent, int Job3);

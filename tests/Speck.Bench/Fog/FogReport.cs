@@ -49,8 +49,10 @@ public static class FogReport
                 $"{string.Join(", ", g.Select(m => $"{m.MachineBusy:0%}"))} | {g.Sum(m => m.Job3) / (double)Math.Max(1, g.Sum(m => m.Sent)):0%} |");
         }
         md.AppendLine().AppendLine($"![D against the input rate per edge, Job 3 and Job 4]({Path.GetFileNameWithoutExtension(path)}.png)").AppendLine();
+        var overTime = Path.GetFileNameWithoutExtension(path) + "-count.png";
+        FogCountOverTime.AppendSection(md, ms, overTime);
         md.AppendLine("## Every run").AppendLine();
-        md.AppendLine("Sent is over all edges within the window (the generators publish with QoS 1, each publish acknowledged); " +
+        md.AppendLine("Sent is over all edges within the window (the generators publish with QoS 1, each publish acknowledged; a detection counts as sent when its acknowledgement arrives, which can be after Job 3 processed it, so Job 3 may show a few more than sent); " +
             "CPU is in % of one core: each site's Node-RED, each site's Mosquitto, and this process (the generators, the WAN relays, the counters); uplink is each site's WAN class (Mbit/s carried, times the class held packets back); machine busy is all cores, every process on the machine (other work included).").AppendLine();
         md.AppendLine("| placement | rate | run | sent | Job 3 | Job 4 | Node-RED CPU e1 / e2 / e3 / cloud | uplink e1 / e2 / e3 / cloud | held back e1 / e2 / e3 / cloud | Mosquitto CPU e1 / e2 / e3 / cloud | generators, relays, counters CPU | brokers that stopped acknowledging | machine busy |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | ---: | --- | ---: |");
@@ -61,6 +63,7 @@ public static class FogReport
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, md.ToString());
         Plot(points, Path.ChangeExtension(path, ".png"));
+        FogCountOverTime.Plot(ms, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, overTime));
     }
 
     private static void Plot(IReadOnlyList<Point> points, string path)
