@@ -10,7 +10,7 @@ using Pulumi.Serialization;
 namespace Pulumi.Speck
 {
     /// <summary>
-    /// A whole SpecK pipeline from the YAML document SpecK's Composition API takes (`jobs:` with `job_name`, `spe_address`, brokers, topics, `entry_class`, `job_path`): one `SpeSite` per host of its addresses, one `Topic` per broker and topic, one `StreamJob` per job. The graph is checked first (unique names, no cycle, no topic read on a broker where only another writes it); topics no job writes are listed as external inputs. A changed document changes only the jobs it changes.
+    /// A whole SpecK pipeline from the YAML document SpecK's Composition API takes (`jobs:` with `job_name`, `spe_address`, brokers, topics, `entry_class`, `job_path`): one `SpeSite` per host of its addresses, one `Topic` per broker and topic, one `StreamJob` per job. The graph is checked first (unique names, no cycle, no topic read on a broker where only another writes it, no job whose engine cannot reach its brokers: a loopback broker for an engine on another host, or `networks` they do not share); topics no job writes are listed as external inputs. A changed document changes only the jobs it changes.
     /// </summary>
     [SpeckResourceType("speck:index:Pipeline")]
     public partial class Pipeline : global::Pulumi.ComponentResource

@@ -19,7 +19,8 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
     public string Description =>
         "A whole SpecK pipeline from the YAML document SpecK's Composition API takes (`jobs:` with `job_name`, `spe_address`, brokers, " +
         "topics, `entry_class`, `job_path`): one `SpeSite` per host of its addresses, one `Topic` per broker and topic, one `StreamJob` per job. " +
-        "The graph is checked first (unique names, no cycle, no topic read on a broker where only another writes it); topics no job writes " +
+        "The graph is checked first (unique names, no cycle, no topic read on a broker where only another writes it, no job " +
+        "whose engine cannot reach its brokers: a loopback broker for an engine on another host, or `networks` they do not share); topics no job writes " +
         "are listed as external inputs. A changed document changes only the jobs it changes.";
 
     public Host.Schema.ObjectShape Inputs { get; } = contracts.Shapes.Object(typeof(PipelineArgs), "speck:index:Pipeline");

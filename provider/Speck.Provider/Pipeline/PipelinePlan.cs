@@ -31,6 +31,7 @@ public sealed record PipelinePlan(IReadOnlyList<PlannedSite> Sites, IReadOnlyLis
         var engines = Settings(args.Engines, "engines", all);
         var brokers = Settings(args.Brokers, "brokers", all);
         var map = Settings(args.AddressMap, "addressMap", all);
+        all.AddRange(PipelineReach.Check(jobs, engines, brokers, map));
         void Fail(PipelineJob j, string field, string reason) => all.Add(new(PipelineDocument.Property, $"{j.Where}.{field}: {reason}"));
 
         // One engine and one broker per host: the host is the site.

@@ -17,6 +17,9 @@ public sealed record PipelineEngine
     [Description("Labels of the site this engine is on.")]
     public Dictionary<string, string>? Labels { get; init; }
 
+    [Description("The networks this engine's host is on (any names, e.g. `edge1-lan`, `wan`). A job's engine must share one with each of its brokers where both give theirs; not given: it reaches every broker.")]
+    public List<string>? Networks { get; init; }
+
     [Secret]
     [Description("Bearer token for the engine's API.")]
     public string? Token { get; init; }
@@ -41,6 +44,9 @@ public sealed record PipelineBroker
 
     [Description("Labels of the site this broker is on.")]
     public Dictionary<string, string>? Labels { get; init; }
+
+    [Description("The networks this broker's host is on; see the engines' `networks`.")]
+    public List<string>? Networks { get; init; }
 
     [Description("User name jobs and probes connect with.")]
     public string? Username { get; init; }

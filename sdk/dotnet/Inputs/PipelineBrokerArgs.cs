@@ -55,6 +55,18 @@ namespace Pulumi.Speck.Inputs
             set => _labels = value;
         }
 
+        [Input("networks")]
+        private InputList<string>? _networks;
+
+        /// <summary>
+        /// The networks this broker's host is on; see the engines' `networks`.
+        /// </summary>
+        public InputList<string> Networks
+        {
+            get => _networks ?? (_networks = new InputList<string>());
+            set => _networks = value;
+        }
+
         [Input("password")]
         private Input<string>? _password;
 

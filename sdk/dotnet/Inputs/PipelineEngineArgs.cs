@@ -33,6 +33,18 @@ namespace Pulumi.Speck.Inputs
             set => _labels = value;
         }
 
+        [Input("networks")]
+        private InputList<string>? _networks;
+
+        /// <summary>
+        /// The networks this engine's host is on (any names, e.g. `edge1-lan`, `wan`). A job's engine must share one with each of its brokers where both give theirs; not given: it reaches every broker.
+        /// </summary>
+        public InputList<string> Networks
+        {
+            get => _networks ?? (_networks = new InputList<string>());
+            set => _networks = value;
+        }
+
         [Input("password")]
         private Input<string>? _password;
 

@@ -75,6 +75,10 @@ export interface PipelineBrokerArgs {
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
+     * The networks this broker's host is on; see the engines' `networks`.
+     */
+    networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
      * Password for `username`.
      */
     password?: pulumi.Input<string | undefined>;
@@ -100,6 +104,10 @@ export interface PipelineEngineArgs {
      * Labels of the site this engine is on.
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * The networks this engine's host is on (any names, e.g. `edge1-lan`, `wan`). A job's engine must share one with each of its brokers where both give theirs; not given: it reaches every broker.
+     */
+    networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Password for the engine's API.
      */

@@ -88,4 +88,64 @@ public sealed class PipelinePlanTests
             "jars: no jar for job_path '/usr/src/app/jars/test-4.jar' (jobs[3] (D).job_path): give it in `jars`",
         ], failures.Select(f => $"{f.Property}: {f.Reason}"));
     }
+
+    private static IReadOnlyList<string> Failures(string document, PipelineArgs args) =>
+        PipelinePlan.Make("p", document, args).Failures.Select(f => $"{f.Property}: {f.Reason}").ToList();
+
+    [Fact]
+    public void A_loopback_broker_for_an_engine_on_another_host_is_named_by_job_and_field()
+    {
+        var document = PipelineSites.Listing("1.1").Replace(
+            "  spe_address: http://172.16.48.8:8081/\n  source_broker: tcp://172.16.48.8:1883", "  spe_address: http://172.16.48.8:8081/\n  source_broker: tcp://127.0.0.1:1883");
+        Assert.Contains("tcp://127.0.0.1:1883", document);
+        var failures = Failures(document, new PipelineArgs { Document = document, Jars = Jars });
+        Assert.Equal(["document: jobs[1] (B).source_broker: the broker tcp://127.0.0.1:1883/ is on loopback, which the engine at " +
+            "http://172.16.48.8:8081/ (another host) reaches as its own machine, not this broker"], failures);
+    }
+
+    [Fact]
+    public void An_address_map_that_gives_a_remote_engine_a_loopback_broker_fails_for_each_job_it_strands()
+    {
+        var document = PipelineSites.Listing("1.1");
+        var failures = Failures(document, new PipelineArgs
+        {
+            Document = document, Jars = Jars, AddressMap = new() { ["tcp://172.16.192.18:1883"] = "tcp://127.0.0.1:1884" },
+        });
+        // A and B write to it, C reads from it; all three engines stay remote (not mapped).
+        Assert.Equal(["jobs[0] (A).sink_broker", "jobs[1] (B).sink_broker", "jobs[2] (C).source_broker"],
+            failures.Select(f => f["document: ".Length..f.IndexOf(": addressMap", StringComparison.Ordinal)]));
+        Assert.All(failures, f => Assert.Contains("addressMap gives the broker tcp://172.16.192.18:1883/ as tcp://127.0.0.1:1884, on loopback", f));
+        // Mapping the engines to this machine too makes every job reachable again.
+        var local = Failures(document, new PipelineArgs
+        {
+            Document = document, Jars = Jars, AddressMap = new()
+            {
+                ["tcp://172.16.192.18:1883"] = "tcp://127.0.0.1:1884", ["http://172.16.39.7:8081/"] = "http://127.0.0.1:9001",
+                ["http://172.16.48.8:8081/"] = "http://127.0.0.1:9002", ["http://172.16.192.18:8081/"] = "http://127.0.0.1:9003",
+            },
+        });
+        Assert.Empty(local);
+    }
+
+    [Fact]
+    public void Networks_an_engine_and_a_broker_do_not_share_fail_and_one_shared_network_is_enough()
+    {
+        var document = PipelineSites.Listing("1.1");
+        PipelineArgs Args(params string[] cloudBrokerNetworks) => new()
+        {
+            Document = document, Jars = Jars,
+            Engines = new() { ["http://172.16.192.18:8081/"] = new PipelineEngine { Networks = ["edge2-lan"] } },
+            Brokers = new()
+            {
+                ["tcp://172.16.192.18:1883"] = new PipelineBroker { Networks = ["edge2-lan"] },
+                ["tcp://172.16.177.7:1883"] = new PipelineBroker { Networks = [.. cloudBrokerNetworks] },
+            },
+        };
+        Assert.Equal(["document: jobs[2] (C).sink_broker: the engine at http://172.16.192.18:8081/ is on the networks edge2-lan " +
+            "(engines.172.16.192.18:8081.networks) and the broker tcp://172.16.177.7:1883/ on cloud-lan (brokers.172.16.177.7:1883.networks): " +
+            "they share none, so the job cannot reach it"], Failures(document, Args("cloud-lan")));
+        Assert.Empty(Failures(document, Args("cloud-lan", "edge2-lan")));
+        // A broker that gives no networks is reachable by every engine.
+        Assert.Empty(Failures(document, Args()));
+    }
 }
