@@ -28,7 +28,11 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
 
     public IReadOnlyList<CheckFailureInfo> Check(PropertyMap inputs)
     {
-        if (inputs.AsValue().ContainsUnknowns) return [];
+        if (inputs.AsValue().ContainsUnknowns)
+        {
+            if (PipelinePreviewInputs.Fill(inputs) is not { } filled) return [];
+            inputs = filled;
+        }
         try
         {
             var args = TypedBridge.Decode(inputs, contracts.Strict<PipelineArgs>());
@@ -42,13 +46,18 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
 
     public async Task<PropertyMap> ConstructAsync(ComponentContext ctx, PropertyMap inputs)
     {
-        if (inputs.AsValue().ContainsUnknowns)
+        // Only a preview has unknown inputs. Values the children only carry stay unknown in them; an unknown document
+        // (or anything else the children are made of) leaves nothing to show before the update.
+        var unknowns = inputs.AsValue().ContainsUnknowns;
+        if (unknowns && PipelinePreviewInputs.Fill(inputs) is { } filled) inputs = filled;
+        else if (unknowns)
         {
-            // Only a preview has unknown inputs: what the document holds is not known before the update.
-            await ctx.InfoAsync("the pipeline's inputs are not known yet: its sites, topics and jobs are shown by the update");
+            await ctx.InfoAsync("the pipeline's document is not known yet: its sites, topics and jobs are shown by the update");
             return Unknown();
         }
         var args = TypedBridge.Decode(inputs, contracts.Strict<PipelineArgs>());
+        Task<ChildResource> Register(ChildRegistration child) =>
+            ctx.RegisterAsync(unknowns ? child with { Inputs = PipelinePreviewInputs.Restore(child.Inputs) } : child);
         var plan = PipelinePlan.Make(ctx.Name, args.Document, args).Plan!;
         if (plan.ExternalInputs.Count > 0)
             await ctx.InfoAsync($"external inputs (read by jobs, written by none of them): {string.Join(", ", plan.ExternalInputs)}");
@@ -58,12 +67,12 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
         static IReadOnlyDictionary<string, IReadOnlyList<string>> Deps(params (string Key, ChildResource[] From)[] deps) =>
             deps.ToDictionary(d => d.Key, d => (IReadOnlyList<string>)d.From.Select(c => c.Urn).Distinct().ToList());
 
-        var sites = plan.Sites.ToDictionary(s => s.Host, s => ctx.RegisterAsync(new ChildRegistration(SiteType, s.ChildName, s.Inputs)));
+        var sites = plan.Sites.ToDictionary(s => s.Host, s => Register(new ChildRegistration(SiteType, s.ChildName, s.Inputs)));
         var topics = plan.Topics.ToDictionary(t => t.Key, async t =>
         {
             var site = await sites[t.SiteHost];
             var inputs = new PropertyMap([new("site", Out(site, "connection")), new("name", PropertyValue.Of(t.Topic.Name))]);
-            return await ctx.RegisterAsync(new ChildRegistration(TopicType, t.ChildName, inputs)
+            return await Register(new ChildRegistration(TopicType, t.ChildName, inputs)
             {
                 Dependencies = [site.Urn], PropertyDependencies = Deps(("site", [site]), ("name", [])),
             });
@@ -84,7 +93,7 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
             // Said, not defaulted: a job moving to a site still unknown in preview would otherwise show its default
             // upgradeMode as unknown (StreamJobSites.ApplyDefaults). SpecK's Flink jobs keep their state.
             if (j.Flink) fields["upgradeMode"] = PropertyValue.Of("savepoint");
-            return await ctx.RegisterAsync(new ChildRegistration(JobType, j.ChildName, new PropertyMap(fields))
+            return await Register(new ChildRegistration(JobType, j.ChildName, new PropertyMap(fields))
             {
                 Dependencies = [site.Urn, source.Urn, sink.Urn],
                 PropertyDependencies = Deps(("site", [site]), ("sources", [source]), ("sink", [sink]),
