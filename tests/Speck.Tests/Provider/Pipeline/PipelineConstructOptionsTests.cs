@@ -28,8 +28,7 @@ public sealed class PipelineConstructOptionsTests : IAsyncLifetime
     public async Task InitializeAsync() => _monitor = await RecordingMonitor.StartAsync();
     public async Task DisposeAsync() => await _monitor.DisposeAsync();
 
-    private const string Job = "- {{ job_name: {0}, spe_address: 'http://10.0.0.1:8081/', source_broker: 'tcp://10.0.0.1:1883', sink_broker: 'tcp://10.0.0.1:1883', " +
-        "source_topic: {1}, sink_topic: {2}, entry_class: a.B, job_path: /j.jar }}\n";
+    private const string Job = PipelineConstructTests.Job;
 
     /// <summary>A preview's Construct of two jobs (X: a → b, Y: b → c) on one site, so children's outputs are unknown, not needed.</summary>
     private ConstructRequest Request() => new()
