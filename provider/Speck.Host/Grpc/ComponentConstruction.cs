@@ -58,7 +58,7 @@ internal static class ComponentConstruction
     /// (sdk/go/pulumi/context.go:2004-2008). An option the request leaves unset stays unset, as the Go SDK keeps it
     /// (its protect and retainOnDelete are pointers), so the engine's own inheritance from the parent applies.
     /// </summary>
-    internal static RegisterResourceRequest ComponentRegistration(ConstructRequest request)
+    private static RegisterResourceRequest ComponentRegistration(ConstructRequest request)
     {
         var self = new RegisterResourceRequest
         {
@@ -85,7 +85,7 @@ internal static class ComponentConstruction
     /// (sdk/nodejs/resource.ts:498-536; sdk/go/pulumi/context.go:1435-1436 (pulumi v3.259.0)). The component's other
     /// options (dependencies, timeouts, retainOnDelete, deletedWith, …) are not the children's.
     /// </summary>
-    internal static RegisterResourceRequest ChildRegistration(ConstructRequest request, string parent, ChildRegistration child)
+    private static RegisterResourceRequest ChildRegistration(ConstructRequest request, string parent, ChildRegistration child)
     {
         var registration = new RegisterResourceRequest
         {
