@@ -7,10 +7,10 @@ namespace Speck.Host.Grpc;
 
 /// <summary>
 /// Construct as a provider serves it for the engine (docs/pulumi-engine.md §Components): the inputs are checked, the
-/// component is registered at the request's <c>monitorEndpoint</c> (a non-custom resource under the request's parent,
-/// with its dependencies and protect), its children are registered as custom resources parented to it, its outputs
-/// go to RegisterResourceOutputs, and the answer carries its URN and outputs (ConstructResponse, proto/pulumi/provider.proto
-/// (pulumi v3.259.0)); docs/pulumi-engine.md §Components.
+/// component is registered at the request's <c>monitorEndpoint</c> with the options the request carries, its children
+/// are registered as custom resources parented to it with what a child inherits, its outputs go to
+/// RegisterResourceOutputs, and the answer carries its URN, outputs and the children each output came from
+/// (ConstructResponse, proto/pulumi/provider.proto (pulumi v3.259.0)).
 /// </summary>
 internal static class ComponentConstruction
 {
@@ -30,42 +30,83 @@ internal static class ComponentConstruction
         });
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
 
-        // The component itself, as the Go SDK's RegisterComponentResource registers one (no inputs, custom false;
-        // sdk/go/pulumi/context.go:2004-2008 (pulumi v3.259.0)): its children carry what it was given.
-        var self = new RegisterResourceRequest
-        {
-            Type = request.Type, Name = request.Name, Parent = request.Parent, Custom = false,
-            Object = StructCodec.Encode(PropertyMap.Empty), AcceptSecrets = true, AcceptResources = true, SupportsPartialValues = true,
-        };
-        if (request.HasProtect) self.Protect = request.Protect;
-        self.Dependencies.AddRange(request.Dependencies);
-        var registered = await monitor.RegisterResourceAsync(self, cancellationToken: ct);
+        var registered = await monitor.RegisterResourceAsync(ComponentRegistration(request), cancellationToken: ct);
         var ctx = new ComponentContext
         {
             Urn = registered.Urn, Name = request.Name, Type = request.Type, Preview = request.DryRun, Log = log, CancellationToken = ct,
-            Register = (child, token) => RegisterChildAsync(monitor, registered.Urn, child, token),
+            Register = (child, token) => RegisterChildAsync(monitor, ChildRegistration(request, registered.Urn, child), token),
         };
         var outputs = await component.ConstructAsync(ctx, inputs);
-        var state = StructCodec.Encode(outputs);
+        var state = StructCodec.Encode(outputs.State);
         await monitor.RegisterResourceOutputsAsync(new RegisterResourceOutputsRequest { Urn = registered.Urn, Outputs = state }, cancellationToken: ct);
-        return new ConstructResponse { Urn = registered.Urn, State = state };
+        var response = new ConstructResponse { Urn = registered.Urn, State = state };
+        // As the Node.js SDK's construct sends the resources each output came from (sdk/nodejs/provider/server.ts:464-475 (pulumi v3.259.0)).
+        foreach (var (key, urns) in outputs.Dependencies)
+        {
+            var deps = new ConstructResponse.Types.PropertyDependencies();
+            deps.Urns.AddRange(urns.Distinct());
+            response.StateDependencies[key] = deps;
+        }
+        return response;
     }
 
-    private static async Task<ChildResource> RegisterChildAsync(ResourceMonitor.ResourceMonitorClient monitor, string parent,
-        ChildRegistration child, CancellationToken ct)
+    /// <summary>
+    /// The component's own registration, with the options the request carries, as the SDKs' construct rebuild them
+    /// (dependsOn, protect, providers, parent, ignoreChanges, replaceOnChanges, customTimeouts, retainOnDelete,
+    /// deletedWith: sdk/nodejs/provider/server.ts:399-453; also deleteBeforeReplace and additionalSecretOutputs,
+    /// sdk/go/pulumi/provider.go:174-206 (pulumi v3.259.0)) and register a component: no inputs, custom false
+    /// (sdk/go/pulumi/context.go:2004-2008). An option the request leaves unset stays unset, as the Go SDK keeps it
+    /// (its protect and retainOnDelete are pointers), so the engine's own inheritance from the parent applies.
+    /// </summary>
+    private static RegisterResourceRequest ComponentRegistration(ConstructRequest request)
     {
-        var request = new RegisterResourceRequest
+        var self = new RegisterResourceRequest
+        {
+            Type = request.Type, Name = request.Name, Parent = request.Parent, Custom = false, DeletedWith = request.DeletedWith,
+            Object = StructCodec.Encode(PropertyMap.Empty), AcceptSecrets = true, AcceptResources = true, SupportsPartialValues = true,
+        };
+        if (request.HasProtect) self.Protect = request.Protect;
+        if (request.HasRetainOnDelete) self.RetainOnDelete = request.RetainOnDelete;
+        if (request.HasDeleteBeforeReplace)
+            (self.DeleteBeforeReplace, self.DeleteBeforeReplaceDefined) = (request.DeleteBeforeReplace, true);
+        self.Dependencies.AddRange(request.Dependencies);
+        foreach (var (package, reference) in request.Providers) self.Providers[package] = reference;
+        self.IgnoreChanges.AddRange(request.IgnoreChanges);
+        self.ReplaceOnChanges.AddRange(request.ReplaceOnChanges);
+        self.AdditionalSecretOutputs.AddRange(request.AdditionalSecretOutputs);
+        if (request.CustomTimeouts is { } t)
+            self.CustomTimeouts = new RegisterResourceRequest.Types.CustomTimeouts { Create = t.Create, Update = t.Update, Delete = t.Delete, Read = t.Read };
+        return self;
+    }
+
+    /// <summary>
+    /// A child's registration: parented to the component, with what a child inherits from its parent in the SDKs —
+    /// protect when it sets none, and the provider for its package from the parent's providers
+    /// (sdk/nodejs/resource.ts:498-536; sdk/go/pulumi/context.go:1435-1436 (pulumi v3.259.0)). The component's other
+    /// options (dependencies, timeouts, retainOnDelete, deletedWith, …) are not the children's.
+    /// </summary>
+    private static RegisterResourceRequest ChildRegistration(ConstructRequest request, string parent, ChildRegistration child)
+    {
+        var registration = new RegisterResourceRequest
         {
             Type = child.Type, Name = child.Name, Parent = parent, Custom = true, Object = StructCodec.Encode(child.Inputs),
             AcceptSecrets = true, AcceptResources = true, SupportsPartialValues = true,
+            Provider = request.Providers.GetValueOrDefault(child.Type.Split(':')[0]) ?? "",
         };
-        request.Dependencies.AddRange(child.Dependencies.Distinct());
+        if (request.HasProtect) registration.Protect = request.Protect;
+        registration.Dependencies.AddRange(child.Dependencies.Distinct());
         foreach (var (key, urns) in child.PropertyDependencies)
         {
             var deps = new RegisterResourceRequest.Types.PropertyDependencies();
             deps.Urns.AddRange(urns.Distinct());
-            request.PropertyDependencies[key] = deps;
+            registration.PropertyDependencies[key] = deps;
         }
+        return registration;
+    }
+
+    private static async Task<ChildResource> RegisterChildAsync(ResourceMonitor.ResourceMonitorClient monitor, RegisterResourceRequest request,
+        CancellationToken ct)
+    {
         var response = await monitor.RegisterResourceAsync(request, cancellationToken: ct);
         return new ChildResource(response.Urn, response.Id, StructCodec.Decode(response.Object));
     }

@@ -14,6 +14,17 @@ public sealed record ChildRegistration(string Type, string Name, PropertyMap Inp
         new Dictionary<string, IReadOnlyList<string>>();
 }
 
+/// <summary>
+/// What a component's Construct answers: its outputs, and per output key the URNs of the children that key came from
+/// (ConstructResponse.stateDependencies). The engine hands them back to the program as the output's dependencies, so a
+/// resource taking <c>pipeline.jobs</c> depends on the jobs, not only on the component (docs/pulumi-engine.md §Components).
+/// </summary>
+public sealed record ComponentOutputs(PropertyMap State)
+{
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Dependencies { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+}
+
 /// <summary>What the engine answered for a child: its URN, ID ("" in preview before it exists) and outputs (unknown ones as Unknown).</summary>
 public sealed record ChildResource(string Urn, string Id, PropertyMap Outputs);
 
@@ -53,6 +64,10 @@ public interface IComponentHandler
     /// </summary>
     IReadOnlyList<CheckFailureInfo> Check(PropertyMap inputs);
 
-    /// <summary>Registers the children and returns the component's outputs (registered with the monitor after).</summary>
-    Task<PropertyMap> ConstructAsync(ComponentContext ctx, PropertyMap inputs);
+    /// <summary>
+    /// Registers the children and returns the component's outputs (registered with the monitor after) with the
+    /// children each output comes from. The host registers the children with what they inherit from the component
+    /// (its protect, its provider for their package); its other options are its own (Grpc.ComponentConstruction).
+    /// </summary>
+    Task<ComponentOutputs> ConstructAsync(ComponentContext ctx, PropertyMap inputs);
 }

@@ -44,7 +44,7 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
         }
     }
 
-    public async Task<PropertyMap> ConstructAsync(ComponentContext ctx, PropertyMap inputs)
+    public async Task<ComponentOutputs> ConstructAsync(ComponentContext ctx, PropertyMap inputs)
     {
         // Only a preview has unknown inputs. Values the children only carry stay unknown in them; an unknown document
         // (or anything else the children are made of) leaves nothing to show before the update.
@@ -53,7 +53,7 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
         else if (unknowns)
         {
             await ctx.InfoAsync("the pipeline's document is not known yet: its sites, topics and jobs are shown by the update");
-            return Unknown();
+            return new ComponentOutputs(Unknown());
         }
         var args = TypedBridge.Decode(inputs, contracts.Strict<PipelineArgs>());
         Task<ChildResource> Register(ChildRegistration child) =>
@@ -114,13 +114,25 @@ public sealed class PipelineComponent(TypeContracts contracts) : IComponentHandl
         var topicOutputs = new Dictionary<string, PropertyValue>();
         foreach (var t in plan.Topics)
             topicOutputs[t.Key] = PropertyValue.Of(new Dictionary<string, PropertyValue> { ["endpoint"] = Out(await topics[t.Key], "endpoint") });
-        return new PropertyMap(new Dictionary<string, PropertyValue>
+        var state = new PropertyMap(new Dictionary<string, PropertyValue>
         {
             ["jobs"] = PropertyValue.Of(jobOutputs),
             ["topics"] = PropertyValue.Of(topicOutputs),
             ["sites"] = PropertyValue.Of(plan.Sites.Select(s => PropertyValue.Of(s.Host))),
             ["externalInputs"] = PropertyValue.Of(plan.ExternalInputs.Select(PropertyValue.Of)),
         });
+        // Each output depends on the children it tells of, so a resource fed `jobs` waits for the jobs and is
+        // replaced with them; externalInputs comes from the document alone.
+        static async Task<IReadOnlyList<string>> Urns(IEnumerable<Task<ChildResource>> children) =>
+            (await Task.WhenAll(children)).Select(c => c.Urn).ToList();
+        return new ComponentOutputs(state)
+        {
+            Dependencies = new Dictionary<string, IReadOnlyList<string>>
+            {
+                ["jobs"] = await Urns(jobs.Values), ["topics"] = await Urns(topics.Values),
+                ["sites"] = await Urns(sites.Values), ["externalInputs"] = [],
+            },
+        };
     }
 
     private static PropertyMap Unknown() => new(new Dictionary<string, PropertyValue>

@@ -53,4 +53,7 @@ public sealed record Registered(string Urn, string Id, JsonObject Outputs, StepK
 
     /// <summary>False for a preview's create or update: outputs the provider did not return are unknown, not absent.</summary>
     public bool Complete { get; init; } = true;
+
+    /// <summary>A remote component's: per output key, the URNs it came from (Construct's stateDependencies); null for others.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? OutputDependencies { get; init; }
 }

@@ -43,10 +43,19 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         if (!request.SupportsPartialValues)
             foreach (var key in outputs.Where(kv => Sig.ContainsUnknown(kv.Value)).Select(kv => kv.Key).ToList()) outputs.Remove(key);
         if (!request.AcceptSecrets) outputs = (JsonObject)Sig.Unwrap(outputs)!;
-        return new RegisterResourceResponse
+        var response = new RegisterResourceResponse
         {
             Urn = registered.Urn, Id = registered.Id, Object = Structs.ToStruct(outputs), Result = Result.Success,
         };
+        // A remote component's answer names, per output, the resources it came from: Construct's stateDependencies
+        // (source_eval.go:2924-2941, 3218 (pulumi v3.259.0)); nil for any other registration.
+        foreach (var (key, urns) in registered.OutputDependencies ?? new Dictionary<string, IReadOnlyList<string>>())
+        {
+            var deps = new RegisterResourceResponse.Types.PropertyDependencies();
+            deps.Urns.AddRange(urns);
+            response.PropertyDependencies[key] = deps;
+        }
+        return response;
     }
 
     private Registration ToRegistration(RegisterResourceRequest r)
@@ -56,6 +65,7 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid type token '{r.Type}'"));
         if (r.Custom && r.Type.StartsWith("pulumi:providers:", StringComparison.Ordinal)) throw Unsupported("explicit provider resources");
         if (r.Provider.Length > 0) throw Unsupported("the provider option (only the default provider is run)");
+        if (r.Providers.Count > 0) throw Unsupported("the providers option (only the default provider is run)");
         if (r.HasRetainOnDelete) throw Unsupported("retainOnDelete");
         if (r.DeletedWith.Length > 0) throw Unsupported("deletedWith");
         if (r.AliasURNs.Count > 0) throw Unsupported("aliases");
@@ -85,6 +95,8 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
                 // generateTimeoutInSeconds (source_eval.go:2948-2978, 3396-3403): Go durations.
                 Timeouts = timeouts is null ? new CustomTimeouts(0, 0, 0) : new CustomTimeouts(
                     YamlProgram.Duration(timeouts.Create), YamlProgram.Duration(timeouts.Update), YamlProgram.Duration(timeouts.Delete)),
+                TimeoutTexts = timeouts is null ? null : new CustomTimeoutTexts(timeouts.Create, timeouts.Update, timeouts.Delete, timeouts.Read),
+                AdditionalSecretOutputs = r.AdditionalSecretOutputs.ToList(),
             },
         };
     }

@@ -9,6 +9,8 @@ namespace Speck.Harness.Program;
 /// expressions and <c>dependsOn</c> name are done (all at once, in parallel), with its inputs evaluated, its
 /// dependencies and, per top-level property, the resources that property's expressions refer to. The steps are the
 /// <see cref="UpdateRun"/>'s, the same for a program in any language. A resource whose dependency failed is skipped.
+/// A component's outputs depend on the component alone, whatever its Construct's stateDependencies: pulumi-yaml reads
+/// raw outputs, which the Go SDK resolves with no dependencies but the resource (docs/pulumi-engine.md §Components).
 /// </summary>
 internal sealed class YamlEvaluator(YamlProgram program, JsonObject config, UpdateRun run, IReadOnlySet<string> componentTypes) : IScope
 {

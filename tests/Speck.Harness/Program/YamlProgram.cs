@@ -10,6 +10,9 @@ public sealed record ConfigDecl(string Name, string Type, JsonNode? Default, boo
 
 public sealed record CustomTimeouts(double Create, double Update, double Delete);
 
+/// <summary>customTimeouts as the program sent them (Go duration strings, "" for unset): the engine forwards these to Construct.</summary>
+public sealed record CustomTimeoutTexts(string Create, string Update, string Delete, string Read);
+
 /// <summary>The resource options the harness honours, as Pulumi YAML spells them.</summary>
 public sealed record ResourceOptions
 {
@@ -19,6 +22,9 @@ public sealed record ResourceOptions
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
     public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
     public CustomTimeouts Timeouts { get; init; } = new(0, 0, 0);
+    /// <summary>The request's customTimeouts message, null when it sent none (a program's SDK always sends one).</summary>
+    public CustomTimeoutTexts? TimeoutTexts { get; init; }
+    public IReadOnlyList<string> AdditionalSecretOutputs { get; init; } = [];
     public string? Import { get; init; }
 }
 
@@ -62,10 +68,13 @@ public sealed record YamlProgram(
         return new YamlProgram(Path.GetFullPath(directory), name, config, resources, outputs);
     }
 
+    // pulumi-yaml registers through the Go SDK, which always sends a customTimeouts message, empty strings for those
+    // unset (getTimeouts, sdk/go/pulumi/context.go:2768, 2784-2793 (pulumi v3.259.0)).
     private static ResourceOptions Options(YamlMappingNode? m)
     {
-        if (m is null) return new ResourceOptions();
+        if (m is null) return new ResourceOptions { TimeoutTexts = new("", "", "", "") };
         var timeouts = YamlTree.Get(m, "customTimeouts") as YamlMappingNode;
+        string Text(string key) => timeouts is null ? "" : YamlTree.Str(timeouts, key) ?? "";
         return new ResourceOptions
         {
             DependsOn = YamlTree.Strings(YamlTree.Get(m, "dependsOn")),
@@ -75,6 +84,8 @@ public sealed record YamlProgram(
             ReplaceOnChanges = YamlTree.Strings(YamlTree.Get(m, "replaceOnChanges")),
             Timeouts = timeouts is null ? new CustomTimeouts(0, 0, 0) : new CustomTimeouts(
                 Duration(YamlTree.Str(timeouts, "create")), Duration(YamlTree.Str(timeouts, "update")), Duration(YamlTree.Str(timeouts, "delete"))),
+            TimeoutTexts = new(Text("create"), Text("update"), Text("delete"), ""),
+            AdditionalSecretOutputs = YamlTree.Strings(YamlTree.Get(m, "additionalSecretOutputs")),
             Import = YamlTree.Str(m, "import"),
         };
     }

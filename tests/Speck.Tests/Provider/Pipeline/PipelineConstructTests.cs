@@ -29,7 +29,7 @@ public sealed class PipelineConstructTests
         },
     };
 
-    private const string Job = "- {{ job_name: {0}, spe_address: 'http://10.0.0.1:8081/', source_broker: 'tcp://10.0.0.1:1883', sink_broker: 'tcp://10.0.0.1:1883', " +
+    internal const string Job = "- {{ job_name: {0}, spe_address: 'http://10.0.0.1:8081/', source_broker: 'tcp://10.0.0.1:1883', sink_broker: 'tcp://10.0.0.1:1883', " +
         "source_topic: {1}, sink_topic: {2}, entry_class: a.B, job_path: /j.jar }}\n";
 
     private async Task<RpcException> Refused(ConstructRequest request) =>

@@ -41,7 +41,7 @@ public sealed class PipelinePreviewTests
                 return Task.FromResult(new ChildResource($"urn:pulumi:s::p::{child.Type}::{child.Name}", "", PropertyMap.Empty));
             },
         };
-        return (children, await _pipeline.ConstructAsync(ctx, inputs));
+        return (children, (await _pipeline.ConstructAsync(ctx, inputs)).State);
     }
 
     private static bool HasMarker(PropertyValue v) => v.Kind switch
