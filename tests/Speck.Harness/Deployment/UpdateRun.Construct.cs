@@ -20,7 +20,7 @@ internal sealed partial class UpdateRun
     /// A remote registration (source_eval.go:2822-2935 (pulumi v3.259.0)): no step of its own; the provider's Construct
     /// is called with the monitor's address, dry run, parallelism, config and the registration's options, and
     /// registers the component and its children back through the monitor, where they become steps as any
-    /// registration does. The answer is Construct's URN and state. A Construct error is the resource's error
+    /// registration does (the component's aliases too: the provider registers it with them). The answer is Construct's URN and state. A Construct error is the resource's error
     /// ("&lt;type&gt; resource '&lt;name&gt;' has a problem: …", GetResourceInvalidError, sdk/go/common/diag/errors.go:36)
     /// and aborts the deployment.
     /// </summary>
@@ -47,6 +47,8 @@ internal sealed partial class UpdateRun
         if (r.Options.DeleteBeforeReplace is { } dbr) request.DeleteBeforeReplace = dbr;
         request.IgnoreChanges.AddRange(r.Options.IgnoreChanges);
         request.ReplaceOnChanges.AddRange(r.Options.ReplaceOnChanges);
+        // The registration's aliases as parsed, marshalled back (provider_plugin.go:2125-2147, 2166 (pulumi v3.259.0)).
+        request.Aliases.AddRange(r.Options.Aliases.Select(a => a.ToMessage()));
         redactor.Learn(r.Inputs);
         try
         {

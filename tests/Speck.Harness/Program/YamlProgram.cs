@@ -20,6 +20,12 @@ public sealed record ResourceOptions
     public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
     public CustomTimeouts Timeouts { get; init; } = new(0, 0, 0);
     public string? Import { get; init; }
+
+    /// <summary>Earlier identities of the resource (docs/pulumi-engine.md §Aliases).</summary>
+    public IReadOnlyList<Deployment.ResourceAlias> Aliases { get; init; } = [];
+
+    /// <summary>A YAML program's <c>aliases:</c> as written: evaluated into <see cref="Aliases"/> when the resource is registered.</summary>
+    public JsonNode? AliasesTemplate { get; init; }
 }
 
 public sealed record ProgramResource(string Name, string Type, JsonObject Properties, ResourceOptions Options);
@@ -76,6 +82,7 @@ public sealed record YamlProgram(
             Timeouts = timeouts is null ? new CustomTimeouts(0, 0, 0) : new CustomTimeouts(
                 Duration(YamlTree.Str(timeouts, "create")), Duration(YamlTree.Str(timeouts, "update")), Duration(YamlTree.Str(timeouts, "delete"))),
             Import = YamlTree.Str(m, "import"),
+            AliasesTemplate = YamlTree.Get(m, "aliases") is { } aliases ? YamlTree.ToJson(aliases) : null,
         };
     }
 
