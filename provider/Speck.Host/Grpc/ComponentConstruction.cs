@@ -8,7 +8,8 @@ namespace Speck.Host.Grpc;
 /// <summary>
 /// Construct as a provider serves it for the engine (docs/pulumi-engine.md §Components): the inputs are checked, the
 /// component is registered at the request's <c>monitorEndpoint</c> (a non-custom resource under the request's parent,
-/// with its dependencies and protect), its children are registered as custom resources parented to it, its outputs
+/// with its dependencies, protect and aliases), its children are registered as custom resources parented to it (with
+/// the aliases they inherit, <see cref="ChildAliases"/>), its outputs
 /// go to RegisterResourceOutputs, and the answer carries its URN and outputs (ConstructResponse, proto/pulumi/provider.proto
 /// (pulumi v3.259.0)); docs/pulumi-engine.md §Components.
 /// </summary>
@@ -29,6 +30,7 @@ internal static class ComponentConstruction
             MaxSendMessageSize = ProviderServer.MaxMessageSize,
         });
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+        var aliases = ChildAliases.Of(request);
 
         // The component itself, as the Go SDK's RegisterComponentResource registers one (no inputs, custom false;
         // sdk/go/pulumi/context.go:2004-2008 (pulumi v3.259.0)): its children carry what it was given.
@@ -39,11 +41,12 @@ internal static class ComponentConstruction
         };
         if (request.HasProtect) self.Protect = request.Protect;
         self.Dependencies.AddRange(request.Dependencies);
+        self.AliasURNs.AddRange(aliases.Component);
         var registered = await monitor.RegisterResourceAsync(self, cancellationToken: ct);
         var ctx = new ComponentContext
         {
             Urn = registered.Urn, Name = request.Name, Type = request.Type, Preview = request.DryRun, Log = log, CancellationToken = ct,
-            Register = (child, token) => RegisterChildAsync(monitor, registered.Urn, child, token),
+            Register = (child, token) => RegisterChildAsync(monitor, registered.Urn, aliases, child, token),
         };
         var outputs = await component.ConstructAsync(ctx, inputs);
         var state = StructCodec.Encode(outputs);
@@ -52,7 +55,7 @@ internal static class ComponentConstruction
     }
 
     private static async Task<ChildResource> RegisterChildAsync(ResourceMonitor.ResourceMonitorClient monitor, string parent,
-        ChildRegistration child, CancellationToken ct)
+        ChildAliases aliases, ChildRegistration child, CancellationToken ct)
     {
         var request = new RegisterResourceRequest
         {
@@ -60,6 +63,7 @@ internal static class ComponentConstruction
             AcceptSecrets = true, AcceptResources = true, SupportsPartialValues = true,
         };
         request.Dependencies.AddRange(child.Dependencies.Distinct());
+        request.AliasURNs.AddRange(aliases.For(child.Type, child.Name));
         foreach (var (key, urns) in child.PropertyDependencies)
         {
             var deps = new RegisterResourceRequest.Types.PropertyDependencies();
