@@ -24,7 +24,7 @@ public sealed class StreamJobAliasHarnessTests : IAsyncLifetime
     /// <param name="topics">The topic resources: resource name, MQTT topic, resource options (YAML at column 0).</param>
     /// <param name="sink">The topic resource the job writes.</param>
     private static string Program(string job, string jobOptions = "", (string Name, string Topic, string Options)[]? topics = null, string sink = "out",
-        (string Name, string Options)? site = null)
+        (string Name, string Options)? site = null, string upgradeMode = "stateless")
     {
         static string Indent(string block, int n) => string.Concat(block.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => new string(' ', n) + l + "\n"));
         var (siteName, siteOptions) = site ?? ("site", "");
@@ -52,7 +52,7 @@ public sealed class StreamJobAliasHarnessTests : IAsyncLifetime
                   artifact:
                     fn::fileAsset: filter.jar
                   entryClass: org.speck.jobs.Filter
-                  upgradeMode: stateless
+                  upgradeMode: {{upgradeMode}}
                   readinessSeconds: 1
                   sources: ["${in.endpoint}"]
                   sink: ${{{sink}}.endpoint}
@@ -148,6 +148,32 @@ public sealed class StreamJobAliasHarnessTests : IAsyncLifetime
         // Nothing made, changed or deleted anywhere: the claim that won was a same step.
         Assert.All(new[] { preview, beside, up }, r => Assert.DoesNotContain(r.Calls, c => c.Method is "Create" or "Update" or "Delete"));
         Assert.Single(_site.Flink.Jobs, j => j.State == JobStatus.RUNNING);
+        Assert.DoesNotContain(_site.Flink.Requests.Entries, r => r.Method != "GET");
+    }
+
+    [Fact]
+    public async Task A_checkpoint_written_before_a_dependent_is_registered_again_names_the_renamed_resource_by_its_new_URN()
+    {
+        var (deployed, _) = await DeployedAsync();
+        using var dir = deployed;
+        var topics = new[] { ("in", "sensors/in", ""), ("sink", "sensors/out", "options:\n  aliases:\n    - name: out") };
+
+        // out becomes sink; the job then fails its Check, so the update stops with the job's old entry in the state.
+        dir.WriteProgram(Program("job", topics: topics, sink: "sink", upgradeMode: "sideways"));
+        var failed = await dir.Stack.UpAsync(skipPreview: true, holdToPlan: false);
+        Assert.False(failed.Succeeded);
+        Assert.Equal(StepKind.Same, failed.Step("sink").Kind);
+        Assert.Equal(StepKind.Failed, failed.Step("job").Kind);
+        var state = dir.Stack.LoadState();
+        var job = state.Resources.Single(r => r.Type == "speck:index:StreamJob");
+        Assert.Contains($"{TopicUrn}sink", job.Dependencies);
+        Assert.Equal([$"{TopicUrn}sink"], job.PropertyDependencies["sink"]);
+        Assert.DoesNotContain($"{TopicUrn}out\"", dir.StateText, StringComparison.Ordinal);
+
+        dir.WriteProgram(Program("job", topics: topics, sink: "sink"));
+        var fixedUp = await dir.Stack.UpAsync();
+        Assert.True(fixedUp.Succeeded, string.Join("\n", fixedUp.Errors) + fixedUp.ProviderStderr);
+        OnlySameSteps(fixedUp);
         Assert.DoesNotContain(_site.Flink.Requests.Entries, r => r.Method != "GET");
     }
 }
