@@ -7,10 +7,10 @@ namespace Speck.Host.Grpc;
 
 /// <summary>
 /// Construct as a provider serves it for the engine (docs/pulumi-engine.md §Components): the inputs are checked, the
-/// component is registered at the request's <c>monitorEndpoint</c> with the options the request carries, its children
-/// are registered as custom resources parented to it with what a child inherits, its outputs go to
-/// RegisterResourceOutputs, and the answer carries its URN, outputs and the children each output came from
-/// (ConstructResponse, proto/pulumi/provider.proto (pulumi v3.259.0)).
+/// component is registered at the request's <c>monitorEndpoint</c> with the options the request carries (aliases
+/// included), its children are registered as custom resources parented to it with what a child inherits (the
+/// aliases too, <see cref="ChildAliases"/>), its outputs go to RegisterResourceOutputs, and the answer carries its
+/// URN, outputs and the children each output came from (ConstructResponse, proto/pulumi/provider.proto (pulumi v3.259.0)).
 /// </summary>
 internal static class ComponentConstruction
 {
@@ -29,12 +29,13 @@ internal static class ComponentConstruction
             MaxSendMessageSize = ProviderServer.MaxMessageSize,
         });
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+        var aliases = ChildAliases.Of(request);
 
-        var registered = await monitor.RegisterResourceAsync(ComponentRegistration(request), cancellationToken: ct);
+        var registered = await monitor.RegisterResourceAsync(ComponentRegistration(request, aliases), cancellationToken: ct);
         var ctx = new ComponentContext
         {
             Urn = registered.Urn, Name = request.Name, Type = request.Type, Preview = request.DryRun, Log = log, CancellationToken = ct,
-            Register = (child, token) => RegisterChildAsync(monitor, ChildRegistration(request, registered.Urn, child), token),
+            Register = (child, token) => RegisterChildAsync(monitor, ChildRegistration(request, registered.Urn, aliases, child), token),
         };
         var outputs = await component.ConstructAsync(ctx, inputs);
         var state = StructCodec.Encode(outputs.State);
@@ -58,7 +59,7 @@ internal static class ComponentConstruction
     /// (sdk/go/pulumi/context.go:2004-2008). An option the request leaves unset stays unset, as the Go SDK keeps it
     /// (its protect and retainOnDelete are pointers), so the engine's own inheritance from the parent applies.
     /// </summary>
-    private static RegisterResourceRequest ComponentRegistration(ConstructRequest request)
+    private static RegisterResourceRequest ComponentRegistration(ConstructRequest request, ChildAliases aliases)
     {
         var self = new RegisterResourceRequest
         {
@@ -70,6 +71,7 @@ internal static class ComponentConstruction
         if (request.HasDeleteBeforeReplace)
             (self.DeleteBeforeReplace, self.DeleteBeforeReplaceDefined) = (request.DeleteBeforeReplace, true);
         self.Dependencies.AddRange(request.Dependencies);
+        self.AliasURNs.AddRange(aliases.Component);
         foreach (var (package, reference) in request.Providers) self.Providers[package] = reference;
         self.IgnoreChanges.AddRange(request.IgnoreChanges);
         self.ReplaceOnChanges.AddRange(request.ReplaceOnChanges);
@@ -85,7 +87,7 @@ internal static class ComponentConstruction
     /// (sdk/nodejs/resource.ts:498-536; sdk/go/pulumi/context.go:1435-1436 (pulumi v3.259.0)). The component's other
     /// options (dependencies, timeouts, retainOnDelete, deletedWith, …) are not the children's.
     /// </summary>
-    private static RegisterResourceRequest ChildRegistration(ConstructRequest request, string parent, ChildRegistration child)
+    private static RegisterResourceRequest ChildRegistration(ConstructRequest request, string parent, ChildAliases aliases, ChildRegistration child)
     {
         var registration = new RegisterResourceRequest
         {
@@ -95,6 +97,7 @@ internal static class ComponentConstruction
         };
         if (request.HasProtect) registration.Protect = request.Protect;
         registration.Dependencies.AddRange(child.Dependencies.Distinct());
+        registration.AliasURNs.AddRange(aliases.For(child.Type, child.Name));
         foreach (var (key, urns) in child.PropertyDependencies)
         {
             var deps = new RegisterResourceRequest.Types.PropertyDependencies();

@@ -72,6 +72,9 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
 
     /// <summary>Fill in defaults on the raw inputs (kept as values so secrets and unknowns pass through).</summary>
     protected virtual PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx) => news;
+
+    /// <summary>Defaults that may keep what the old inputs hold (Check's <paramref name="olds"/>; empty for a new resource).</summary>
+    protected virtual PropertyMap ApplyDefaults(PropertyMap news, PropertyMap olds, ResourceContext ctx) => ApplyDefaults(news, ctx);
     protected virtual void Validate(TArgs args, CheckContext check) { }
     protected virtual void CustomizeDiff(DiffContext<TArgs, TState> diff) { }
 
@@ -112,7 +115,7 @@ public abstract class CustomResource<TArgs, TState> : IResourceHandler
     {
         var wired = new List<string>();
         var failures = new List<CheckFailureInfo>();
-        var inputs = ApplyDefaults(WiredStrings.Expand(Inputs, news, wired, failures), ctx);
+        var inputs = ApplyDefaults(WiredStrings.Expand(Inputs, news, wired, failures), olds, ctx);
         failures.AddRange(ShapeValidator.Validate(Inputs, inputs).Where(f => !failures.Any(w => w.Property == f.Property)));
         // The resource's own rules still judge the well-formed properties, so one Check names every bad one.
         var malformed = failures.Select(f => f.Property.Split('.', '[')[0]).ToHashSet();

@@ -61,8 +61,12 @@ public sealed partial class SpeSite(Binders binders, TypeContracts contracts)
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
     private static partial Regex SiteNamePattern();
 
-    protected override PropertyMap ApplyDefaults(PropertyMap news, ResourceContext ctx) =>
-        news.Get("siteName") is null ? news.With("siteName", PropertyValue.Of(ctx.Name)) : news;
+    /// <summary>
+    /// An unset siteName is the resource's name when the site is made, and stays what it was after: a site renamed with
+    /// an alias (docs/pulumi-engine.md §Aliases) keeps its siteName, so neither it nor its topics and jobs change.
+    /// </summary>
+    protected override PropertyMap ApplyDefaults(PropertyMap news, PropertyMap olds, ResourceContext ctx) =>
+        news.Get("siteName") is null ? news.With("siteName", olds.Get("siteName") is { Kind: PropertyKind.String } old ? old : PropertyValue.Of(ctx.Name)) : news;
 
     protected override void Validate(SpeSiteArgs args, CheckContext check)
     {

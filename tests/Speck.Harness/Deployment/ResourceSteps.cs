@@ -26,6 +26,12 @@ internal sealed partial class ResourceSteps(
     /// <summary>Before a delete-before-replace: deletes the dependents that will be replaced too; returns an error or null.</summary>
     public Func<Task<string?>>? DeleteReplacedDependents { get; init; }
 
+    /// <summary>
+    /// The old URN when the old state was found by an alias: the new state carries it (pkgresource.State.Aliases,
+    /// step_generator.go:771-825 (pulumi v3.259.0)) until the checkpoint is written with every reference to it renamed.
+    /// </summary>
+    public string? AliasUrn { get; init; }
+
     /// <summary>Warnings for the operation (e.g. an imported resource whose preview shows a replace).</summary>
     public Action<string>? Warn { get; init; }
 
@@ -76,6 +82,7 @@ internal sealed partial class ResourceSteps(
         IgnoreChanges = r.Options.IgnoreChanges, ReplaceOnChanges = r.Options.ReplaceOnChanges,
         Parent = string.IsNullOrEmpty(r.Parent) ? null : r.Parent,
         PropertyDependencies = Registration.Complete(inputs, dependencies, r.PropertyDependencies),
+        Aliases = AliasUrn is { } alias ? [alias] : [],
     };
 
     private PlanGoal ProgramGoal(JsonObject? oldInputs, JsonObject inputs) => new(PlanDiff.Of(oldInputs, inputs), r.Options.Protect, dependencies,
@@ -169,6 +176,8 @@ internal sealed partial class ResourceSteps(
             if (!preview && inState is not null)
                 state.SwapSame(inState, inState with
                 {
+                    Urn = urn,
+                    Aliases = AliasUrn is { } alias ? [alias] : [],
                     Inputs = checkedInputs,
                     Dependencies = dependencies,
                     PropertyDependencies = Registration.Complete(checkedInputs, dependencies, r.PropertyDependencies),

@@ -20,7 +20,7 @@ internal sealed partial class UpdateRun
     /// A remote registration (source_eval.go:2822-2935 (pulumi v3.259.0)): no step of its own; the provider's Construct
     /// is called with the monitor's address, dry run, parallelism, config and the registration's options, and
     /// registers the component and its children back through the monitor, where they become steps as any
-    /// registration does. The answer is Construct's URN and state, with its stateDependencies as the outputs'
+    /// registration does (the component's aliases too: the provider registers it with them). The answer is Construct's URN and state, with its stateDependencies as the outputs'
     /// dependencies. A Construct error is the resource's error
     /// ("&lt;type&gt; resource '&lt;name&gt;' has a problem: …", GetResourceInvalidError, sdk/go/common/diag/errors.go:36)
     /// and aborts the deployment.
@@ -80,6 +80,8 @@ internal sealed partial class UpdateRun
         request.AdditionalSecretOutputs.AddRange(r.Options.AdditionalSecretOutputs);
         if (r.Options.TimeoutTexts is { } t)
             request.CustomTimeouts = new ConstructRequest.Types.CustomTimeouts { Create = t.Create, Update = t.Update, Delete = t.Delete, Read = t.Read };
+        // The registration's aliases as parsed, marshalled back (provider_plugin.go:2125-2147, 2166 (pulumi v3.259.0)).
+        request.Aliases.AddRange(r.Options.Aliases.Select(a => a.ToMessage()));
         return request;
     }
 

@@ -23,6 +23,7 @@ internal sealed partial class UpdateRun(
     private readonly SemaphoreSlim _parallel = new(options.Parallel);
     private readonly ResourceCalls _calls = new(session, ct);
     private readonly IReadOnlyList<ResourceState> _old = state.Snapshot();
+    private readonly AliasResolution _aliases = new(options.Stack, project, state.Snapshot());
     private readonly Lock _resultLock = new();
     private readonly ConcurrentDictionary<string, bool> _deletedAhead = new();
     private volatile bool _stopped;
@@ -50,16 +51,25 @@ internal sealed partial class UpdateRun(
         if (r.Remote) return await ConstructAsync(urn, r);
         // generateURN: a URN seen twice in one deployment is an error (step_generator.go:277-288 (pulumi v3.259.0)).
         if (!_registered.TryAdd(urn, r)) return Failed(urn, r, $"Duplicate resource URN '{urn}'; try giving it a unique name");
-        if (!r.Custom) return Component(urn, r);
+        // The old state, by URN or alias; a conflicting alias makes the resource invalid and the deployment bails
+        // (step_generator.go:655-712, 1473-1477 (pulumi v3.259.0)). The engine's Check runs before it bails; here none does.
+        var found = _aliases.Resolve(urn, r.Name, r.Type, r.Parent, r.Options.Aliases, _registered.ContainsKey);
+        if (found.Errors.Count > 0)
+        {
+            foreach (var error in found.Errors.SkipLast(1)) Fail($"{urn}: {error}");
+            return Failed(urn, r, found.Errors[^1]);
+        }
+        if (!r.Custom) return Component(urn, r, found);
         return await StepAsync(urn, r, r.Version, r.Inputs, async () =>
         {
-            var old = _old.FirstOrDefault(o => o.Urn == urn && !o.Delete);
+            var old = found.Old;
             // A read (external) resource the program now manages is created anew, and the read one discarded at
             // the end: create-replacement, then replace (step_generator.go:1508-1522 (pulumi v3.259.0)).
             var wasExternal = old is { External: true };
             var step = new ResourceSteps(_calls, state, preview, r, urn, r.Inputs, providerRef, wasExternal ? null : old, plan)
             {
                 DeletedAhead = _deletedAhead.ContainsKey(urn),
+                AliasUrn = found.AliasUrn,
                 DeleteReplacedDependents = () => DeleteReplacedDependentsAsync(urn),
                 Warn = w => { lock (_resultLock) result.Warnings.Add(redactor.Redact(w)); },
             };
@@ -135,9 +145,9 @@ internal sealed partial class UpdateRun(
     /// inputs' steps, a create when new and a same when in the state (step_generator.go, GenerateSteps for
     /// !goal.Custom (pulumi v3.259.0)); its outputs come later, from RegisterResourceOutputs.
     /// </summary>
-    private Registered Component(string urn, Registration r)
+    private Registered Component(string urn, Registration r, AliasResolution.Found found)
     {
-        var old = _old.FirstOrDefault(o => o.Urn == urn && !o.Custom);
+        var old = found.Old is { Custom: false } ? found.Old : null;
         var kind = old is null ? StepKind.Create : StepKind.Same;
         Add(new ResourceStep(urn, r.Type, r.Name, kind));
         var entry = new ResourceState
@@ -145,6 +155,7 @@ internal sealed partial class UpdateRun(
             Urn = urn, Type = r.Type, Custom = false, Inputs = r.Inputs, Outputs = old?.Outputs ?? new JsonObject(),
             Dependencies = r.Dependencies, Protect = r.Options.Protect, Parent = NullIfRoot(r.Parent, urn),
             PropertyDependencies = Registration.Complete(r.Inputs, r.Dependencies, r.PropertyDependencies),
+            Aliases = found.AliasUrn is { } alias ? [alias] : [],
         };
         if (!preview)
         {
@@ -249,7 +260,12 @@ internal sealed partial class UpdateRun(
         return null;
     }
 
-    private bool Leftover(ResourceState r) => r.Type != ProviderSession.ProviderType && (r.Delete || !_registered.ContainsKey(r.Urn));
+    /// <summary>
+    /// Gone from the program: not registered, neither by its URN nor by a new URN that claimed it as an alias
+    /// (isOperatedOn, step_generator.go:2242-2255 (pulumi v3.259.0)); or the old half of a replacement.
+    /// </summary>
+    private bool Leftover(ResourceState r) =>
+        r.Type != ProviderSession.ProviderType && (r.Delete || !_registered.ContainsKey(_aliases.ClaimedBy(r.Urn) ?? r.Urn));
 
     /// <summary>
     /// Resources no longer in the program, and old halves of create-before-delete replacements: each checked against

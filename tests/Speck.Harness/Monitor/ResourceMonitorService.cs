@@ -16,12 +16,12 @@ namespace Speck.Harness.Monitor;
 internal sealed class ResourceMonitorService(MonitorSession session) : ResourceMonitor.ResourceMonitorBase
 {
     /// <summary>
-    /// supportsFeatureID (source_eval.go:945-986): the engine says yes to "secrets" always, and to "resourceReferences"
-    /// and "outputValues" unless told not to (PULUMI_DISABLE_RESOURCE_REFERENCES, …_OUTPUT_VALUES). The harness
-    /// answers as an engine with those two disabled, and no to the features whose calls or options it does not
-    /// serve (transforms, hooks, packages, deletedWith, replaceWith, aliasSpecs, …), so an SDK never sends them.
+    /// supportsFeatureID (source_eval.go:945-986): the engine says yes to "secrets" and "aliasSpecs" always, and to
+    /// "resourceReferences" and "outputValues" unless told not to (PULUMI_DISABLE_RESOURCE_REFERENCES, …_OUTPUT_VALUES).
+    /// The harness answers as an engine with those two disabled, and no to the features whose calls or options it does
+    /// not serve (transforms, hooks, packages, deletedWith, replaceWith, …), so an SDK never sends them.
     /// </summary>
-    public static bool Supports(string id) => id is "secrets";
+    public static bool Supports(string id) => id is "secrets" or "aliasSpecs";
 
     public override Task<SupportsFeatureResponse> SupportsFeature(SupportsFeatureRequest request, ServerCallContext context) =>
         Task.FromResult(new SupportsFeatureResponse { HasSupport = Supports(request.Id) });
@@ -33,7 +33,7 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         // step_executor.go:435-465): registrations get Unavailable (source_eval.go:3032-3044).
         if (run.Stopped) throw new RpcException(new Status(StatusCode.Unavailable, "resource monitor shut down while sending resource registration"));
         Registration registration;
-        try { registration = ToRegistration(request); }
+        try { registration = ToRegistration(request, FromNodeJs(context)); }
         catch (HarnessException e) { throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message)); }
         var registered = await run.RegisterAsync(registration);
         if (!registered.Ok) throw new RpcException(new Status(StatusCode.Unavailable, "resource monitor shut down while waiting on step's done channel"));
@@ -58,7 +58,19 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         return response;
     }
 
-    private Registration ToRegistration(RegisterResourceRequest r)
+    /// <summary>
+    /// requestFromNodeJS (source_eval.go:2157-2176 (pulumi v3.259.0)): a "pulumi-runtime" header of "nodejs", or without
+    /// one a "user-agent" starting "grpc-node-js/".
+    /// </summary>
+    private static bool FromNodeJs(ServerCallContext context)
+    {
+        var headers = context.RequestHeaders.Where(h => !h.IsBinary).ToList();
+        var runtime = headers.Where(h => h.Key == "pulumi-runtime").Select(h => h.Value).ToList();
+        if (runtime.Count > 0) return runtime is ["nodejs"];
+        return headers.Where(h => h.Key == "user-agent").Select(h => h.Value).ToList() is [var agent] && agent.StartsWith("grpc-node-js/", StringComparison.Ordinal);
+    }
+
+    private Registration ToRegistration(RegisterResourceRequest r, bool fromNodeJs)
     {
         // Custom resources need a three-part type token (source_eval.go:2310-2320).
         if ((r.Custom || r.Remote) && r.Type.Split(':').Length != 3)
@@ -68,7 +80,6 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         if (r.Providers.Count > 0) throw Unsupported("the providers option (only the default provider is run)");
         if (r.HasRetainOnDelete) throw Unsupported("retainOnDelete");
         if (r.DeletedWith.Length > 0) throw Unsupported("deletedWith");
-        if (r.AliasURNs.Count > 0) throw Unsupported("aliases");
         if ((r.Custom || r.Remote) && !r.Type.StartsWith(StackConfig.Package + ":", StringComparison.Ordinal))
             throw Unsupported($"resources of package '{Urns.Package(r.Type)}' (speck-engine runs only the {StackConfig.Package} provider)");
         var inputs = Structs.ToJson(r.Object);
@@ -92,6 +103,7 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
                 IgnoreChanges = r.IgnoreChanges.ToList(),
                 ReplaceOnChanges = r.ReplaceOnChanges.ToList(),
                 Import = r.ImportId.Length > 0 ? r.ImportId : null,
+                Aliases = ResourceAlias.FromRequest(r, fromNodeJs),
                 // generateTimeoutInSeconds (source_eval.go:2948-2978, 3396-3403): Go durations.
                 Timeouts = timeouts is null ? new CustomTimeouts(0, 0, 0) : new CustomTimeouts(
                     YamlProgram.Duration(timeouts.Create), YamlProgram.Duration(timeouts.Update), YamlProgram.Duration(timeouts.Delete)),

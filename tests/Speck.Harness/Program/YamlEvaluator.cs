@@ -36,7 +36,9 @@ internal sealed class YamlEvaluator(YamlProgram program, JsonObject config, Upda
             if (dependsOn.FirstOrDefault(d => !_results.ContainsKey(d)) is { } missing)
                 throw new HarnessException($"dependsOn: '{missing}' is not a resource of the program");
             var deps = Expressions.Roots(r.Properties).Concat(dependsOn).Where(_results.ContainsKey).Distinct().ToList();
-            var resolved = await Task.WhenAll(deps.Select(d => _results[d].Task));
+            // Resources the aliases name are waited for, not depended on (GetResourceDependencies, pkg/pulumiyaml/expr.go:36-38, pulumi-yaml v1.38.1).
+            var aliasRoots = Expressions.Roots(r.Options.AliasesTemplate).Where(_results.ContainsKey).Except(deps).ToList();
+            var resolved = await Task.WhenAll(deps.Concat(aliasRoots).Select(d => _results[d].Task));
             if (resolved.Any(d => !d.Ok) || run.Stopped)
             {
                 tcs.SetResult(run.Skip(urn, r.Type, r.Name));
@@ -52,7 +54,7 @@ internal sealed class YamlEvaluator(YamlProgram program, JsonObject config, Upda
                 Remote = remote,
                 Dependencies = deps.Select(UrnOfName).ToList(),
                 PropertyDependencies = propertyDependencies,
-                Options = r.Options,
+                Options = r.Options with { Aliases = YamlAliases.Of(Expressions.Evaluate(r.Options.AliasesTemplate, this, program.Directory)) },
             }));
         }
         catch (HarnessException e)

@@ -26,6 +26,12 @@ public sealed record ResourceOptions
     public CustomTimeoutTexts? TimeoutTexts { get; init; }
     public IReadOnlyList<string> AdditionalSecretOutputs { get; init; } = [];
     public string? Import { get; init; }
+
+    /// <summary>Earlier identities of the resource (docs/pulumi-engine.md §Aliases).</summary>
+    public IReadOnlyList<Deployment.ResourceAlias> Aliases { get; init; } = [];
+
+    /// <summary>A YAML program's <c>aliases:</c> as written: evaluated into <see cref="Aliases"/> when the resource is registered.</summary>
+    public JsonNode? AliasesTemplate { get; init; }
 }
 
 public sealed record ProgramResource(string Name, string Type, JsonObject Properties, ResourceOptions Options);
@@ -87,6 +93,7 @@ public sealed record YamlProgram(
             TimeoutTexts = new(Text("create"), Text("update"), Text("delete"), ""),
             AdditionalSecretOutputs = YamlTree.Strings(YamlTree.Get(m, "additionalSecretOutputs")),
             Import = YamlTree.Str(m, "import"),
+            AliasesTemplate = YamlTree.Get(m, "aliases") is { } aliases ? YamlTree.ToJson(aliases) : null,
         };
     }
 

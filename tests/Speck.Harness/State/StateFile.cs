@@ -28,6 +28,12 @@ public sealed record ResourceState
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
     public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
 
+    /// <summary>
+    /// The old URN this resource's state was found by, in this deployment (pkgresource.State.Aliases): never written,
+    /// the checkpoint renames it everywhere instead (<see cref="UrnNormalization"/>).
+    /// </summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
     /// <summary>An old resource replaced create-before-delete, waiting for its delete at the end of the update.</summary>
     public bool Delete { get; init; }
 
@@ -212,7 +218,7 @@ public sealed class StateFile
             {
                 ["version"] = 3,
                 ["secrets_providers"] = new JsonObject { ["type"] = "speck-harness-local" },
-                ["resources"] = new JsonArray(Resources.Select(WriteResource).ToArray()),
+                ["resources"] = new JsonArray(UrnNormalization.Apply(Resources).Select(WriteResource).ToArray()),
                 ["pending_operations"] = new JsonArray(PendingOperations.Select(p => (JsonNode)new JsonObject
                 {
                     ["resource"] = WriteResource(p.Resource),
