@@ -17,6 +17,9 @@ public sealed record BrokerLogin
     [Description("The client's generated password.")]
     public required string Password { get; init; }
 
+    [Description("Marks the broker client as this job's (its owner tag): kept, like the username, when the job is renamed with an alias, so its login stays its own.")]
+    public string? OwnerTag { get; init; }
+
     /// <summary>Never prints the password (records print every member by default).</summary>
     public override string ToString() => $"{Username} on {BrokerUrl}";
 }

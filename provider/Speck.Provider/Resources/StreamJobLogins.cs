@@ -15,17 +15,23 @@ internal sealed class StreamJobLogins(Binders binders)
 {
     /// <summary>
     /// The logins <paramref name="args"/> needs, each with the roles it must hold (no passwords yet). A broker's admin
-    /// credentials may come from the provider's `credentials` instead of the topic's endpoint.
+    /// credentials may come from the provider's `credentials` instead of the topic's endpoint. A broker the job already
+    /// has a login on (<paramref name="recorded"/>) keeps that login's name and owner: both are made from the URN at
+    /// creation, and a job renamed with an alias has another URN but is the same job.
     /// </summary>
-    public IReadOnlyList<(BrokerEndpoint Broker, JobAccess Access)> Plan(string urn, string resourceName, StreamJobArgs args)
+    public IReadOnlyList<(BrokerEndpoint Broker, JobAccess Access)> Plan(string urn, string resourceName, StreamJobArgs args, IReadOnlyList<BrokerLogin>? recorded)
     {
         var topics = (args.Sources ?? []).Select(t => (Topic: t, Role: t.SubscribeRole))
             .Append((Topic: args.Sink, Role: args.Sink?.PublishRole))
             .Where(t => t.Topic is not null && binders.Credentials.Complete(t.Topic.Broker) is { AdminUsername: not null, AdminPassword: not null } && t.Role is not null);
         return topics
             .GroupBy(t => t.Topic.Broker.Url, StringComparer.Ordinal)
-            .Select(g => (g.First().Topic.Broker, new JobAccess(Username(urn, resourceName, g.Key), Owner(urn),
-                g.Select(t => t.Role!).Distinct(StringComparer.Ordinal).ToList())))
+            .Select(g =>
+            {
+                var had = recorded?.FirstOrDefault(l => l.BrokerUrl == g.Key);
+                var roles = g.Select(t => t.Role!).Distinct(StringComparer.Ordinal).ToList();
+                return (g.First().Topic.Broker, new JobAccess(had?.Username ?? Username(urn, resourceName, g.Key), had?.OwnerTag ?? Owner(urn), roles));
+            })
             .ToList();
     }
 
@@ -37,13 +43,13 @@ internal sealed class StreamJobLogins(Binders binders)
     public List<BrokerLogin> Choose(ResourceContext ctx, StreamJobArgs args, IReadOnlyList<BrokerLogin>? previous, bool rotate)
     {
         var logins = new List<BrokerLogin>();
-        foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args))
+        foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args, previous))
         {
             var kept = rotate ? null : previous?.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username)?.Password;
             var password = kept ?? NewPassword();
             ctx.KeepSecret(password); // an engine's error may echo the job's arguments, which carry it
             if (Credentials(broker) is null) continue;
-            logins.Add(new BrokerLogin { BrokerUrl = broker.Url, Username = access.Username, Password = password });
+            logins.Add(new BrokerLogin { BrokerUrl = broker.Url, Username = access.Username, Password = password, OwnerTag = access.OwnerTag });
         }
         return logins;
     }
@@ -54,7 +60,7 @@ internal sealed class StreamJobLogins(Binders binders)
     /// </summary>
     public async Task GrantAsync(ResourceContext ctx, StreamJobArgs args, IReadOnlyList<BrokerLogin> logins, CancellationToken ct)
     {
-        foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args))
+        foreach (var (broker, access) in Plan(ctx.Urn, ctx.Name, args, logins))
             if (Credentials(broker) is { } credentials && logins.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username) is { } login)
                 await credentials.GrantAsync(broker, access, login.Password, ct);
     }
@@ -63,7 +69,7 @@ internal sealed class StreamJobLogins(Binders binders)
     public async Task<List<string>> DriftAsync(string urn, string resourceName, StreamJobArgs args, IReadOnlyList<BrokerLogin> logins, CancellationToken ct)
     {
         var drift = new List<string>();
-        foreach (var (broker, access) in Plan(urn, resourceName, args))
+        foreach (var (broker, access) in Plan(urn, resourceName, args, logins))
         {
             if (Credentials(broker) is not { } credentials) continue;
             var login = logins.FirstOrDefault(l => l.BrokerUrl == broker.Url && l.Username == access.Username);
@@ -84,7 +90,7 @@ internal sealed class StreamJobLogins(Binders binders)
         {
             if (keep.Any(k => k.BrokerUrl == login.BrokerUrl && k.Username == login.Username)) continue;
             if (!brokers.TryGetValue(login.BrokerUrl, out var broker) || Credentials(broker) is not { } credentials) continue;
-            await credentials.RevokeAsync(broker, new JobAccess(login.Username, Owner(urn), []), ct);
+            await credentials.RevokeAsync(broker, new JobAccess(login.Username, login.OwnerTag ?? Owner(urn), []), ct);
         }
     }
 

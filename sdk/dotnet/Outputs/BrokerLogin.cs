@@ -21,6 +21,10 @@ namespace Pulumi.Speck.Outputs
         /// </summary>
         public readonly string BrokerUrl;
         /// <summary>
+        /// Marks the broker client as this job's (its owner tag): kept, like the username, when the job is renamed with an alias, so its login stays its own.
+        /// </summary>
+        public readonly string? OwnerTag;
+        /// <summary>
         /// The client's generated password.
         /// </summary>
         public readonly string Password;
@@ -33,11 +37,14 @@ namespace Pulumi.Speck.Outputs
         private BrokerLogin(
             string brokerUrl,
 
+            string? ownerTag,
+
             string password,
 
             string username)
         {
             BrokerUrl = brokerUrl;
+            OwnerTag = ownerTag;
             Password = password;
             Username = username;
         }

@@ -49,6 +49,10 @@ export interface BrokerLogin {
      */
     brokerUrl: string;
     /**
+     * Marks the broker client as this job's (its owner tag): kept, like the username, when the job is renamed with an alias, so its login stays its own.
+     */
+    ownerTag?: string;
+    /**
      * The client's generated password.
      */
     password: string;

@@ -1,3 +1,4 @@
+using Speck.Harness.Deployment;
 using MQTTnet;
 using Speck.FlinkStandIn.Jars;
 using Speck.Provider.Brokers.Mqtt;
@@ -101,6 +102,41 @@ public sealed class JobLoginsHarnessTests
         Assert.Null(await dynsec.GetRoleAsync(MqttBinder.RoleName("pub", "cars/clean")));
         Assert.Null(await dynsec.GetRoleAsync(MqttBinder.RoleName("sub", "cars/raw")));
         await dynsec.PingAsync();
+    }
+
+    [Fact]
+    public async Task A_job_renamed_with_an_alias_keeps_its_login_so_refresh_sees_no_drift_and_destroy_leaves_no_client()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Dynsec = true });
+        await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
+        await flink.StartAsync();
+        using var dir = new ProgramDir(Program, new Dictionary<string, string>
+        {
+            ["logins:speUrl"] = flink.BaseUrl, ["logins:brokerUrl"] = broker.Url, ["logins:adminPassword"] = broker.AdminPassword!,
+        });
+        File.WriteAllBytes(Path.Combine(dir.Path, "job.jar"), TestJar.Build("org.speck.Job"));
+        var up = await dir.Stack.UpAsync();
+        Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
+        var admin = MqttTest.AdminEndpoint(broker);
+        await using var pool = new DynsecConnectionPool(new DynsecOptions());
+        var dynsec = pool.For(admin);
+        var clients = (await dynsec.ListClientsAsync()).Select(c => c.Username).Where(u => u.StartsWith("speck-", StringComparison.Ordinal)).Order().ToList();
+        Assert.Equal(2, clients.Count);
+
+        // The user renames `counter` to `tally` and says what it was.
+        dir.WriteProgram(Program.Replace("  counter:\n    type: speck:index:StreamJob\n", "  tally:\n    type: speck:index:StreamJob\n    options: { aliases: [{ name: counter }] }\n"));
+        var renamed = await dir.Stack.UpAsync();
+        Assert.True(renamed.Succeeded, string.Join("\n", renamed.Errors) + renamed.ProviderStderr);
+        Assert.Equal(StepKind.Same, renamed.Step("tally").Kind);
+        Assert.DoesNotContain(renamed.Steps, s => s.Kind is not StepKind.Same);
+        var refresh = await dir.Stack.RefreshAsync();
+        Assert.True(refresh.Succeeded, string.Join("\n", refresh.Errors) + refresh.ProviderStderr);
+        Assert.DoesNotContain(refresh.Warnings, w => w.Contains("broker login drifted", StringComparison.Ordinal));
+        Assert.Equal(clients, (await dynsec.ListClientsAsync()).Select(c => c.Username).Where(u => u.StartsWith("speck-", StringComparison.Ordinal)).Order());
+
+        var down = await dir.Stack.DestroyAsync();
+        Assert.True(down.Succeeded, string.Join("\n", down.Errors) + down.ProviderStderr);
+        Assert.DoesNotContain(await dynsec.ListClientsAsync(), c => c.Username.StartsWith("speck-", StringComparison.Ordinal));
     }
 
     private static string Around(string text, string secret)
