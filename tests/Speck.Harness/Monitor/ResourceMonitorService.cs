@@ -97,7 +97,9 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
             Version = r.Version,
             Options = new ResourceOptions
             {
-                Protect = r.HasProtect && r.Protect,
+                // inheritFromParent (source_eval.go:2002-2022, called at :2300-2306 (pulumi v3.259.0)): an unset protect is
+                // the parent's. Its retainOnDelete, deletedWith and provider would be inherited too; they are refused above.
+                Protect = r.HasProtect ? r.Protect : session.Run.Protects(r.Parent),
                 // DeleteBeforeReplaceDefined, or true without it, as the Go SDK sends it (source_eval.go:2351-2356).
                 DeleteBeforeReplace = r.DeleteBeforeReplaceDefined || r.DeleteBeforeReplace ? r.DeleteBeforeReplace : null,
                 IgnoreChanges = r.IgnoreChanges.ToList(),

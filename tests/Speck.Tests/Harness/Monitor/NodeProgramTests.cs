@@ -59,6 +59,22 @@ public sealed class NodeProgramTests : IAsyncLifetime
         state.Resources.Where(r => r.Custom && r.Type != "pulumi:providers:speck").OrderBy(r => r.Urn).Select(Comparable).ToList();
 
     [Fact]
+    public async Task A_child_that_sends_no_protect_is_protected_when_its_parent_is_as_the_engine_inherits_it()
+    {
+        using var node = Node(extra: """
+            const group = new pulumi.ComponentResource("my:index:Group", "group", {}, { protect: true });
+            // Parented by URN only, as a component provider's children are: the SDK sees no protect to inherit and sends none.
+            group.urn.apply(u => new pulumi.CustomResource("speck:index:Topic", "guarded",
+                { site: site.connection, name: "sensors/guarded", endpoint: undefined }, { parent: new pulumi.DependencyResource(u) }));
+            """);
+        Ok(await node.Stack.UpAsync(), "node up");
+        var state = node.Stack.LoadState();
+        Assert.True(state.Resources.Single(r => r.Name == "group").Protect);
+        Assert.True(state.Resources.Single(r => r.Name == "guarded").Protect);
+        Assert.False(state.Resources.Single(r => r.Name == "in").Protect);
+    }
+
+    [Fact]
     public async Task The_javascript_program_gives_the_yaml_programs_urns_and_state_keeps_its_secret_and_destroy_empties_it()
     {
         List<JsonObject> yamlState;
