@@ -46,9 +46,12 @@ public sealed class RecordingMonitor : IAsyncDisposable
         return monitor;
     }
 
-    /// <summary>The URN the engine gives: the parent's qualified type joins the type (deployment.go:796-805 (pulumi v3.259.0)).</summary>
+    /// <summary>
+    /// The URN the engine gives: the parent's qualified type joins the type, unless the parent is the root stack
+    /// (deployment.go:796-805 (pulumi v3.259.0)).
+    /// </summary>
     public static string UrnOf(string type, string name, string parent) =>
-        $"urn:pulumi:s::p::{(parent.Length == 0 ? type : $"{parent.Split("::")[2]}${type}")}::{name}";
+        $"urn:pulumi:s::p::{(parent.Length == 0 || parent.Split("::")[2] == "pulumi:pulumi:Stack" ? type : $"{parent.Split("::")[2]}${type}")}::{name}";
 
     public async ValueTask DisposeAsync()
     {

@@ -42,17 +42,24 @@ public sealed class JobLoginsHarnessTests
             properties: { site: "${site.connection}", jarPath: job.jar, entryClass: org.speck.Job, upgradeMode: stateless, sources: ["${clean.endpoint}"], sink: "${stats.endpoint}" }
         """;
 
+    /// <summary>The program in a directory of its own, with its jar, on <paramref name="broker"/> and <paramref name="flink"/>.</summary>
+    private static ProgramDir ProgramOn(MosquittoBroker broker, Speck.FlinkStandIn.FlinkStandIn flink)
+    {
+        var dir = new ProgramDir(Program, new Dictionary<string, string>
+        {
+            ["logins:speUrl"] = flink.BaseUrl, ["logins:brokerUrl"] = broker.Url, ["logins:adminPassword"] = broker.AdminPassword!,
+        });
+        File.WriteAllBytes(Path.Combine(dir.Path, "job.jar"), TestJar.Build("org.speck.Job"));
+        return dir;
+    }
+
     [Fact]
     public async Task Each_job_gets_a_least_privilege_login_no_secret_is_written_in_plain_text_and_destroy_leaves_nothing()
     {
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Dynsec = true });
         await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
         await flink.StartAsync();
-        using var dir = new ProgramDir(Program, new Dictionary<string, string>
-        {
-            ["logins:speUrl"] = flink.BaseUrl, ["logins:brokerUrl"] = broker.Url, ["logins:adminPassword"] = broker.AdminPassword!,
-        });
-        File.WriteAllBytes(Path.Combine(dir.Path, "job.jar"), TestJar.Build("org.speck.Job"));
+        using var dir = ProgramOn(broker, flink);
 
         var up = await dir.Stack.UpAsync();
         Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
@@ -110,11 +117,7 @@ public sealed class JobLoginsHarnessTests
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Dynsec = true });
         await using var flink = new Speck.FlinkStandIn.FlinkStandIn();
         await flink.StartAsync();
-        using var dir = new ProgramDir(Program, new Dictionary<string, string>
-        {
-            ["logins:speUrl"] = flink.BaseUrl, ["logins:brokerUrl"] = broker.Url, ["logins:adminPassword"] = broker.AdminPassword!,
-        });
-        File.WriteAllBytes(Path.Combine(dir.Path, "job.jar"), TestJar.Build("org.speck.Job"));
+        using var dir = ProgramOn(broker, flink);
         var up = await dir.Stack.UpAsync();
         Assert.True(up.Succeeded, string.Join("\n", up.Errors) + up.ProviderStderr);
         var admin = MqttTest.AdminEndpoint(broker);

@@ -1,14 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pulumirpc;
 using Speck.Host.Grpc;
 using Speck.Provider;
@@ -26,24 +17,10 @@ namespace Speck.Tests.Provider.Pipeline;
 public sealed class PipelineConstructAliasTests : IAsyncLifetime
 {
     private readonly ResourceProviderService _service = new(SpeckFactory.Create(), new EngineLog(), new ProviderLifetime());
-    private readonly RecordingMonitor _monitor = new();
-    private WebApplication _app = null!;
-    private string _address = "";
+    private RecordingMonitor _monitor = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(_monitor);
-        _app = builder.Build();
-        _app.MapGrpcService<RecordingMonitor>();
-        await _app.StartAsync();
-        _address = $"127.0.0.1:{new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port}";
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task InitializeAsync() => _monitor = await RecordingMonitor.StartAsync();
+    public async Task DisposeAsync() => await _monitor.DisposeAsync();
 
     private const string Stack = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
 
@@ -51,7 +28,7 @@ public sealed class PipelineConstructAliasTests : IAsyncLifetime
     {
         var request = new ConstructRequest
         {
-            Project = "p", Stack = "s", Type = "speck:index:Pipeline", Name = "traffic", Parent = Stack, MonitorEndpoint = _address, DryRun = true,
+            Project = "p", Stack = "s", Type = "speck:index:Pipeline", Name = "traffic", Parent = Stack, MonitorEndpoint = _monitor.Address, DryRun = true,
             Inputs = new Struct
             {
                 Fields =
@@ -66,7 +43,7 @@ public sealed class PipelineConstructAliasTests : IAsyncLifetime
         return request;
     }
 
-    private IReadOnlyList<string> AliasesOf(string name) => _monitor.Registered.Single(r => r.Name == name).AliasURNs.ToList();
+    private IReadOnlyList<string> AliasesOf(string name) => _monitor.Registrations.Single(r => r.Name == name).AliasURNs.ToList();
 
     [Fact]
     public async Task The_component_and_each_child_are_registered_with_the_aliases_a_Node_SDK_child_inherits()
@@ -86,29 +63,12 @@ public sealed class PipelineConstructAliasTests : IAsyncLifetime
     public async Task Without_aliases_nothing_is_sent_and_an_alias_that_is_not_a_URN_is_refused_before_anything_is_registered()
     {
         await _service.Construct(Request(), new TestCallContext());
-        Assert.All(_monitor.Registered, r => Assert.Empty(r.AliasURNs));
-        var count = _monitor.Registered.Count;
+        Assert.All(_monitor.Registrations, r => Assert.Empty(r.AliasURNs));
+        var count = _monitor.Registrations.Count;
 
         var e = await Assert.ThrowsAsync<RpcException>(() => _service.Construct(Request(new Alias { Urn = "pipeline" }), new TestCallContext()));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("aliases: 'pipeline' is not a URN", e.Status.Detail);
-        Assert.Equal(count, _monitor.Registered.Count);
-    }
-
-    /// <summary>A resource monitor that records each registration and answers with its URN and no outputs.</summary>
-    internal sealed class RecordingMonitor : ResourceMonitor.ResourceMonitorBase
-    {
-        public ConcurrentQueue<RegisterResourceRequest> Registered { get; } = new();
-
-        public override Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
-        {
-            Registered.Enqueue(request);
-            var urn = request.Parent.Length == 0 || request.Parent == Stack
-                ? $"urn:pulumi:s::p::{request.Type}::{request.Name}"
-                : $"{request.Parent[..request.Parent.LastIndexOf("::", StringComparison.Ordinal)]}${request.Type}::{request.Name}";
-            return Task.FromResult(new RegisterResourceResponse { Urn = urn, Object = new Struct() });
-        }
-
-        public override Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context) => Task.FromResult(new Empty());
+        Assert.Equal(count, _monitor.Registrations.Count);
     }
 }
