@@ -85,8 +85,9 @@ public static class DeleteSteps
         var op = state.BeginOperation(old, PendingOperationTypes.Deleting);
         try
         {
-            // An external resource's delete calls no provider: Pulumi does not own it (DeleteStep.Apply, step.go:657-660 (pulumi v3.259.0)).
-            if (!old.External) await calls.DeleteAsync(old, timeout);
+            // An external resource's delete calls no provider: Pulumi does not own it; nor does a retainOnDelete one's,
+            // which the user asked to keep (DeleteStep.Apply, step.go:657-662 (pulumi v3.259.0)). Both leave the state.
+            if (!old.External && !old.RetainOnDelete) await calls.DeleteAsync(old, timeout);
         }
         catch (RpcException e)
         {

@@ -78,7 +78,7 @@ internal sealed partial class ResourceSteps(
     private ResourceState NewState(string id, JsonObject inputs, JsonObject outputs, IReadOnlyList<string>? initErrors = null) => new()
     {
         Urn = urn, Type = r.Type, Id = id, Inputs = inputs, Outputs = outputs, Dependencies = dependencies,
-        Protect = r.Options.Protect, Provider = providerRef, InitErrors = initErrors ?? [],
+        Protect = r.Options.Protect, RetainOnDelete = r.Options.RetainOnDelete, Provider = providerRef, InitErrors = initErrors ?? [],
         IgnoreChanges = r.Options.IgnoreChanges, ReplaceOnChanges = r.Options.ReplaceOnChanges,
         Parent = string.IsNullOrEmpty(r.Parent) ? null : r.Parent,
         PropertyDependencies = Registration.Complete(inputs, dependencies, r.PropertyDependencies),
@@ -183,6 +183,7 @@ internal sealed partial class ResourceSteps(
                     PropertyDependencies = Registration.Complete(checkedInputs, dependencies, r.PropertyDependencies),
                     Parent = string.IsNullOrEmpty(r.Parent) ? null : r.Parent,
                     Protect = r.Options.Protect,
+                    RetainOnDelete = r.Options.RetainOnDelete,
                     Provider = providerRef,
                     IgnoreChanges = r.Options.IgnoreChanges,
                     ReplaceOnChanges = r.Options.ReplaceOnChanges,

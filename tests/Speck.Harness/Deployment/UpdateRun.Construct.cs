@@ -74,6 +74,7 @@ internal sealed partial class UpdateRun
             request.InputDependencies[k] = d;
         }
         if (r.Options.Protect) request.Protect = true;
+        if (r.Options.RetainOnDelete) request.RetainOnDelete = true;
         if (r.Options.DeleteBeforeReplace is { } dbr) request.DeleteBeforeReplace = dbr;
         request.IgnoreChanges.AddRange(r.Options.IgnoreChanges);
         request.ReplaceOnChanges.AddRange(r.Options.ReplaceOnChanges);

@@ -47,6 +47,9 @@ internal sealed partial class UpdateRun(
     /// <summary>Whether the resource registered as <paramref name="urn"/> in this deployment is protected (the engine's goal for it).</summary>
     public bool Protects(string urn) => urn.Length > 0 && _registered.TryGetValue(urn, out var goal) && goal.Options.Protect;
 
+    /// <summary>Whether the resource registered as <paramref name="urn"/> in this deployment is retained on delete.</summary>
+    public bool RetainsOnDelete(string urn) => urn.Length > 0 && _registered.TryGetValue(urn, out var goal) && goal.Options.RetainOnDelete;
+
     public async Task<Registered> RegisterAsync(Registration r)
     {
         var urn = UrnOf(r.Type, r.Name, r.Parent);
@@ -156,7 +159,7 @@ internal sealed partial class UpdateRun(
         var entry = new ResourceState
         {
             Urn = urn, Type = r.Type, Custom = false, Inputs = r.Inputs, Outputs = old?.Outputs ?? new JsonObject(),
-            Dependencies = r.Dependencies, Protect = r.Options.Protect, Parent = NullIfRoot(r.Parent, urn),
+            Dependencies = r.Dependencies, Protect = r.Options.Protect, RetainOnDelete = r.Options.RetainOnDelete, Parent = NullIfRoot(r.Parent, urn),
             PropertyDependencies = Registration.Complete(r.Inputs, r.Dependencies, r.PropertyDependencies),
             Aliases = found.AliasUrn is { } alias ? [alias] : [],
         };

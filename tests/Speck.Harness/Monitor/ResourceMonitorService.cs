@@ -78,7 +78,6 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         if (r.Custom && r.Type.StartsWith("pulumi:providers:", StringComparison.Ordinal)) throw Unsupported("explicit provider resources");
         if (r.Provider.Length > 0) throw Unsupported("the provider option (only the default provider is run)");
         if (r.Providers.Count > 0) throw Unsupported("the providers option (only the default provider is run)");
-        if (r.HasRetainOnDelete) throw Unsupported("retainOnDelete");
         if (r.DeletedWith.Length > 0) throw Unsupported("deletedWith");
         if ((r.Custom || r.Remote) && !r.Type.StartsWith(StackConfig.Package + ":", StringComparison.Ordinal))
             throw Unsupported($"resources of package '{Urns.Package(r.Type)}' (speck-engine runs only the {StackConfig.Package} provider)");
@@ -98,8 +97,10 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
             Options = new ResourceOptions
             {
                 // inheritFromParent (source_eval.go:2002-2022, called at :2300-2306 (pulumi v3.259.0)): an unset protect is
-                // the parent's. Its retainOnDelete, deletedWith and provider would be inherited too; they are refused above.
+                // the parent's, and so is an unset retainOnDelete. Its deletedWith and provider would be inherited too;
+                // they are refused above.
                 Protect = r.HasProtect ? r.Protect : session.Run.Protects(r.Parent),
+                RetainOnDelete = r.HasRetainOnDelete ? r.RetainOnDelete : session.Run.RetainsOnDelete(r.Parent),
                 // DeleteBeforeReplaceDefined, or true without it, as the Go SDK sends it (source_eval.go:2351-2356).
                 DeleteBeforeReplace = r.DeleteBeforeReplaceDefined || r.DeleteBeforeReplace ? r.DeleteBeforeReplace : null,
                 IgnoreChanges = r.IgnoreChanges.ToList(),

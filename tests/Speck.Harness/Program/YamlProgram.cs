@@ -19,6 +19,8 @@ public sealed record ResourceOptions
     public IReadOnlyList<string> DependsOn { get; init; } = [];
     public bool? DeleteBeforeReplace { get; init; }
     public bool Protect { get; init; }
+    /// <summary>Delete drops the resource from the state without the provider's Delete (DeleteStep.Apply, step.go:661-662 (pulumi v3.259.0)).</summary>
+    public bool RetainOnDelete { get; init; }
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
     public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
     public CustomTimeouts Timeouts { get; init; } = new(0, 0, 0);
@@ -86,6 +88,7 @@ public sealed record YamlProgram(
             DependsOn = YamlTree.Strings(YamlTree.Get(m, "dependsOn")),
             DeleteBeforeReplace = YamlTree.Str(m, "deleteBeforeReplace") is { } d ? d == "true" : null,
             Protect = YamlTree.Str(m, "protect") == "true",
+            RetainOnDelete = YamlTree.Str(m, "retainOnDelete") == "true",
             IgnoreChanges = YamlTree.Strings(YamlTree.Get(m, "ignoreChanges")),
             ReplaceOnChanges = YamlTree.Strings(YamlTree.Get(m, "replaceOnChanges")),
             Timeouts = timeouts is null ? new CustomTimeouts(0, 0, 0) : new CustomTimeouts(

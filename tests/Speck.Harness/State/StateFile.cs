@@ -21,6 +21,7 @@ public sealed record ResourceState
     /// <summary>The parent's URN; null for a top-level resource (and for the root stack's children, as the harness records them).</summary>
     public string? Parent { get; init; }
     public bool Protect { get; init; }
+    public bool RetainOnDelete { get; init; }
     public string? Provider { get; init; }
     public IReadOnlyList<string> InitErrors { get; init; } = [];
 
@@ -151,9 +152,10 @@ public sealed class StateFile
         }
     }
 
-    /// <summary>mustWrite: URN, type, provider, parent, protect, inputs, outputs or (sorted) dependencies changed; init errors do not count.</summary>
+    /// <summary>mustWrite: URN, type, provider, parent, protect, retainOnDelete, inputs, outputs or (sorted) dependencies changed; init errors do not count.</summary>
     public static bool MustWrite(ResourceState old, ResourceState @new) =>
         old.Urn != @new.Urn || old.Type != @new.Type || old.Custom != @new.Custom || old.Provider != @new.Provider || old.Parent != @new.Parent || old.Protect != @new.Protect ||
+        old.RetainOnDelete != @new.RetainOnDelete ||
         !JsonNode.DeepEquals(old.Inputs, @new.Inputs) || !JsonNode.DeepEquals(old.Outputs, @new.Outputs) ||
         !old.Dependencies.Order(StringComparer.Ordinal).SequenceEqual(@new.Dependencies.Order(StringComparer.Ordinal));
 
@@ -250,6 +252,7 @@ public sealed class StateFile
                 KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()))));
         if (r.Parent is not null) o["parent"] = r.Parent;
         if (r.Protect) o["protect"] = true;
+        if (r.RetainOnDelete) o["retainOnDelete"] = true;
         if (r.Delete) o["delete"] = true;
         if (r.External) o["external"] = true;
         if (r.Provider is not null) o["provider"] = r.Provider;
@@ -272,6 +275,7 @@ public sealed class StateFile
             kv => (IReadOnlyList<string>)kv.Value!.AsArray().Select(d => d!.GetValue<string>()).ToList()) ?? new Dictionary<string, IReadOnlyList<string>>(),
         Parent = o["parent"]?.GetValue<string>(),
         Protect = o["protect"]?.GetValue<bool>() ?? false,
+        RetainOnDelete = o["retainOnDelete"]?.GetValue<bool>() ?? false,
         Delete = o["delete"]?.GetValue<bool>() ?? false,
         External = o["external"]?.GetValue<bool>() ?? false,
         Provider = o["provider"]?.GetValue<string>(),

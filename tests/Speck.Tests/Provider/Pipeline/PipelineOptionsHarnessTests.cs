@@ -9,7 +9,7 @@ namespace Speck.Tests.Provider.Pipeline;
 
 /// <summary>
 /// A Pipeline's resource options and outputs through the engine harness (issue 14): protect reaches its children, so
-/// a protected pipeline cannot be destroyed; a resource fed its <c>jobs</c> output depends on the jobs themselves,
+/// a protected pipeline cannot be destroyed, and a retained one leaves its jobs running when it is; a resource fed its <c>jobs</c> output depends on the jobs themselves,
 /// from Construct's stateDependencies (docs/pulumi-engine.md §Components).
 /// </summary>
 public sealed class PipelineOptionsHarnessTests : IAsyncLifetime
@@ -49,6 +49,33 @@ public sealed class PipelineOptionsHarnessTests : IAsyncLifetime
         Assert.Equal(before, dir.StateText);
         foreach (var host in new[] { "172.16.39.7", "172.16.48.8", "172.16.192.18", "172.16.177.7" })
             Assert.Equal(JobStatus.RUNNING, Assert.Single(sites.Flink[host].Jobs).State);
+    }
+
+    [Fact]
+    public async Task A_pipeline_retained_on_delete_leaves_the_state_on_destroy_and_its_jobs_running()
+    {
+        const string type = "    type: speck:index:Pipeline\n";
+        using var dir = new ProgramDir(PipelineSites.Example.Replace(type, type + "    options:\n      retainOnDelete: true\n"), new Dictionary<string, string>());
+        dir.WriteConfig(sites.Config(dir.Path));
+        PipelineSites.WriteDocument(dir, PipelineSites.Listing("1.1"));
+
+        var up = await dir.Stack.UpAsync();
+        Assert.True(up.Succeeded, Errors(up));
+        // The provider does not pass retainOnDelete to the children (no SDK does); the engine gives them their parent's.
+        var children = Resources(dir.StateText).Where(r => Str(r["urn"]).Contains("speck:index:Pipeline$", StringComparison.Ordinal)).ToList();
+        Assert.Equal(13, children.Count);
+        Assert.All(children, r => Assert.True(r["retainOnDelete"]?.GetValue<bool>() == true, $"{Str(r["urn"])} is not retained on delete"));
+
+        foreach (var s in sites.Flink.Values) s.Requests.Clear();
+        var destroy = await dir.Stack.DestroyAsync();
+        Assert.True(destroy.Succeeded, Errors(destroy));
+        Assert.Equal(13, destroy.Steps.Count(s => s.Kind == StepKind.Delete && s.Urn.Contains("speck:index:Pipeline$", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Resources(dir.StateText), r => Str(r["type"]).StartsWith("speck:", StringComparison.Ordinal));
+        foreach (var host in new[] { "172.16.39.7", "172.16.48.8", "172.16.192.18", "172.16.177.7" })
+        {
+            Assert.Equal(JobStatus.RUNNING, Assert.Single(sites.Flink[host].Jobs).State);
+            Assert.DoesNotContain(sites.Flink[host].Requests.Entries, e => e.Method != "GET");
+        }
     }
 
     [Fact]
