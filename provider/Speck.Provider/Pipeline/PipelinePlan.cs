@@ -74,8 +74,7 @@ public sealed record PipelinePlan(IReadOnlyList<PlannedSite> Sites, IReadOnlyLis
 
     /// <summary>An address as the document or a setting writes it (<c>http://h:p/</c>, <c>tcp://h:p</c>, <c>h:p</c>), as one key.</summary>
     public static string? KeyOf(string text) =>
-        Uri.TryCreate(text.Contains("://", StringComparison.Ordinal) ? text : "host://" + text, UriKind.Absolute, out var u) && u.Host.Length > 0 && u.Port > 0
-            ? Key(u) : null;
+        HostAddress.Parse(text) is { Port: > 0 } u ? Key(u) : null;
 
     private static string Key(Uri u) => PipelineGraph.Key(u);
 

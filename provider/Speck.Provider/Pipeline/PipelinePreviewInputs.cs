@@ -21,21 +21,15 @@ public static class PipelinePreviewInputs
     /// <summary>The inputs with each carried unknown replaced by a marker string, or null when the structure itself is unknown.</summary>
     public static PropertyMap? Fill(PropertyMap inputs)
     {
-        var filled = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
-        foreach (var (key, value) in inputs)
+        var filled = Each(inputs.AsValue(), (key, value) => key switch
         {
-            PropertyValue? v = key switch
-            {
-                "jars" or "addressMap" => Each(value, Leaf),
-                "savepointDirectory" => Leaf(value),
-                "engines" => Each(value, s => Setting(s, EngineCarried)),
-                "brokers" => Each(value, s => Setting(s, BrokerCarried)),
-                _ => value.ContainsUnknowns ? null : value,
-            };
-            if (v is null) return null;
-            filled[key] = v;
-        }
-        return new PropertyMap(filled);
+            "jars" or "addressMap" => Each(value, (_, path) => Leaf(path)),
+            "savepointDirectory" => Leaf(value),
+            "engines" => Each(value, (_, engine) => Each(engine, (k, v) => Carried(k, v, EngineCarried))),
+            "brokers" => Each(value, (_, broker) => Each(broker, (k, v) => Carried(k, v, BrokerCarried))),
+            _ => Known(value),
+        });
+        return filled is null ? null : new PropertyMap(filled.AsObject);
     }
 
     /// <summary>A child's inputs made from filled inputs, with every marker back to unknown (kept inside a secret).</summary>
@@ -55,35 +49,26 @@ public static class PipelinePreviewInputs
     {
         PropertyKind.Unknown => PropertyValue.Of(Marker),
         PropertyKind.Secret when v.SecretValue.IsUnknown => PropertyValue.MakeSecret(PropertyValue.Of(Marker)),
-        _ => v.ContainsUnknowns ? null : v,
+        _ => Known(v),
     };
 
-    private static PropertyValue? Each(PropertyValue map, Func<PropertyValue, PropertyValue?> each)
+    private static PropertyValue? Known(PropertyValue v) => v.ContainsUnknowns ? null : v;
+
+    /// <summary>An engine's or broker's setting: its credentials and labels may be unknown, nothing else.</summary>
+    private static PropertyValue? Carried(string key, PropertyValue v, HashSet<string> carried) =>
+        carried.Contains(key) ? Leaf(v) : key == "labels" ? Each(v, (_, label) => Leaf(label)) : Known(v);
+
+    /// <summary>An object with each field filled (a secret object stays secret), or null when one cannot be; anything else must be known.</summary>
+    private static PropertyValue? Each(PropertyValue map, Func<string, PropertyValue, PropertyValue?> each)
     {
-        if (map.Unwrapped.Kind != PropertyKind.Object) return map.ContainsUnknowns ? null : map;
+        if (map.Unwrapped.Kind != PropertyKind.Object) return Known(map);
         var result = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
         foreach (var (k, v) in map.Unwrapped.AsObject)
         {
-            if (each(v) is not { } filled) return null;
+            if (each(k, v) is not { } filled) return null;
             result[k] = filled;
         }
         var value = PropertyValue.Of(result);
         return map.IsSecret ? PropertyValue.MakeSecret(value) : value;
-    }
-
-    private static PropertyValue? Setting(PropertyValue setting, HashSet<string> carried) =>
-        setting.Unwrapped.Kind == PropertyKind.Object ? Fields(setting, carried) : setting.ContainsUnknowns ? null : setting;
-
-    private static PropertyValue? Fields(PropertyValue setting, HashSet<string> carried)
-    {
-        var result = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
-        foreach (var (k, v) in setting.Unwrapped.AsObject)
-        {
-            var filled = carried.Contains(k) ? Leaf(v) : k == "labels" ? Each(v, Leaf) : v.ContainsUnknowns ? null : v;
-            if (filled is null) return null;
-            result[k] = filled;
-        }
-        var value = PropertyValue.Of(result);
-        return setting.IsSecret ? PropertyValue.MakeSecret(value) : value;
     }
 }

@@ -1,5 +1,5 @@
-using System.Net;
 using Speck.Host.Resources;
+using Speck.Provider.Model;
 
 namespace Speck.Provider.Pipeline;
 
@@ -30,10 +30,10 @@ public static class PipelineReach
     private static string? Unreachable(Uri engine, Uri broker, PipelineEngine? e, PipelineBroker? b, IReadOnlyDictionary<string, string> map)
     {
         var (engineHost, brokerHost) = (engine.Host.ToLowerInvariant(), broker.Host.ToLowerInvariant());
-        if (IsLoopback(brokerHost) && brokerHost != engineHost)
+        if (HostAddress.IsLoopback(brokerHost) && brokerHost != engineHost)
             return $"the broker {broker} is on loopback, which the engine at {engine} (another host) reaches as its own machine, not this broker";
-        if (map.GetValueOrDefault(Key(broker)) is { } mappedBroker && Host(mappedBroker) is { } mb && IsLoopback(mb)
-            && Host(map.GetValueOrDefault(Key(engine)) ?? engine.ToString()) is { } me && !IsLoopback(me))
+        if (map.GetValueOrDefault(Key(broker)) is { } mappedBroker && HostAddress.IsLoopback(HostAddress.HostOf(mappedBroker))
+            && HostAddress.HostOf(map.GetValueOrDefault(Key(engine)) ?? engine.ToString()) is { } me && !HostAddress.IsLoopback(me))
             return $"addressMap gives the broker {broker} as {mappedBroker}, on loopback, but the engine at {engine} is reached at {me}, " +
                 "another machine: the job would connect to its engine's own loopback";
         if (e?.Networks is { Count: > 0 } en && b?.Networks is { Count: > 0 } bn && !en.Intersect(bn, StringComparer.Ordinal).Any())
@@ -43,10 +43,4 @@ public static class PipelineReach
     }
 
     private static string Key(Uri u) => PipelineGraph.Key(u);
-
-    private static string? Host(string url) =>
-        Uri.TryCreate(url.Contains("://", StringComparison.Ordinal) ? url : "host://" + url, UriKind.Absolute, out var u) ? u.Host.ToLowerInvariant() : null;
-
-    private static bool IsLoopback(string host) =>
-        host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

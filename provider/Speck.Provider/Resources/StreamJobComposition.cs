@@ -1,4 +1,3 @@
-using System.Net;
 using Speck.Provider.Model;
 
 namespace Speck.Provider.Resources;
@@ -80,14 +79,10 @@ public sealed class StreamJobComposition
     /// <summary>A broker on loopback is reachable only from an engine on the same machine (whose URL is loopback too).</summary>
     private static string? Unreachable(SiteConnection site, TopicEndpoint topic)
     {
-        if (!IsLoopback(BrokerHost(topic.Broker.Url)) || IsLoopback(Host(site.Spe.Url))) return null;
+        if (!HostAddress.IsLoopback(BrokerHost(topic.Broker.Url)) || HostAddress.IsLoopback(HostAddress.HostOf(site.Spe.Url))) return null;
         return $"topic '{topic.Name}' is on a loopback broker ({topic.Broker.Url}) that the engine of site '{site.SiteName}' ({site.Spe.Url}) cannot reach";
     }
 
-    private static string? BrokerHost(string url) => url.Contains("://", StringComparison.Ordinal) ? Host(url) : Host("kafka://" + url.Split(',')[0]);
-
-    private static string? Host(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Host : null;
-
-    private static bool IsLoopback(string? host) =>
-        host is not null && (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
+    /// <summary>A broker URL's host; a Kafka bootstrap list (no scheme) by its first server.</summary>
+    private static string? BrokerHost(string url) => HostAddress.HostOf(url.Contains("://", StringComparison.Ordinal) ? url : url.Split(',')[0]);
 }
