@@ -50,8 +50,8 @@ internal sealed partial class UpdateRun
     /// <summary>
     /// The ConstructRequest the engine builds from a remote registration (provider_plugin.go:2150-2186, from the
     /// options source_eval.go:2847-2871 gathers (pulumi v3.259.0)): the registration's dependencies, property
-    /// dependencies, protect, additionalSecretOutputs, deleteBeforeReplace, ignoreChanges, replaceOnChanges and custom
-    /// timeouts (the message only when the registration sent one). Providers, deletedWith and retainOnDelete are refused
+    /// dependencies, protect, retainOnDelete, additionalSecretOutputs, deleteBeforeReplace, ignoreChanges, replaceOnChanges,
+    /// aliases and custom timeouts (the message only when the registration sent one). Providers and deletedWith are refused
     /// at registration (ResourceMonitorService.ToRegistration), and SDKs send no replaceWith, hooks or replacement
     /// trigger to a monitor that does not support them, so none is set here. The engine says it accepts output values
     /// (:2175); speck-engine reads none (it answers as an engine with outputValues disabled), so it says it does not.

@@ -44,11 +44,8 @@ internal sealed partial class UpdateRun(
             ? type : $"{Urns.QualifiedType(parent)}${type}", name);
 
     /// <summary>One registration: its steps, or Skipped once the deployment stopped. Never throws for a step's failure.</summary>
-    /// <summary>Whether the resource registered as <paramref name="urn"/> in this deployment is protected (the engine's goal for it).</summary>
-    public bool Protects(string urn) => urn.Length > 0 && _registered.TryGetValue(urn, out var goal) && goal.Options.Protect;
-
-    /// <summary>Whether the resource registered as <paramref name="urn"/> in this deployment is retained on delete.</summary>
-    public bool RetainsOnDelete(string urn) => urn.Length > 0 && _registered.TryGetValue(urn, out var goal) && goal.Options.RetainOnDelete;
+    /// <summary>The options of the resource registered as <paramref name="urn"/> in this deployment (the engine's goal for it), if any.</summary>
+    public ResourceOptions? GoalOptions(string urn) => urn.Length > 0 && _registered.TryGetValue(urn, out var goal) ? goal.Options : null;
 
     public async Task<Registered> RegisterAsync(Registration r)
     {

@@ -85,6 +85,7 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
         // The engine hashes assets the program sent without one (ComputeAssetHashes, source_eval.go:2358-2369).
         Assets.EnsureHashes(inputs, session.ProgramDirectory);
         var timeouts = r.CustomTimeouts;
+        var parent = session.Run.GoalOptions(r.Parent);
         return new Registration(r.Type, r.Name, r.Custom, inputs)
         {
             Remote = r.Remote,
@@ -99,8 +100,8 @@ internal sealed class ResourceMonitorService(MonitorSession session) : ResourceM
                 // inheritFromParent (source_eval.go:2002-2022, called at :2300-2306 (pulumi v3.259.0)): an unset protect is
                 // the parent's, and so is an unset retainOnDelete. Its deletedWith and provider would be inherited too;
                 // they are refused above.
-                Protect = r.HasProtect ? r.Protect : session.Run.Protects(r.Parent),
-                RetainOnDelete = r.HasRetainOnDelete ? r.RetainOnDelete : session.Run.RetainsOnDelete(r.Parent),
+                Protect = r.HasProtect ? r.Protect : parent?.Protect ?? false,
+                RetainOnDelete = r.HasRetainOnDelete ? r.RetainOnDelete : parent?.RetainOnDelete ?? false,
                 // DeleteBeforeReplaceDefined, or true without it, as the Go SDK sends it (source_eval.go:2351-2356).
                 DeleteBeforeReplace = r.DeleteBeforeReplaceDefined || r.DeleteBeforeReplace ? r.DeleteBeforeReplace : null,
                 IgnoreChanges = r.IgnoreChanges.ToList(),
